@@ -1,0 +1,34 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { runForEachItem } from '../shared/runItems';
+import * as upload from './upload.operation';
+
+export class PresignedPostUpload implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'S3 Presigned POST Upload',
+		name: 'presignedPostUpload',
+		icon: { light: 'file:presignedPostUpload.svg', dark: 'file:presignedPostUpload.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{"Upload to " + ($parameter["url"] || "a presigned form")}}',
+		description:
+			'Upload a file to an S3 presigned POST form handed out by any API (streamed, with a known length)',
+		defaults: {
+			name: 'S3 Presigned POST Upload',
+		},
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [...upload.description],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await runForEachItem(this, async (itemIndex) => await upload.execute.call(this, itemIndex));
+	}
+}

@@ -1,0 +1,25 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Parameters every upload operation shares, so users meet one vocabulary across the nodes. */
+
+export const binaryPropertyNameProperty: INodeProperties = {
+	displayName: 'Input Binary Field',
+	name: 'binaryPropertyName',
+	type: 'string',
+	default: 'data',
+	required: true,
+	placeholder: 'e.g. data',
+	hint: 'The name of the input binary field holding the file. Several names separated by commas upload several files of the same item.',
+	description:
+		'The binary property of the input item that holds the file to upload. Separate several names with commas to upload several files of one item.',
+};
+
+export const fileNameOption: INodeProperties = {
+	displayName: 'File Name',
+	name: 'fileName',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. invoice-2026-11.pdf',
+	description:
+		'Name to give the uploaded file instead of the name it has in n8n. For several input binary fields, give one name per field, separated by commas.',
+};

@@ -1,0 +1,72 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { BinaryFile } from './binaryInput';
+
+/** What a service refuses, checked before any request is sent so a refused file costs nothing. */
+export interface FileLimits {
+	/** The service's name as users know it, used in messages. */
+	serviceName: string;
+	maxBytes?: number;
+	/** Lower-case extensions without the dot, e.g. ['exe']. */
+	refusedExtensions?: string[];
+	/** Bytes the account can still store, when the service tells us. */
+	storageLeftBytes?: number;
+}
+
+export function formatBytes(bytes: number): string {
+	const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+	let value = bytes;
+	let unit = 0;
+	while (value >= 1024 && unit < units.length - 1) {
+		value /= 1024;
+		unit++;
+	}
+	const rounded = unit === 0 ? String(value) : value.toFixed(value < 10 ? 1 : 0);
+	return `${rounded} ${units[unit]}`;
+}
+
+export function fileExtension(fileName: string): string {
+	const dot = fileName.lastIndexOf('.');
+	return dot <= 0 ? '' : fileName.slice(dot + 1).toLowerCase();
+}
+
+export function assertWithinLimits(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	file: BinaryFile,
+	limits: FileLimits,
+): void {
+	const where = `"${file.fileName}" (binary property "${file.propertyName}", item ${itemIndex + 1})`;
+	const extension = fileExtension(file.fileName);
+	if (extension && limits.refusedExtensions?.includes(extension)) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`${limits.serviceName} does not accept .${extension} files: ${where}`,
+			{
+				itemIndex,
+				description: `${limits.serviceName} refuses this file type. Put the file in an archive (for example with the Compression node) or upload a different format.`,
+			},
+		);
+	}
+	if (limits.maxBytes !== undefined && file.size > limits.maxBytes) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`${limits.serviceName} accepts files up to ${formatBytes(limits.maxBytes)}: ${where} is ${formatBytes(file.size)}`,
+			{
+				itemIndex,
+				description: `Reduce the file below ${formatBytes(limits.maxBytes)} (compress or split it), or store it elsewhere and attach a link instead.`,
+			},
+		);
+	}
+	if (limits.storageLeftBytes !== undefined && file.size > limits.storageLeftBytes) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The ${limits.serviceName} account has ${formatBytes(limits.storageLeftBytes)} of storage left: ${where} is ${formatBytes(file.size)}`,
+			{
+				itemIndex,
+				description: `Free storage in ${limits.serviceName} (delete old attachments) or raise the account's quota, then run the workflow again.`,
+			},
+		);
+	}
+}

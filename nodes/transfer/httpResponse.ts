@@ -1,0 +1,100 @@
+import type { IDataObject, IHttpRequestOptions, IExecuteFunctions } from 'n8n-workflow';
+
+/** What every request of the transfer layer resolves to: the status is checked by us, not thrown by axios. */
+export interface HttpResponse {
+	statusCode: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: unknown;
+}
+
+/** A request failed before any HTTP status came back (reset, refused, timeout). */
+export interface NetworkFailure {
+	code: string;
+	message: string;
+}
+
+const NETWORK_ERROR_CODES = [
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ENOTFOUND',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+];
+
+/**
+ * n8n hands network failures over as text codes (`error.code`), sometimes wrapped once or twice
+ * (`cause`, `context`): look through the wrappers instead of trusting a numeric status.
+ */
+export function networkFailureOf(error: unknown): NetworkFailure | undefined {
+	const seen = new Set<unknown>();
+	let current: unknown = error;
+	while (current && typeof current === 'object' && !seen.has(current)) {
+		seen.add(current);
+		const candidate = current as { code?: unknown; message?: unknown; cause?: unknown };
+		if (typeof candidate.code === 'string' && NETWORK_ERROR_CODES.includes(candidate.code)) {
+			return { code: candidate.code, message: String(candidate.message ?? candidate.code) };
+		}
+		if (typeof candidate.message === 'string' && /socket hang up/i.test(candidate.message)) {
+			return { code: 'ECONNRESET', message: candidate.message };
+		}
+		if (typeof candidate.message === 'string' && /timeout of \d+ms exceeded/i.test(candidate.message)) {
+			return { code: 'ETIMEDOUT', message: candidate.message };
+		}
+		current = candidate.cause;
+	}
+	return undefined;
+}
+
+export function headerValue(response: HttpResponse, name: string): string | undefined {
+	const wanted = name.toLowerCase();
+	for (const [key, value] of Object.entries(response.headers ?? {})) {
+		if (key.toLowerCase() === wanted) return Array.isArray(value) ? value[0] : value;
+	}
+	return undefined;
+}
+
+/** The body as text, whatever shape axios gave it. */
+export function bodyText(body: unknown): string {
+	if (body === undefined || body === null) return '';
+	if (typeof body === 'string') return body;
+	if (Buffer.isBuffer(body)) return body.toString('utf8');
+	try {
+		return JSON.stringify(body);
+	} catch {
+		return String(body);
+	}
+}
+
+/** The body as an object when it is JSON (parsed already or not), otherwise undefined. */
+export function bodyJson(body: unknown): IDataObject | undefined {
+	if (body && typeof body === 'object' && !Buffer.isBuffer(body)) return body as IDataObject;
+	const text = bodyText(body).trim();
+	if (!text.startsWith('{') && !text.startsWith('[')) return undefined;
+	try {
+		return JSON.parse(text) as IDataObject;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Sends a request with n8n's plain HTTP helper and returns every status as a response.
+ * Used for hosts that must never see credentials (S3) and by CRM transports that pass their own sender.
+ */
+export async function sendPlainRequest(
+	ctx: IExecuteFunctions,
+	options: IHttpRequestOptions,
+): Promise<HttpResponse> {
+	const response = (await ctx.helpers.httpRequest({
+		...options,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	})) as HttpResponse;
+	return response;
+}

@@ -1,0 +1,212 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { BinaryFile } from './binaryInput';
+import { isSuccessStatus, responseError, networkError, xmlElement } from './httpErrors';
+import type { HttpResponse } from './httpResponse';
+import { bodyText, headerValue, sendPlainRequest } from './httpResponse';
+import type { FormFieldValue } from './multipartBody';
+import { buildMultipartBody } from './multipartBody';
+import { sendWithRetry } from './retry';
+
+/** An S3 presigned POST form: where to post, and the signed fields that must go with the file. */
+export interface PresignedPostForm {
+	url: string;
+	fields: Record<string, FormFieldValue>;
+}
+
+export interface PresignedPostOptions {
+	/** Replaces the form's `key` field (S3 substitutes `${filename}` itself). */
+	key?: string;
+	/** Fields a service adds after the signed ones and before the file (e.g. a `filename`). */
+	extraFields?: Record<string, FormFieldValue>;
+	/** The multipart name of the file part; `file` for S3. */
+	fileFieldName?: string;
+	/** Refuse a plain-http form URL: set when the API that handed out the form is https. */
+	requireHttps?: boolean;
+	/** Idle time in ms after which a silent storage host is given up on. */
+	timeoutMs?: number;
+	/** Where the form came from, for messages: "Close", "the form in the Fields parameter". */
+	formSource?: string;
+}
+
+export interface PresignedPostResult {
+	statusCode: number;
+	bucket?: string;
+	key: string;
+	location?: string;
+	etag?: string;
+}
+
+const STORAGE_NAME = 'S3';
+const DEFAULT_TIMEOUT_MS = 120_000;
+
+/** What to do about each S3 refusal, by S3's own error code. */
+const S3_FIXES: Record<string, string> = {
+	AccessDenied:
+		'The storage refused the signed form. If the message says the policy expired, the form was used too late: run again so a new form is requested right before the upload. Otherwise the form\'s conditions (key prefix, ACL, content type) do not match what was sent.',
+	EntityTooLarge:
+		'The file is larger than the form allows (its content-length-range). Upload a smaller file or ask the service for a form that allows this size.',
+	EntityTooSmall: 'The file is smaller than the form allows (its content-length-range).',
+	SignatureDoesNotMatch:
+		'The form\'s signature does not match its fields: pass the fields exactly as the API returned them, unchanged and complete.',
+	InvalidAccessKeyId: 'The form was signed with an access key the storage does not know: request a new form.',
+	InvalidPolicyDocument: 'The form\'s policy is malformed: pass the `policy` field exactly as the API returned it.',
+	MissingContentLength: 'The storage needs the upload\'s length up front.',
+	InvalidArgument: 'A form field has a value the storage does not accept: pass the fields exactly as the API returned them.',
+	NoSuchBucket: 'The bucket in the form\'s URL does not exist: check the URL passed with the form.',
+	ExpiredToken: 'The form was signed with a temporary token that has expired: request a new form.',
+};
+
+function s3Code(response: HttpResponse): string | undefined {
+	return xmlElement(bodyText(response.body), 'Code');
+}
+
+/** An S3 refusal that a service may recover from by asking for a new form (Close's 60 s forms). */
+export function isExpiredFormError(error: unknown): boolean {
+	const message = error instanceof Error ? error.message : '';
+	return /policy expired|request has expired|ExpiredToken/i.test(message);
+}
+
+function assertUsableForm(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	form: PresignedPostForm,
+	options: PresignedPostOptions,
+): URL {
+	const source = options.formSource ?? 'the API';
+	let url: URL | undefined;
+	try {
+		url = new URL(form.url);
+	} catch {
+		url = undefined;
+	}
+	if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+		throw new NodeOperationError(ctx.getNode(), `The upload form from ${source} has no valid URL`, {
+			itemIndex,
+			description: `Expected an http(s) URL to post the file to, got ${JSON.stringify(form.url)}.`,
+		});
+	}
+	if (options.requireHttps && url.protocol !== 'https:') {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The upload form from ${source} points to a plain-http URL (${url.origin}); the file was not sent`,
+			{
+				itemIndex,
+				description:
+					'Files are only posted over https when the service itself is reached over https. Check the service\'s base URL in the credential.',
+			},
+		);
+	}
+	if (!form.fields || typeof form.fields !== 'object' || Array.isArray(form.fields)) {
+		throw new NodeOperationError(ctx.getNode(), `The upload form from ${source} has no fields`, {
+			itemIndex,
+			description: 'A presigned POST form needs its signed fields (policy, signature, key, ...).',
+		});
+	}
+	for (const [name, value] of Object.entries(form.fields)) {
+		if (!['string', 'number', 'boolean'].includes(typeof value)) {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`The upload form from ${source} has a field "${name}" that is not text`,
+				{ itemIndex, description: 'Each form field must be a string, number or boolean.' },
+			);
+		}
+	}
+	return url;
+}
+
+function orderedFields(
+	form: PresignedPostForm,
+	options: PresignedPostOptions,
+): { fields: Array<[string, FormFieldValue]>; key: string } {
+	const fields: Array<[string, FormFieldValue]> = [];
+	let key: string | undefined;
+	for (const [name, value] of Object.entries(form.fields)) {
+		if (name.toLowerCase() === 'key') {
+			key = options.key ?? String(value);
+			fields.push([name, key]);
+		} else {
+			fields.push([name, value]);
+		}
+	}
+	if (key === undefined) {
+		key = options.key ?? '${filename}';
+		fields.push(['key', key]);
+	}
+	for (const [name, value] of Object.entries(options.extraFields ?? {})) fields.push([name, value]);
+	return { fields, key };
+}
+
+/** The key the object will have: S3 puts the uploaded file's name where the key says `${filename}`. */
+export function resolveObjectKey(key: string, fileName: string): string {
+	return key.split('${filename}').join(fileName);
+}
+
+/**
+ * Posts one file to a presigned POST form. The request carries no credentials: the form's
+ * signature is the only authorisation, and the CRM's key must never reach the storage host.
+ */
+export async function uploadToPresignedPost(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	form: PresignedPostForm,
+	file: BinaryFile,
+	options: PresignedPostOptions = {},
+): Promise<PresignedPostResult> {
+	const url = assertUsableForm(ctx, itemIndex, form, options);
+	const { fields, key } = orderedFields(form, options);
+	const errorContext = {
+		serviceName: STORAGE_NAME,
+		itemIndex,
+		subject: `the upload of "${file.fileName}"`,
+	};
+
+	let response: HttpResponse;
+	try {
+		response = await sendWithRetry(
+			async () => {
+				const body = await buildMultipartBody(fields, options.fileFieldName ?? 'file', file);
+				return await sendPlainRequest(ctx, {
+					method: 'POST',
+					url: url.toString(),
+					body: body.form,
+					headers: body.headers,
+					// Following redirects would make n8n keep a copy of the whole body in memory.
+					disableFollowRedirect: true,
+					encoding: 'text',
+					timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+				});
+			},
+			// Posting the same file to the same key again only overwrites it.
+			{ idempotent: true },
+		);
+	} catch (error) {
+		throw networkError(ctx, error, errorContext);
+	}
+
+	if (!isSuccessStatus(response.statusCode)) {
+		const code = s3Code(response);
+		throw responseError(ctx, response, errorContext, code ? S3_FIXES[code] : undefined);
+	}
+
+	const xml = bodyText(response.body);
+	const location = xmlElement(xml, 'Location') ?? headerValue(response, 'location');
+	return {
+		statusCode: response.statusCode,
+		bucket: decodeXmlEntities(xmlElement(xml, 'Bucket')),
+		key: decodeXmlEntities(xmlElement(xml, 'Key')) ?? resolveObjectKey(key, file.fileName),
+		location: decodeXmlEntities(location),
+		etag: (xmlElement(xml, 'ETag') ?? headerValue(response, 'etag'))?.replace(/&quot;|"/g, ''),
+	};
+}
+
+function decodeXmlEntities(text: string | undefined): string | undefined {
+	return text
+		?.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+		.replace(/&quot;/g, '"')
+		.replace(/&apos;/g, "'")
+		.replace(/&lt;/g, '<')
+		.replace(/&gt;/g, '>')
+		.replace(/&amp;/g, '&');
+}
