@@ -77,7 +77,7 @@ alive() {
 
 # ours PID DIR: the process is alive and was started with DIR's ceph.conf.
 ours() {
-	alive "$1" && tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null | grep -qxF "$2/ceph.conf"
+	alive "$1" && tr '\0' '\n' 2>/dev/null <"/proc/$1/cmdline" | grep -qxF "$2/ceph.conf"
 }
 
 # fail MESSAGE LOG...: print the tail of the logs, stop what was started, exit 1.

@@ -1,0 +1,217 @@
+import './environment';
+
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IDataObject,
+	IExecuteFunctions,
+	INode,
+	INodeExecutionData,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IVersionedNodeType,
+	IWorkflowBase,
+	IWorkflowExecuteAdditionalData,
+	ExecutionError,
+} from 'n8n-workflow';
+import { createDeferredPromise, NodeConnectionTypes, Workflow } from 'n8n-workflow';
+
+import type { BinaryMode, FileSpec } from './binaryStore';
+import { binaryDataService, makeBinaryData } from './binaryStore';
+import { TestCredentialsHelper } from './credentialsHelper';
+
+/** An input item for the node under test: JSON plus files, turned into n8n binary data per mode. */
+export interface TestItem {
+	json?: IDataObject;
+	files?: Record<string, FileSpec>;
+}
+
+export interface RunNodeOptions {
+	nodeType: INodeType;
+	parameters: IDataObject;
+	items: TestItem[];
+	binaryMode?: BinaryMode;
+	credentialTypes?: ICredentialType[];
+	/** Credential data by credential type name; the node gets a reference to each. */
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	continueOnFail?: boolean;
+}
+
+export interface RunNodeResult {
+	/** The node's first output. */
+	items: INodeExecutionData[];
+	/** The error that stopped the execution, if any. */
+	error?: ExecutionError;
+	run: IRun;
+	credentialsHelper: TestCredentialsHelper;
+	/** The exact input items the node received (to check they were not mutated). */
+	input: INodeExecutionData[];
+}
+
+const SOURCE_NODE_TYPE = 'test.fixtureItems';
+const NODE_UNDER_TEST = 'Node Under Test';
+const SOURCE_NODE = 'Fixture Items';
+
+/** Emits the items a test prepared, as if an earlier node (a trigger, a download) had produced them. */
+function fixtureSourceNode(items: INodeExecutionData[]): INodeType {
+	return {
+		description: {
+			displayName: 'Fixture Items',
+			name: SOURCE_NODE_TYPE,
+			group: ['input'],
+			version: 1,
+			description: 'Test source',
+			defaults: { name: SOURCE_NODE },
+			inputs: [NodeConnectionTypes.Main],
+			outputs: [NodeConnectionTypes.Main],
+			properties: [],
+		},
+		async execute(this: IExecuteFunctions) {
+			return [items];
+		},
+	};
+}
+
+class TestNodeTypes implements INodeTypes {
+	constructor(private readonly types: Record<string, INodeType>) {}
+
+	getByName(nodeType: string): INodeType | IVersionedNodeType {
+		return this.getByNameAndVersion(nodeType);
+	}
+
+	getByNameAndVersion(nodeType: string): INodeType {
+		const type = this.types[nodeType];
+		if (!type) throw new Error(`unknown node type ${nodeType}`);
+		return type;
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+export async function prepareItems(items: TestItem[], mode: BinaryMode): Promise<INodeExecutionData[]> {
+	await binaryDataService();
+	const prepared: INodeExecutionData[] = [];
+	for (const item of items) {
+		const prepared_item: INodeExecutionData = { json: item.json ?? {} };
+		if (item.files) {
+			prepared_item.binary = {};
+			for (const [property, spec] of Object.entries(item.files)) {
+				prepared_item.binary[property] = await makeBinaryData(spec, mode);
+			}
+		}
+		prepared.push(prepared_item);
+	}
+	return prepared;
+}
+
+/**
+ * Runs the node inside n8n's real execution engine (WorkflowExecute), fed by a source node,
+ * with real binary data handling and credentials applied as n8n applies them.
+ */
+export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
+	const input = await prepareItems(options.items, options.binaryMode ?? 'memory');
+	const inputSnapshot = JSON.parse(JSON.stringify(input)) as INodeExecutionData[];
+	const typeName = `n8n-nodes-crm-attachments.${options.nodeType.description.name}`;
+
+	const credentialRefs: INode['credentials'] = {};
+	for (const type of Object.keys(options.credentials ?? {})) {
+		credentialRefs[type] = { id: `${type}-id`, name: `${type} test` };
+	}
+	const nodes: INode[] = [
+		{
+			id: 'source',
+			name: SOURCE_NODE,
+			type: SOURCE_NODE_TYPE,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
+		{
+			id: 'under-test',
+			name: NODE_UNDER_TEST,
+			type: typeName,
+			typeVersion: options.nodeType.description.version as number,
+			position: [200, 0],
+			parameters: options.parameters,
+			credentials: credentialRefs,
+			continueOnFail: options.continueOnFail,
+			onError: options.continueOnFail ? 'continueRegularOutput' : 'stopWorkflow',
+		},
+	];
+	const connections = {
+		[SOURCE_NODE]: { main: [[{ node: NODE_UNDER_TEST, type: NodeConnectionTypes.Main, index: 0 }]] },
+	};
+	const nodeTypes = new TestNodeTypes({
+		[SOURCE_NODE_TYPE]: fixtureSourceNode(input),
+		[typeName]: options.nodeType,
+	});
+	const workflowData: IWorkflowBase = {
+		id: 'crm-attachments-test',
+		name: 'engine test',
+		active: false,
+		isArchived: false,
+		nodes,
+		connections,
+		settings: { executionOrder: 'v1' },
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		activeVersionId: null,
+	} as unknown as IWorkflowBase;
+	const workflow = new Workflow({
+		id: workflowData.id,
+		name: workflowData.name,
+		nodes,
+		connections,
+		active: false,
+		nodeTypes,
+		settings: { executionOrder: 'v1' },
+	});
+
+	const credentialsHelper = new TestCredentialsHelper(
+		options.credentialTypes ?? [],
+		{ ...(options.credentials ?? {}) },
+	);
+	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', workflowData);
+	const finished = createDeferredPromise<IRun>();
+	hooks.addHandler('workflowExecuteAfter', (fullRunData) => finished.resolve(fullRunData));
+
+	const additionalData = {
+		credentialsHelper,
+		hooks,
+		executionId: 'test-execution',
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1:1/rest',
+		instanceBaseUrl: 'http://127.0.0.1:1/',
+		formWaitingBaseUrl: 'http://127.0.0.1:1/form-waiting',
+		webhookBaseUrl: 'http://127.0.0.1:1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:1/webhook-test',
+		variables: {},
+		executeWorkflow: async () => {
+			throw new Error('sub-workflows are not used in these tests');
+		},
+		getRunExecutionData: async () => undefined,
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('task runners are not used in these tests');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const execution = new WorkflowExecute(additionalData, 'manual');
+	await execution.run({ workflow, startNode: nodes[0] });
+	const run = await finished.promise;
+
+	const taskData = run.data.resultData.runData[NODE_UNDER_TEST]?.[0];
+	const items = taskData?.data?.main?.[0] ?? [];
+	return {
+		items,
+		error: run.data.resultData.error,
+		run,
+		credentialsHelper,
+		input: inputSnapshot,
+	};
+}
