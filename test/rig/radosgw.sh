@@ -197,6 +197,10 @@ osd op num shards = 2
 osd op num threads per shard = 1
 osd min pg log entries = 100
 osd max pg log entries = 500
+# On TERM exit at once: no wait for the monitor to mark us down, and no dump
+# of the memstore contents to osd data (the default would do both).
+osd fast shutdown = true
+osd fast shutdown notify mon = false
 
 [$RGW_NAME]
 rgw frontends = beast endpoint=127.0.0.1:$RGW_PORT
@@ -322,26 +326,45 @@ EOF
 	echo "http://127.0.0.1:$RGW_PORT"
 }
 
-# kill_pids DIR: TERM the daemons listed in DIR/pids (only if they still run
-# with DIR's ceph.conf), KILL what is left after a bounded wait.
-kill_pids() {
-	local dir=$1 p left i
-	[ -f "$dir/pids" ] || return 0
-	local pids=()
-	for p in $(cat "$dir/pids"); do ours "$p" "$dir" && pids+=("$p"); done
-	[ ${#pids[@]} -gt 0 ] || return 0
-	kill -TERM "${pids[@]}" 2>/dev/null || true
-	for i in $(seq 1 100); do
+# term_wait SECONDS PID...: TERM the processes, wait up to SECONDS for them to
+# go, KILL what is left.
+term_wait() {
+	local secs=$1 p i left
+	shift
+	kill -TERM "$@" 2>/dev/null || true
+	for ((i = 0; i < secs * 10; i++)); do
 		left=()
-		for p in "${pids[@]}"; do alive "$p" && left+=("$p"); done
+		for p in "$@"; do alive "$p" && left+=("$p"); done
 		[ ${#left[@]} -gt 0 ] || return 0
 		sleep 0.1
 	done
-	log "still running after 10s, killing: ${left[*]}"
+	log "still running after ${secs}s, killing: ${left[*]}"
 	kill -KILL "${left[@]}" 2>/dev/null || true
-	for i in $(seq 1 50); do
-		alive "${left[0]}" || return 0
+	for ((i = 0; i < 50; i++)); do
+		left=()
+		for p in "$@"; do alive "$p" && left+=("$p"); done
+		[ ${#left[@]} -gt 0 ] || return 0
 		sleep 0.1
+	done
+	log "could not kill: ${left[*]}"
+}
+
+# kill_pids DIR: stop the daemons listed in DIR/pids (only those still running
+# with DIR's ceph.conf) in reverse dependency order: radosgw unwatches its
+# control objects on the OSD while exiting (it hangs if the OSD is gone first),
+# and the OSD and radosgw talk to the monitor.
+kill_pids() {
+	local dir=$1 p comm stage group
+	[ -f "$dir/pids" ] || return 0
+	for stage in radosgw ceph-osd ceph-mon other; do
+		group=()
+		for p in $(cat "$dir/pids"); do
+			ours "$p" "$dir" || continue
+			comm=$(cat "/proc/$p/comm" 2>/dev/null) || continue
+			case "$comm" in radosgw | ceph-osd | ceph-mon) ;; *) comm=other ;; esac
+			[ "$comm" = "$stage" ] && group+=("$p")
+		done
+		[ ${#group[@]} -eq 0 ] || term_wait 10 "${group[@]}"
 	done
 }
 

@@ -1,0 +1,193 @@
+import type { IncomingMessage, Server, ServerResponse } from 'http';
+import { createServer } from 'http';
+import type { AddressInfo, Socket } from 'net';
+
+/** What a fake service received: tests assert on this, not only on the node's output. */
+export interface RecordedRequest {
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	headers: Record<string, string | string[] | undefined>;
+	body: Buffer;
+	json?: unknown;
+	/** The answer the fake gave (after faults). */
+	status?: number;
+}
+
+export interface FakeRequest extends RecordedRequest {
+	params: Record<string, string>;
+}
+
+export interface FakeResponse {
+	status: number;
+	headers?: Record<string, string>;
+	/** An object is sent as JSON; a string or Buffer as is. */
+	body?: unknown;
+}
+
+export type RouteHandler = (request: FakeRequest) => FakeResponse | Promise<FakeResponse>;
+
+/** A scripted failure for the next matching requests: an HTTP answer, a reset, or silence. */
+export interface Fault {
+	method?: string;
+	path?: RegExp;
+	/** How many matching requests it hits (default 1). */
+	times?: number;
+	status?: number;
+	headers?: Record<string, string>;
+	body?: unknown;
+	/** Close the connection without an answer (after reading the request). */
+	reset?: boolean;
+	/** Never answer: the client must time out. */
+	hang?: boolean;
+}
+
+interface Route {
+	method: string;
+	pattern: RegExp;
+	names: string[];
+	handler: RouteHandler;
+}
+
+function compilePath(path: string): { pattern: RegExp; names: string[] } {
+	const names: string[] = [];
+	const source = path
+		.split('/')
+		.map((segment) => {
+			if (segment.startsWith(':')) {
+				names.push(segment.slice(1));
+				return '([^/]+)';
+			}
+			return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+		})
+		.join('/');
+	return { pattern: new RegExp(`^${source}/?$`), names };
+}
+
+/**
+ * A fake service as a real HTTP server on 127.0.0.1: routes, a log of every request, and fault
+ * injection. CRM fakes extend it with the contract of their API.
+ */
+export class FakeServer {
+	readonly requests: RecordedRequest[] = [];
+	private readonly routes: Route[] = [];
+	private faults: Array<Fault & { left: number }> = [];
+	private server?: Server;
+	private readonly sockets = new Set<Socket>();
+	baseUrl = '';
+
+	constructor(readonly name: string) {}
+
+	route(method: string, path: string, handler: RouteHandler): this {
+		const { pattern, names } = compilePath(path);
+		this.routes.push({ method: method.toUpperCase(), pattern, names, handler });
+		return this;
+	}
+
+	injectFault(fault: Fault): void {
+		this.faults.push({ ...fault, left: fault.times ?? 1 });
+	}
+
+	clearFaults(): void {
+		this.faults = [];
+	}
+
+	requestsTo(method: string, path: RegExp): RecordedRequest[] {
+		return this.requests.filter((request) => request.method === method && path.test(request.path));
+	}
+
+	async start(): Promise<string> {
+		this.server = createServer((request, response) => {
+			void this.handle(request, response);
+		});
+		this.server.on('connection', (socket) => {
+			this.sockets.add(socket);
+			socket.on('close', () => this.sockets.delete(socket));
+		});
+		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+		this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+		return this.baseUrl;
+	}
+
+	async stop(): Promise<void> {
+		for (const socket of this.sockets) socket.destroy();
+		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+	}
+
+	private takeFault(method: string, path: string): Fault | undefined {
+		const fault = this.faults.find(
+			(candidate) =>
+				candidate.left > 0 &&
+				(!candidate.method || candidate.method === method) &&
+				(!candidate.path || candidate.path.test(path)),
+		);
+		if (fault) fault.left--;
+		return fault;
+	}
+
+	private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+		const url = new URL(request.url ?? '/', this.baseUrl);
+		const chunks: Buffer[] = [];
+		for await (const chunk of request) chunks.push(chunk as Buffer);
+		const body = Buffer.concat(chunks);
+		const recorded: RecordedRequest = {
+			method: request.method ?? 'GET',
+			path: decodeURI(url.pathname),
+			query: Object.fromEntries(url.searchParams.entries()),
+			headers: request.headers,
+			body,
+		};
+		if (/json/.test(String(request.headers['content-type'] ?? '')) && body.length) {
+			try {
+				recorded.json = JSON.parse(body.toString('utf8'));
+			} catch {
+				recorded.json = undefined;
+			}
+		}
+		this.requests.push(recorded);
+
+		const fault = this.takeFault(recorded.method, url.pathname);
+		if (fault?.hang) return;
+		if (fault?.reset) {
+			request.socket.destroy();
+			return;
+		}
+		let answer: FakeResponse;
+		if (fault) {
+			answer = { status: fault.status ?? 500, headers: fault.headers, body: fault.body };
+		} else {
+			answer = await this.dispatch(recorded, url.pathname);
+		}
+		recorded.status = answer.status;
+		this.send(response, answer);
+	}
+
+	private async dispatch(recorded: RecordedRequest, rawPath: string): Promise<FakeResponse> {
+		for (const route of this.routes) {
+			if (route.method !== recorded.method) continue;
+			const match = route.pattern.exec(rawPath);
+			if (!match) continue;
+			const params: Record<string, string> = {};
+			route.names.forEach((name, index) => (params[name] = decodeURIComponent(match[index + 1])));
+			try {
+				return await route.handler({ ...recorded, params });
+			} catch (error) {
+				return { status: 500, body: { message: `fake ${this.name} crashed: ${(error as Error).message}` } };
+			}
+		}
+		return { status: 404, body: { message: `no route ${recorded.method} ${rawPath} in fake ${this.name}` } };
+	}
+
+	private send(response: ServerResponse, answer: FakeResponse): void {
+		const headers = { ...(answer.headers ?? {}) };
+		let payload: Buffer | string = '';
+		if (Buffer.isBuffer(answer.body) || typeof answer.body === 'string') {
+			payload = answer.body;
+		} else if (answer.body !== undefined) {
+			payload = JSON.stringify(answer.body);
+			headers['content-type'] ??= 'application/json';
+		}
+		response.writeHead(answer.status, headers);
+		response.end(payload);
+	}
+}
