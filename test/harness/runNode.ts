@@ -32,6 +32,8 @@ export interface RunNodeOptions {
 	nodeType: INodeType;
 	parameters: IDataObject;
 	items: TestItem[];
+	/** Items already turned into n8n data (see prepareItems), used instead of `items`. */
+	preparedItems?: INodeExecutionData[];
 	binaryMode?: BinaryMode;
 	credentialTypes?: ICredentialType[];
 	/** Credential data by credential type name; the node gets a reference to each. */
@@ -113,7 +115,7 @@ export async function prepareItems(items: TestItem[], mode: BinaryMode): Promise
  * with real binary data handling and credentials applied as n8n applies them.
  */
 export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
-	const input = await prepareItems(options.items, options.binaryMode ?? 'memory');
+	const input = options.preparedItems ?? (await prepareItems(options.items, options.binaryMode ?? 'memory'));
 	const inputSnapshot = JSON.parse(JSON.stringify(input)) as INodeExecutionData[];
 	const typeName = `n8n-nodes-crm-attachments.${options.nodeType.description.name}`;
 

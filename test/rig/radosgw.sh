@@ -28,7 +28,7 @@ PY=/usr/bin/python3
 
 log() { printf 'radosgw.sh: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
-usage() { sed -n '7,9s/^#   //p' "$0" >&2; exit 2; }
+usage() { sed -n 's/^#   radosgw.sh/radosgw.sh/p' "$0" >&2; exit 2; }
 
 now() { date +%s.%N; }
 elapsed() { "$PY" -c "import sys; print('%.1f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$1" "$(now)"; }
