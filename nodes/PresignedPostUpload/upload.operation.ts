@@ -13,8 +13,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		required: true,
 		placeholder: 'e.g. https://my-bucket.s3.eu-central-1.amazonaws.com/',
-		description:
-			'The URL of the presigned POST form, as returned by the API that issued it (often called "url" or "action")',
+		description: 'The URL of the presigned POST form, as returned by the API that issued it (often called "URL" or "action")',
 	},
 	{
 		displayName: 'Form Fields',
@@ -22,8 +21,7 @@ export const description: INodeProperties[] = [
 		type: 'json',
 		default: '{}',
 		required: true,
-		description:
-			'The signed form fields as a JSON object, exactly as the API returned them (policy, signature, key, ...). Usually an expression such as {{ $json.fields }}.',
+		description: 'The signed form fields as a JSON object, exactly as the API returned them (policy, signature, key, ...). Usually an expression such as {{ $JSON.fields }}.',
 	},
 	binaryPropertyNameProperty,
 	{

