@@ -98,3 +98,20 @@ export async function sendPlainRequest(
 	})) as HttpResponse;
 	return response;
 }
+
+/**
+ * Sends a request with the node's credential applied by n8n (`httpRequestWithAuthentication`) and
+ * returns every status as a response. For OAuth2 credentials prefer letting n8n see the 401
+ * (see api-notes: n8n only refreshes a token when the request throws).
+ */
+export async function sendAuthenticatedRequest(
+	ctx: IExecuteFunctions,
+	credentialType: string,
+	options: IHttpRequestOptions,
+): Promise<HttpResponse> {
+	return (await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, {
+		...options,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	})) as HttpResponse;
+}
