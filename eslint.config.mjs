@@ -1,7 +1,6 @@
 import communityNodes from '@n8n/eslint-plugin-community-nodes';
 import tsParser from '@typescript-eslint/parser';
 import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
-import jsoncParser from 'jsonc-eslint-parser';
 
 // n8n's two rule sets for community packages: the new @n8n one and the established
 // n8n-nodes-base one (community, credentials and nodes rules), applied where n8n applies them.
@@ -9,7 +8,7 @@ export default [
 	{ ignores: ['dist/**', 'node_modules/**', 'test/**', 'bench/**', 'scripts/**', '*.js', '*.mjs'] },
 	{
 		files: ['package.json'],
-		languageOptions: { parser: jsoncParser },
+		languageOptions: { parser: tsParser, parserOptions: { extraFileExtensions: ['.json'] } },
 		plugins: { 'n8n-nodes-base': n8nNodesBase, '@n8n/community-nodes': communityNodes },
 		rules: {
 			...n8nNodesBase.configs.community.rules,
@@ -18,6 +17,8 @@ export default [
 					['package-name-convention', 'no-runtime-dependencies', 'no-overrides-field', 'valid-peer-dependencies', 'no-forbidden-lifecycle-scripts', 'require-files-array', 'require-homepage', 'valid-author', 'ai-node-package-json', 'node-registration-complete'].some((rule) => name.endsWith(`/${rule}`)),
 				),
 			),
+			// The one accepted exception: form-data, which streams multipart bodies with a known length.
+			'@n8n/community-nodes/no-runtime-dependencies': 'off',
 		},
 	},
 	{

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The test command (npm test): installs what the tests need, builds, and runs every suite
+# against a real S3 (Ceph radosgw on 127.0.0.1, started by jest's global setup).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash test/rig/radosgw.sh install
+[ -d node_modules ] || npm ci
+npm run build
+
+report=$(mktemp)
+status=0
+npx jest --json --outputFile="$report" "$@" || status=$?
+# One plain closing line that any CI reader understands.
+node -e '
+const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`);
+if (r.numTotalTests === 0) process.exitCode = 1;
+' "$report" || status=1
+rm -f "$report"
+exit "$status"
