@@ -172,7 +172,8 @@ export function networkError(ctx: IExecuteFunctions, error: unknown, context: Er
 	);
 	return new NodeApiError(
 		ctx.getNode(),
-		{ code: failure.code, message },
+		// Not `code`: n8n would swap our message for its generic one for that code.
+		{ networkErrorCode: failure.code, message },
 		{
 			message,
 			description:

@@ -37,3 +37,15 @@ export async function buildMultipartBody(
 		headers: { ...form.getHeaders(), 'content-length': String(length) },
 	};
 }
+
+/** A multipart body of text fields only (a link instead of a file), with a known length. */
+export function buildMultipartFields(fields: Array<[string, FormFieldValue]>): MultipartBody {
+	const form = new FormData();
+	for (const [name, value] of fields) form.append(name, String(value));
+	const length = form.getLengthSync();
+	return {
+		form,
+		length,
+		headers: { ...form.getHeaders(), 'content-length': String(length) },
+	};
+}
