@@ -14,23 +14,34 @@ export interface S3Rig {
 	form(options: Omit<PresignedPostOptions, 'Bucket'>): Promise<PresignedForm>;
 }
 
+/** Connects to a running radosgw and starts a tap in front of it (also used outside jest, by the sandbox). */
+export async function createS3Rig(settings: S3Settings = s3Settings()): Promise<S3Rig> {
+	const client = s3Client(settings);
+	await ensureBucket(client);
+	const tap = new S3Tap(settings.endpoint);
+	await tap.start();
+	return {
+		settings,
+		client,
+		tap,
+		form: async (options) => {
+			const form = await presignedForm(client, options);
+			return { url: tap.through(form.url), fields: form.fields };
+		},
+	};
+}
+
+export async function closeS3Rig(rig: S3Rig | undefined): Promise<void> {
+	await rig?.tap?.stop();
+	rig?.client?.destroy();
+}
+
 /** Registers beforeAll/afterAll hooks that give a test file the shared radosgw and its own tap. */
 export function useS3(): S3Rig {
 	const rig = {} as S3Rig;
 	beforeAll(async () => {
-		rig.settings = s3Settings();
-		rig.client = s3Client(rig.settings);
-		await ensureBucket(rig.client);
-		rig.tap = new S3Tap(rig.settings.endpoint);
-		await rig.tap.start();
-		rig.form = async (options) => {
-			const form = await presignedForm(rig.client, options);
-			return { url: rig.tap.through(form.url), fields: form.fields };
-		};
+		Object.assign(rig, await createS3Rig());
 	});
-	afterAll(async () => {
-		await rig.tap?.stop();
-		rig.client?.destroy();
-	});
+	afterAll(async () => await closeS3Rig(rig));
 	return rig;
 }
