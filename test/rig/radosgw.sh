@@ -159,16 +159,21 @@ mon data = $DIR/mon/\$id
 osd data = $DIR/osd/\$id
 rgw data = $DIR/rgw
 
-# One OSD: every pool must have a single replica. Since Octopus the monitor
-# refuses size-1 pools ("pool size 1 is not allowed") unless allowed, so
-# radosgw cannot create its pools and exits "Couldn't init storage provider".
+# One OSD, so every pool gets one replica. Without these two radosgw does not
+# start: its pools get size 3 / min_size 2, their placement groups can never
+# go active on one OSD, and radosgw hangs silently in init (no error, no HTTP
+# listener) until rgw init timeout, then exits.
 osd pool default size = 1
 osd pool default min size = 1
+# Not needed for pools created with the default size (checked on 16.2.15);
+# lets tests run "ceph osd pool set POOL size 1".
 mon allow pool size one = true
 mon warn on pool no redundancy = false
 osd crush chooseleaf type = 0
-# radosgw creates ~7 pools at start; few placement groups each keeps peering
-# quick and stays well under mon max pg per osd (there is no mgr to autoscale).
+# radosgw creates 4 pools at start and 3 more on first bucket/upload. Not
+# needed to start, but 8 placement groups per pool instead of 32 makes them
+# peer faster and use less OSD memory (there is no mgr to autoscale), and the
+# raised mon max pg per osd leaves room for tests that create pools of their own.
 osd pool default pg num = 8
 osd pool default pgp num = 8
 osd pool default pg autoscale mode = off
@@ -192,6 +197,8 @@ cluster addr = 127.0.0.1
 osd objectstore = memstore
 # Memstore is lazily allocated; this is only the capacity it reports.
 memstore device bytes = 4294967296
+# Only steers BlueStore's cache (this is its minimum); memstore keeps every
+# stored byte in the OSD's RAM regardless.
 osd memory target = 939524096
 osd op num shards = 2
 osd op num threads per shard = 1
@@ -209,6 +216,10 @@ rgw init timeout = $RIG_TIMEOUT
 # radosgw starts while the OSD is still booting; its first requests wait for
 # an OSD and are only retried on the objecter's tick (5 s by default).
 objecter tick interval = 0.5
+# Deleted or overwritten object data is only freed by garbage collection, 2 h
+# later by default; with memstore that is OSD memory held for nothing.
+rgw gc obj min wait = 5
+rgw gc processor period = 10
 EOF
 }
 
@@ -222,6 +233,9 @@ cmd_start() {
 		command -v "$b" >/dev/null 2>&1 || die "$b not found; run: $0 install"
 	done
 
+	if [ -n "$RGW_PORT" ]; then
+		port_is_free "$RGW_PORT" || die "port $RGW_PORT is in use"
+	fi
 	if [ -e "$DIR" ]; then
 		local p
 		if [ -f "$DIR/pids" ]; then
@@ -242,7 +256,6 @@ cmd_start() {
 	local keyring=$DIR/ceph.keyring
 
 	if [ -n "$RGW_PORT" ]; then
-		port_is_free "$RGW_PORT" || die "port $RGW_PORT is in use"
 		MON_PORT=$(free_ports 1 "$RGW_PORT")
 	else
 		read -r MON_PORT RGW_PORT < <(free_ports 2)
