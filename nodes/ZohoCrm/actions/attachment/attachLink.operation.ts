@@ -1,0 +1,96 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { FormFieldValue } from '../../../transfer';
+import { buildMultipartFields } from '../../../transfer';
+import { zohoJson, zohoRequest } from '../../transport';
+import { getRecordRef, recordFields, requiredText } from './fields';
+
+const displayOptions = { show: { resource: ['attachment'], operation: ['attachLink'] } };
+
+export const description: INodeProperties[] = [
+	...recordFields('attachLink'),
+	{
+		displayName: 'URL',
+		name: 'url',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. https://example.com/contract.pdf',
+		description: 'The address to attach to the record as a link (the file itself stays where it is)',
+		displayOptions,
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions,
+		options: [
+			{
+				displayName: 'Title',
+				name: 'title',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. Signed contract',
+				description: 'The name the link gets in the record\'s attachments',
+			},
+		],
+	},
+];
+
+function assertHttpUrl(ctx: IExecuteFunctions, itemIndex: number, url: string): void {
+	let parsed: URL | undefined;
+	try {
+		parsed = new URL(url);
+	} catch {
+		parsed = undefined;
+	}
+	if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+		throw new NodeOperationError(ctx.getNode(), `"URL" of item ${itemIndex + 1} is not a web address`, {
+			itemIndex,
+			description: `Give a full http(s) address such as https://example.com/file.pdf; got ${JSON.stringify(url.slice(0, 100))}.`,
+		});
+	}
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const record = getRecordRef(this, itemIndex);
+	const url = requiredText(this, itemIndex, 'url', 'URL', 'Give the web address to attach, e.g. https://example.com/file.pdf.');
+	assertHttpUrl(this, itemIndex, url);
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const title = String(options.title ?? '').trim();
+
+	const fields: Array<[string, FormFieldValue]> = [['attachmentUrl', url]];
+	if (title) fields.push(['title', title]);
+	const response = await zohoRequest(this, {
+		method: 'POST',
+		segments: [record.module, record.recordId, 'Attachments'],
+		body: async () => {
+			const multipart = buildMultipartFields(fields);
+			return { body: multipart.form, headers: multipart.headers };
+		},
+		idempotent: false,
+		itemIndex,
+		subject: `the link attachment to ${record.module} record ${record.recordId}`,
+	});
+	const answer = (zohoJson(response).data as IDataObject[] | undefined)?.[0] ?? {};
+	const details = (answer.details ?? {}) as IDataObject;
+	return [
+		{
+			json: {
+				id: details.id ?? null,
+				code: answer.code ?? null,
+				message: answer.message ?? null,
+				status: answer.status ?? null,
+				details,
+				module: record.module,
+				recordId: record.recordId,
+				url,
+				title: title || null,
+			},
+			pairedItem: { item: itemIndex },
+		},
+	];
+}

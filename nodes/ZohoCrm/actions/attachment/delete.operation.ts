@@ -1,0 +1,41 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { zohoJson, zohoRequest } from '../../transport';
+import { attachmentIdField, getRecordRef, recordFields, requiredText } from './fields';
+
+export const description: INodeProperties[] = [...recordFields('delete'), attachmentIdField('delete')];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const record = getRecordRef(this, itemIndex);
+	const attachmentId = requiredText(
+		this,
+		itemIndex,
+		'attachmentId',
+		'Attachment ID',
+		'Give the ID of the attachment to delete, for example from the "Get Many" operation ({{ $json.id }}).',
+	);
+	const response = await zohoRequest(this, {
+		method: 'DELETE',
+		segments: [record.module, record.recordId, 'Attachments', attachmentId],
+		// Deleting twice leaves the same state; a second answer may say the id is gone.
+		idempotent: true,
+		itemIndex,
+		subject: `the deletion of attachment ${attachmentId} of ${record.module} record ${record.recordId}`,
+	});
+	const answer = (zohoJson(response).data as IDataObject[] | undefined)?.[0] ?? {};
+	return [
+		{
+			json: {
+				id: attachmentId,
+				deleted: true,
+				code: answer.code ?? null,
+				message: answer.message ?? null,
+				status: answer.status ?? null,
+				details: (answer.details ?? {}) as IDataObject,
+				module: record.module,
+				recordId: record.recordId,
+			},
+			pairedItem: { item: itemIndex },
+		},
+	];
+}

@@ -1,0 +1,102 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { HttpResponse } from '../../../transfer';
+import { headerValue } from '../../../transfer';
+import { zohoRequest } from '../../transport';
+import { attachmentIdField, getRecordRef, recordFields, requiredText } from './fields';
+
+const displayOptions = { show: { resource: ['attachment'], operation: ['download'] } };
+
+export const description: INodeProperties[] = [
+	...recordFields('download'),
+	attachmentIdField('download'),
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: 'The name of the output binary field to put the file in',
+		description: 'The binary property of the output item that receives the downloaded file',
+		displayOptions,
+	},
+];
+
+/** The file name from Content-Disposition: RFC 5987 `filename*` first, then the plain `filename`. */
+export function fileNameFromDisposition(disposition: string | undefined): string | undefined {
+	if (!disposition) return undefined;
+	const extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(disposition);
+	if (extended) {
+		try {
+			return decodeURIComponent(extended[2].trim().replace(/^"|"$/g, ''));
+		} catch {
+			// A malformed escape: fall back to the plain parameter.
+		}
+	}
+	const plain = /filename\s*=\s*("((?:[^"\\]|\\.)*)"|[^;]+)/i.exec(disposition);
+	if (!plain) return undefined;
+	const value = plain[2] !== undefined ? plain[2].replace(/\\(.)/g, '$1') : plain[1].trim();
+	return value || undefined;
+}
+
+function mimeTypeOf(response: HttpResponse): string | undefined {
+	const value = headerValue(response, 'content-type');
+	return value ? value.split(';')[0].trim() || undefined : undefined;
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const record = getRecordRef(this, itemIndex);
+	const attachmentId = requiredText(
+		this,
+		itemIndex,
+		'attachmentId',
+		'Attachment ID',
+		'Give the ID of the attachment, for example from the "Get Many" operation ({{ $json.id }}).',
+	);
+	const binaryPropertyName = requiredText(
+		this,
+		itemIndex,
+		'binaryPropertyName',
+		'Put Output File in Field',
+		'Give the name of the output binary field, usually "data".',
+	);
+
+	const response = await zohoRequest(this, {
+		method: 'GET',
+		segments: [record.module, record.recordId, 'Attachments', attachmentId],
+		responseType: 'stream',
+		idempotent: true,
+		itemIndex,
+		subject: `the download of attachment ${attachmentId} of ${record.module} record ${record.recordId}`,
+	});
+	const fileName = fileNameFromDisposition(headerValue(response, 'content-disposition'));
+	if (!fileName && headerValue(response, 'content-type')?.includes('json')) {
+		(response.body as { resume?: () => void }).resume?.();
+		throw new NodeOperationError(this.getNode(), `Zoho CRM sent no file for attachment ${attachmentId}`, {
+			itemIndex,
+			description:
+				'Zoho answered with data instead of a file: the attachment may be a link (attached with a URL), which has no file to download.',
+		});
+	}
+	const binary = await this.helpers.prepareBinaryData(
+		response.body as Buffer,
+		fileName ?? `attachment-${attachmentId}`,
+		mimeTypeOf(response),
+	);
+	const size = Number(headerValue(response, 'content-length') ?? binary.bytes ?? NaN);
+	return [
+		{
+			json: {
+				id: attachmentId,
+				module: record.module,
+				recordId: record.recordId,
+				fileName: binary.fileName ?? null,
+				size: Number.isFinite(size) ? size : null,
+				mimeType: binary.mimeType,
+			},
+			binary: { [binaryPropertyName]: binary },
+			pairedItem: { item: itemIndex },
+		},
+	];
+}

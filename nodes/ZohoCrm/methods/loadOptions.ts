@@ -1,0 +1,51 @@
+import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+
+import { zohoJson, zohoRequest } from '../transport';
+
+/**
+ * Standard modules whose records take attachments (Zoho's "Upload an attachment" page); custom
+ * modules take them too. Others (Documents, Projects, Visits, ...) answer INVALID_MODULE.
+ */
+export const ATTACHMENT_MODULES = new Set([
+	'Leads',
+	'Accounts',
+	'Contacts',
+	'Deals',
+	'Campaigns',
+	'Tasks',
+	'Cases',
+	'Events',
+	'Solutions',
+	'Products',
+	'Vendors',
+	'Price_Books',
+	'Quotes',
+	'Sales_Orders',
+	'Purchase_Orders',
+	'Invoices',
+	'Notes',
+]);
+
+export function takesAttachments(module: IDataObject): boolean {
+	if (module.api_supported === false || typeof module.api_name !== 'string') return false;
+	return ATTACHMENT_MODULES.has(module.api_name) || module.generated_type === 'custom';
+}
+
+export async function getAttachmentModules(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const response = await zohoRequest(this, {
+		method: 'GET',
+		segments: ['settings', 'modules'],
+		idempotent: true,
+		itemIndex: 0,
+		subject: 'the module list',
+	});
+	const modules = (zohoJson(response).modules ?? []) as IDataObject[];
+	return modules
+		.filter(takesAttachments)
+		.map((module) => ({
+			name: String(module.plural_label ?? module.module_name ?? module.api_name),
+			value: String(module.api_name),
+			description: `API name: ${String(module.api_name)}`,
+		}))
+		.sort((a, b) => a.name.localeCompare(b.name));
+}
