@@ -1,0 +1,122 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { binaryPropertyNameProperty, fileNameOption } from '../../../shared/descriptions';
+import { getInputFiles, splitList } from '../../../transfer';
+import { filesSummary, uploadFilesToClose } from '../../files';
+import { closeApiRequest } from '../../transport';
+import { requiredText } from '../../validation';
+
+const displayOptions = { show: { resource: ['email'], operation: ['create'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Lead ID',
+		name: 'leadId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. lead_KwD00BYbXCHiPWj68LxFkxaeWuULpZ7awzm6LqeFs0h',
+		description: 'The ID of the lead the email belongs to',
+		displayOptions,
+	},
+	{
+		displayName: 'Contact ID',
+		name: 'contactId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. cont_8NNOJnVwmHQEYuVOgJ4B4zU7g9RUxYH4JnPjza5Vr6t',
+		description: 'The ID of the lead\'s contact the email is addressed to',
+		displayOptions,
+	},
+	{
+		displayName: 'To',
+		name: 'to',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. anna@example.com, ben@example.com',
+		description: 'Recipient email addresses, separated by commas',
+		displayOptions,
+	},
+	{
+		displayName: 'Subject',
+		name: 'subject',
+		type: 'string',
+		default: '',
+		required: true,
+		displayOptions,
+	},
+	{
+		displayName: 'Body',
+		name: 'body',
+		type: 'string',
+		typeOptions: { rows: 6 },
+		default: '',
+		description: 'The plain-text body of the email',
+		displayOptions,
+	},
+	{ ...binaryPropertyNameProperty, displayOptions },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions,
+		options: [
+			{
+				displayName: 'BCC',
+				name: 'bcc',
+				type: 'string',
+				default: '',
+				description: 'Blind-copy addresses, separated by commas',
+			},
+			{
+				displayName: 'CC',
+				name: 'cc',
+				type: 'string',
+				default: '',
+				description: 'Copy addresses, separated by commas',
+			},
+			fileNameOption,
+		],
+	},
+];
+
+/**
+ * Uploads the item's file(s) and creates a draft outgoing email on the lead with them attached:
+ * the draft waits in Close for a person to review and send it.
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const leadId = requiredText(this, itemIndex, 'leadId', 'Lead ID', 'the lead the email belongs to (it starts with "lead_")');
+	const contactId = requiredText(this, itemIndex, 'contactId', 'Contact ID', 'the contact the email is addressed to (it starts with "cont_")');
+	const to = splitList(requiredText(this, itemIndex, 'to', 'To', 'at least one recipient address'));
+	const subject = this.getNodeParameter('subject', itemIndex, '') as string;
+	const body = this.getNodeParameter('body', itemIndex, '') as string;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const files = await getInputFiles(this, itemIndex, {
+		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
+		fileName: (options.fileName as string) || undefined,
+	});
+	const attachments = await uploadFilesToClose(this, itemIndex, files);
+	const email: IDataObject = {
+		lead_id: leadId,
+		contact_id: contactId,
+		to,
+		subject,
+		body_text: body,
+		status: 'draft',
+		direction: 'outgoing',
+		attachments,
+	};
+	if (options.cc) email.cc = splitList(options.cc as string);
+	if (options.bcc) email.bcc = splitList(options.bcc as string);
+	const created = await closeApiRequest(this, itemIndex, {
+		method: 'POST',
+		path: '/activity/email/',
+		body: email,
+		subject: `the draft email on lead "${leadId}"`,
+	});
+	return [{ json: { ...created, ...filesSummary(files) }, pairedItem: { item: itemIndex } }];
+}

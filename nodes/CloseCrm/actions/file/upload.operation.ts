@@ -1,0 +1,34 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { binaryPropertyNameProperty, fileNameOption } from '../../../shared/descriptions';
+import { getInputFiles } from '../../../transfer';
+import { uploadFilesToClose } from '../../files';
+
+const displayOptions = { show: { resource: ['file'], operation: ['upload'] } };
+
+export const description: INodeProperties[] = [
+	{ ...binaryPropertyNameProperty, displayOptions },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions,
+		options: [fileNameOption],
+	},
+];
+
+/**
+ * Uploads the item's file(s) to Close's storage and outputs each as the attachment object Close's
+ * activities take (`{url, filename, size, content_type}`), for use within 24 hours.
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const files = await getInputFiles(this, itemIndex, {
+		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
+		fileName: (options.fileName as string) || undefined,
+	});
+	const attachments = await uploadFilesToClose(this, itemIndex, files);
+	return attachments.map((attachment) => ({ json: { ...attachment }, pairedItem: { item: itemIndex } }));
+}

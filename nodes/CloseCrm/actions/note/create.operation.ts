@@ -1,0 +1,60 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { binaryPropertyNameProperty, fileNameOption } from '../../../shared/descriptions';
+import { getInputFiles } from '../../../transfer';
+import { filesSummary, uploadFilesToClose } from '../../files';
+import { closeApiRequest } from '../../transport';
+import { requiredText } from '../../validation';
+
+const displayOptions = { show: { resource: ['note'], operation: ['create'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Lead ID',
+		name: 'leadId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. lead_KwD00BYbXCHiPWj68LxFkxaeWuULpZ7awzm6LqeFs0h',
+		description: 'The ID of the lead the note is added to',
+		displayOptions,
+	},
+	{
+		displayName: 'Note',
+		name: 'note',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		description: 'The text of the note',
+		displayOptions,
+	},
+	{ ...binaryPropertyNameProperty, displayOptions },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions,
+		options: [fileNameOption],
+	},
+];
+
+/** Uploads the item's file(s), then adds one note to the lead with all of them attached. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const leadId = requiredText(this, itemIndex, 'leadId', 'Lead ID', 'the lead to add the note to (it starts with "lead_")');
+	const note = this.getNodeParameter('note', itemIndex, '') as string;
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const files = await getInputFiles(this, itemIndex, {
+		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
+		fileName: (options.fileName as string) || undefined,
+	});
+	const attachments = await uploadFilesToClose(this, itemIndex, files);
+	const created = await closeApiRequest(this, itemIndex, {
+		method: 'POST',
+		path: '/activity/note/',
+		body: { lead_id: leadId, note, attachments },
+		subject: `the note on lead "${leadId}"`,
+	});
+	return [{ json: { ...created, ...filesSummary(files) }, pairedItem: { item: itemIndex } }];
+}

@@ -1,0 +1,122 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { BinaryFile, PresignedPostForm } from '../transfer';
+import { isExpiredFormError, uploadToPresignedPost } from '../transfer';
+import type { CloseConnection } from './transport';
+import { closeApiRequest, closeConnection } from './transport';
+
+/** A file as Close's activities take it in `attachments`. */
+export interface CloseAttachment extends IDataObject {
+	url: string;
+	filename: string;
+	size: number;
+	content_type: string;
+}
+
+/**
+ * Close's S3 forms are valid for 60 seconds after /files/upload/ answers. A form older than this
+ * is not worth trying: asking anew costs one small request, a refused upload costs the whole file.
+ */
+export const FORM_MAX_AGE_MS = 50_000;
+
+/** The clock the form's age is measured with (a seam for tests; Close counts from the request). */
+export const formClock = { now: (): number => Date.now() };
+
+interface UploadForm {
+	upload: PresignedPostForm;
+	downloadUrl: string;
+	requestedAt: number;
+}
+
+async function requestUploadForm(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	file: BinaryFile,
+): Promise<UploadForm> {
+	const requestedAt = formClock.now();
+	const answer = await closeApiRequest(ctx, itemIndex, {
+		method: 'POST',
+		path: '/files/upload/',
+		body: { filename: file.fileName, content_type: file.mimeType },
+		subject: `the upload form for "${file.fileName}"`,
+	});
+	const upload = answer.upload as IDataObject | undefined;
+	const download = answer.download as IDataObject | undefined;
+	if (!upload || typeof upload.url !== 'string' || !upload.fields || typeof download?.url !== 'string') {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Close's answer to the upload form request for "${file.fileName}" has no upload form or download URL`,
+			{
+				itemIndex,
+				description:
+					'Close should answer POST /files/upload/ with upload.url, upload.fields and download.url. Check the Base URL in the Close credential: it must be the API root (https://api.close.com/api/v1).',
+			},
+		);
+	}
+	return {
+		upload: { url: upload.url, fields: upload.fields as PresignedPostForm['fields'] },
+		downloadUrl: download.url,
+		requestedAt,
+	};
+}
+
+/**
+ * Uploads one file through Close's Files API: ask for a signed S3 form, post the file to S3, and
+ * return the attachment that Close's activities accept (its download URL is usable for 24 hours).
+ * A form that has expired, or would be close to it, is asked for again once.
+ */
+export async function uploadFileToClose(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	file: BinaryFile,
+	connection?: CloseConnection,
+): Promise<CloseAttachment> {
+	const { secure } = connection ?? (await closeConnection(ctx));
+	let form = await requestUploadForm(ctx, itemIndex, file);
+	for (let attempt = 1; ; attempt++) {
+		if (formClock.now() - form.requestedAt > FORM_MAX_AGE_MS) {
+			form = await requestUploadForm(ctx, itemIndex, file);
+		}
+		let failure: unknown;
+		try {
+			await uploadToPresignedPost(ctx, itemIndex, form.upload, file, {
+				requireHttps: secure,
+				formSource: 'Close',
+			});
+			break;
+		} catch (error) {
+			failure = error;
+		}
+		// The transfer layer's errors are already NodeApiErrors that say what S3 refused.
+		if (attempt >= 2 || !isExpiredFormError(failure)) throw failure;
+		form = await requestUploadForm(ctx, itemIndex, file);
+	}
+	return {
+		url: form.downloadUrl,
+		filename: file.fileName,
+		size: file.size,
+		content_type: file.mimeType,
+	};
+}
+
+/** The files of one item uploaded in order: an activity then attaches them all at once. */
+export async function uploadFilesToClose(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	files: BinaryFile[],
+): Promise<CloseAttachment[]> {
+	const connection = await closeConnection(ctx);
+	const attachments: CloseAttachment[] = [];
+	for (const file of files) attachments.push(await uploadFileToClose(ctx, itemIndex, file, connection));
+	return attachments;
+}
+
+/** What an activity's output says about the files it carries, in the package's shared vocabulary. */
+export function filesSummary(files: BinaryFile[]): IDataObject {
+	return {
+		fileName: files.map((file) => file.fileName).join(', '),
+		size: files.reduce((total, file) => total + file.size, 0),
+		mimeType: [...new Set(files.map((file) => file.mimeType))].join(', '),
+	};
+}

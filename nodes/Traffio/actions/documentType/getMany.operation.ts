@@ -1,0 +1,40 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { documentTypeList } from '../../documentTypes';
+import { traffioApiRequest } from '../../transport';
+
+const displayOptions = { show: { resource: ['documentType'], operation: ['getMany'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions,
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { ...displayOptions.show, returnAll: [false] } },
+	},
+];
+
+/** Lists the document types a file can be registered as (6 is "person file"). */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const answer = await traffioApiRequest(this, itemIndex, {
+		method: 'GET',
+		path: '/v1_document_type/document_type',
+		subject: 'the document type list',
+	});
+	let types = documentTypeList(answer);
+	if (!this.getNodeParameter('returnAll', itemIndex, true)) {
+		types = types.slice(0, this.getNodeParameter('limit', itemIndex, 50) as number);
+	}
+	return types.map((type) => ({ json: type, pairedItem: { item: itemIndex } }));
+}

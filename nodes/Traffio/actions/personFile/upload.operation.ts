@@ -1,0 +1,190 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { binaryPropertyNameProperty, fileNameOption } from '../../../shared/descriptions';
+import type { BinaryFile, PresignedPostForm } from '../../../transfer';
+import { getInputFiles, resolveObjectKey, uploadToPresignedPost } from '../../../transfer';
+import type { TraffioConnection } from '../../transport';
+import { traffioApiRequest, traffioConnection, unwrapData } from '../../transport';
+import { requiredText } from '../../validation';
+
+const displayOptions = { show: { resource: ['personFile'], operation: ['upload'] } };
+
+/** Traffio's document type for files linked to a person. */
+export const PERSON_FILE_DOCUMENT_TYPE = 6;
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Person ID',
+		name: 'personId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 15',
+		description: 'The ID of the person the file is linked to',
+		displayOptions,
+	},
+	{
+		displayName: 'Document Type Name or ID',
+		name: 'documentTypeId',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getDocumentTypes' },
+		default: PERSON_FILE_DOCUMENT_TYPE,
+		description:
+			'What kind of document the file is; 6 is a person file. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		displayOptions,
+	},
+	{ ...binaryPropertyNameProperty, displayOptions },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions,
+		options: [
+			{
+				displayName: 'File Description',
+				name: 'fileDescription',
+				type: 'string',
+				default: '',
+				description: 'A description stored with the file in Traffio',
+			},
+			fileNameOption,
+			{
+				displayName: 'File Title',
+				name: 'fileTitle',
+				type: 'string',
+				default: '',
+				description: 'A human-friendly title for the file in Traffio',
+			},
+		],
+	},
+];
+
+interface PersonFileForm {
+	form: PresignedPostForm;
+	/** The key prefix Traffio assigned (it ends with "/"): the file's name is appended to it. */
+	keyPrefix: string;
+}
+
+/** S3 keys treat "/" as a folder separator: a name must not leave the prefix Traffio signed. */
+function keySafeName(fileName: string): string {
+	return fileName.replace(/[/\\]/g, '_');
+}
+
+function idValue(value: unknown): string | number {
+	const text = String(value).trim();
+	return /^\d+$/.test(text) ? Number(text) : text;
+}
+
+async function requestPersonFileForm(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	personId: string,
+	file: BinaryFile,
+): Promise<PersonFileForm> {
+	const answer = unwrapData(
+		(await traffioApiRequest(ctx, itemIndex, {
+			method: 'POST',
+			path: '/v1_upload/s3_upload_person_file',
+			// The policy signs this MIME type: the form's Content-Type must be the file's.
+			body: { file_type: file.mimeType, person_id: idValue(personId) },
+			subject: `the upload form for "${file.fileName}" on person "${personId}"`,
+		})) as IDataObject,
+	);
+	const attributes = answer.formAttributes as IDataObject | undefined;
+	const inputs = answer.formInputs as IDataObject | undefined;
+	const keyPrefix = attributes?.key ?? inputs?.key;
+	if (
+		!attributes ||
+		typeof attributes.action !== 'string' ||
+		!inputs ||
+		typeof inputs !== 'object' ||
+		Array.isArray(inputs) ||
+		typeof keyPrefix !== 'string'
+	) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Traffio's answer to the upload form request for "${file.fileName}" has no upload form`,
+			{
+				itemIndex,
+				description:
+					'Traffio should answer with formAttributes (action, key) and formInputs. Check the Base URL in the Traffio credential: it must be the third-party API root (https://app.traff.io/api_third_party).',
+			},
+		);
+	}
+	return {
+		form: { url: attributes.action, fields: inputs as PresignedPostForm['fields'] },
+		keyPrefix,
+	};
+}
+
+interface PersonFileTarget {
+	personId: string;
+	documentTypeId: string | number;
+	fileTitle?: string;
+	fileDescription?: string;
+}
+
+async function uploadPersonFile(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	connection: TraffioConnection,
+	target: PersonFileTarget,
+	file: BinaryFile,
+): Promise<IDataObject> {
+	const { personId, documentTypeId } = target;
+	const { form, keyPrefix } = await requestPersonFileForm(ctx, itemIndex, personId, file);
+	const name = keySafeName(file.fileName);
+	const key = keyPrefix.includes('${filename}') ? resolveObjectKey(keyPrefix, name) : `${keyPrefix}${name}`;
+	await uploadToPresignedPost(ctx, itemIndex, form, file, {
+		key,
+		requireHttps: connection.secure,
+		formSource: 'Traffio',
+	});
+
+	const registration: IDataObject = {
+		document_type_id: idValue(documentTypeId),
+		file_name: key,
+		person_id: idValue(personId),
+	};
+	if (target.fileTitle) registration.file_title = target.fileTitle;
+	if (target.fileDescription) registration.file_description = target.fileDescription;
+	const record = await traffioApiRequest(ctx, itemIndex, {
+		method: 'POST',
+		path: '/v1_files/person_file',
+		body: registration,
+		subject: `the file record for "${file.fileName}" on person "${personId}"`,
+	});
+	return unwrapData(record as IDataObject);
+}
+
+/**
+ * Traffio's three steps per file: ask for a signed S3 form for the person and MIME type, post the
+ * file to S3 under the assigned prefix, then register the stored key as the person's file.
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const files = await getInputFiles(this, itemIndex, {
+		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
+		fileName: (options.fileName as string) || undefined,
+	});
+	const documentTypeId = this.getNodeParameter('documentTypeId', itemIndex, PERSON_FILE_DOCUMENT_TYPE) as string | number;
+	const target: PersonFileTarget = {
+		personId: requiredText(this, itemIndex, 'personId', 'Person ID', 'the ID of the person the file is linked to'),
+		documentTypeId: String(documentTypeId).trim() === '' ? PERSON_FILE_DOCUMENT_TYPE : documentTypeId,
+		fileTitle: (options.fileTitle as string) || undefined,
+		fileDescription: (options.fileDescription as string) || undefined,
+	};
+	const connection = await traffioConnection(this);
+	const output: INodeExecutionData[] = [];
+	for (const file of files) {
+		const record = await uploadPersonFile(this, itemIndex, connection, target, file);
+		output.push({
+			json: { ...record, fileName: file.fileName, size: file.size, mimeType: file.mimeType },
+			pairedItem: { item: itemIndex },
+		});
+	}
+	return output;
+}

@@ -1,0 +1,16 @@
+import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+
+import { documentTypeId, documentTypeList, documentTypeName } from '../documentTypes';
+import { traffioApiRequest } from '../transport';
+
+export async function getDocumentTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const answer = await traffioApiRequest(this, 0, {
+		method: 'GET',
+		path: '/v1_document_type/document_type',
+		subject: 'the document type list',
+	});
+	return documentTypeList(answer)
+		.filter((type) => documentTypeId(type) !== undefined)
+		.map((type) => ({ name: documentTypeName(type), value: documentTypeId(type)! }))
+		.sort((a, b) => a.name.localeCompare(b.name));
+}

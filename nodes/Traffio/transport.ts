@@ -1,0 +1,129 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	ILoadOptionsFunctions,
+} from 'n8n-workflow';
+
+import type { HttpResponse, ServiceFailure } from '../transfer';
+import {
+	bodyJson,
+	isSuccessStatus,
+	networkError,
+	readGenericFailure,
+	responseError,
+	sendAuthenticatedRequest,
+	sendWithRetry,
+} from '../transfer';
+
+export const SERVICE_NAME = 'Traffio';
+export const CREDENTIAL_TYPE = 'traffioApi';
+const DEFAULT_BASE_URL = 'https://app.traff.io/api_third_party';
+
+export interface TraffioRequest {
+	method: IHttpRequestMethods;
+	/** Path below the API root; ids go in the body or through `encodeURIComponent`. */
+	path: string;
+	body?: IDataObject;
+	qs?: IDataObject;
+	/** What the request does, in the user's terms: "the file record for person 15". */
+	subject: string;
+	idempotent?: boolean;
+}
+
+export interface TraffioConnection {
+	baseUrl: string;
+	/** The API is reached over https, so S3 forms must be too. */
+	secure: boolean;
+	secrets: string[];
+}
+
+type Context = IExecuteFunctions | ILoadOptionsFunctions;
+
+export async function traffioConnection(ctx: Context): Promise<TraffioConnection> {
+	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
+	const token = String(credentials.accessToken ?? '');
+	return {
+		baseUrl,
+		secure: baseUrl.toLowerCase().startsWith('https:'),
+		secrets: [token].filter((value) => value.length >= 4),
+	};
+}
+
+/**
+ * Traffio's error format is not publicly documented (unverified): read `message`/`error` as the
+ * generic reader does, plus per-field messages when `errors` is an object of field names, and a
+ * `code`/`error_code` when given, so users see Traffio's own words.
+ */
+export function readTraffioFailure(response: HttpResponse): ServiceFailure | undefined {
+	const generic = readGenericFailure(response);
+	const json = bodyJson(response.body);
+	if (!json || Array.isArray(json)) return generic;
+	const parts = generic?.message ? [generic.message] : [];
+	const errors = json.errors;
+	if (errors && typeof errors === 'object' && !Array.isArray(errors)) {
+		for (const [field, messages] of Object.entries(errors as IDataObject)) {
+			const text = Array.isArray(messages) ? messages.join(' ') : String(messages);
+			parts.push(`${field}: ${text}`);
+		}
+	}
+	const rawCode = json.code ?? json.error_code;
+	const code = generic?.code ?? (typeof rawCode === 'string' || typeof rawCode === 'number' ? String(rawCode) : undefined);
+	if (parts.length === 0 && !code) return generic;
+	return { code, message: parts.length ? parts.join('; ') : undefined };
+}
+
+const TRAFFIO_FIXES: Partial<Record<number, string>> = {
+	401: 'Traffio did not accept the access token. A Manager can create a new token in Traffio (only one token per third party is active, so creating one revokes the previous); paste it into the Traffio credential and use "Test".',
+	403: 'The access token is valid but may not do this. Ask a Traffio Manager to check the token\'s permissions.',
+	404: 'Check the id in the node parameters: the person (or document type) may not exist, may have been deleted, or may belong to another customer than the token.',
+};
+
+/** Traffio sometimes wraps its answer in `data`: the record is what users need. */
+export function unwrapData(answer: IDataObject): IDataObject {
+	const data = answer.data;
+	return data && typeof data === 'object' && !Array.isArray(data) ? (data as IDataObject) : answer;
+}
+
+/**
+ * The one function that talks to Traffio with credentials: builds the URL, sends the token (as the
+ * credential says), retries what is safe to retry, and turns failures into clear errors.
+ */
+export async function traffioApiRequest(
+	ctx: Context,
+	itemIndex: number,
+	request: TraffioRequest,
+): Promise<IDataObject | IDataObject[]> {
+	const connection = await traffioConnection(ctx);
+	const errorContext = {
+		serviceName: SERVICE_NAME,
+		itemIndex,
+		subject: request.subject,
+		readFailure: readTraffioFailure,
+		fixes: TRAFFIO_FIXES,
+		secrets: connection.secrets,
+	};
+	// Load-options contexts have the same request helpers; the transfer layer only uses those and getNode.
+	const executeContext = ctx as IExecuteFunctions;
+	let response: HttpResponse;
+	try {
+		response = await sendWithRetry(
+			async () =>
+				await sendAuthenticatedRequest(executeContext, CREDENTIAL_TYPE, {
+					method: request.method,
+					url: `${connection.baseUrl}${request.path}`,
+					body: request.body,
+					qs: request.qs,
+					json: true,
+				}),
+			{ idempotent: request.idempotent ?? request.method === 'GET' },
+		);
+	} catch (error) {
+		throw networkError(executeContext, error, errorContext);
+	}
+	if (!isSuccessStatus(response.statusCode)) {
+		throw responseError(executeContext, response, errorContext);
+	}
+	return (bodyJson(response.body) as IDataObject | IDataObject[] | undefined) ?? {};
+}

@@ -1,0 +1,385 @@
+import { CloseCrmApi } from '../../../credentials/CloseCrmApi.credentials';
+import { CloseCrm } from '../../../nodes/CloseCrm/CloseCrm.node';
+import { formClock } from '../../../nodes/CloseCrm/files';
+import { closeThrottleDelayMs, readCloseFailure } from '../../../nodes/CloseCrm/transport';
+import type { HandedOutFile } from '../../fakes/close';
+import { FakeClose } from '../../fakes/close';
+import type { BinaryMode } from '../../harness/binaryStore';
+import { randomFile } from '../../harness/fixtures';
+import type { RandomFile } from '../../harness/fixtures';
+import { runNode } from '../../harness/runNode';
+import type { RunNodeOptions, TestItem } from '../../harness/runNode';
+import { objectExists, storedObject } from '../../rig/s3';
+import { useS3 } from '../../rig/useS3';
+import { HttpsFront } from './httpsFront';
+
+const s3 = useS3();
+let close: FakeClose;
+
+beforeAll(async () => {
+	close = new FakeClose(s3);
+	await close.start();
+	s3.tap.watchSecrets(close.apiKey, close.basicAuthorization, close.basicAuthorization.slice('Basic '.length));
+});
+
+afterAll(async () => {
+	await close.stop();
+});
+
+function run(parameters: Record<string, unknown>, items: TestItem[], extra: Partial<RunNodeOptions> = {}) {
+	return runNode({
+		nodeType: new CloseCrm(),
+		parameters: { binaryPropertyName: 'data', options: {}, ...parameters },
+		items,
+		credentialTypes: [new CloseCrmApi()],
+		credentials: { closeCrmApi: { apiKey: close.apiKey, baseUrl: close.apiBaseUrl } },
+		...extra,
+	});
+}
+
+const noteOn = (leadId: string, note = 'Signed contract attached') => ({ resource: 'note', operation: 'create', leadId, note });
+
+function handedOut(url: unknown): HandedOutFile {
+	const file = close.files.get(url as string);
+	if (!file) throw new Error(`the fake never handed out ${String(url)}`);
+	return file;
+}
+
+async function expectStored(url: unknown, file: RandomFile) {
+	expect(await storedObject(s3.client, handedOut(url).key)).toMatchObject({ size: file.size, sha256: file.sha256 });
+}
+
+/** Every request the storage host saw since `before` carried no credential of Close. */
+function expectNoCredentialsSentToS3(before: number) {
+	const sent = s3.tap.requests.slice(before);
+	expect(sent.length).toBeGreaterThan(0);
+	for (const request of sent) {
+		expect(request.headers.authorization).toBeUndefined();
+		expect(request.secretsSeen).toEqual([]);
+	}
+}
+
+describe('Close node', () => {
+	describe('File > Upload', () => {
+		it.each<BinaryMode>(['memory', 'filesystem'])(
+			'stores the bytes intact from %s binary data and outputs the attachment object Close takes',
+			async (mode) => {
+				const file = randomFile('proposal.pdf', 250_000, 'application/pdf');
+				const before = close.requests.length;
+
+				const result = await run({ resource: 'file', operation: 'upload' }, [{ files: { data: file.spec } }], { binaryMode: mode });
+
+				expect(result.error).toBeUndefined();
+				const asked = close.requests.slice(before).filter((request) => request.path.endsWith('/files/upload/'));
+				expect(asked).toHaveLength(1);
+				expect(asked[0].json).toEqual({ filename: 'proposal.pdf', content_type: 'application/pdf' });
+				expect(asked[0].headers.authorization).toBe(close.basicAuthorization);
+				expect(result.items).toEqual([
+					{
+						json: {
+							url: expect.stringMatching(/^https:\/\/app\.close\.com\/go\/file\//),
+							filename: 'proposal.pdf',
+							size: file.size,
+							content_type: 'application/pdf',
+						},
+						pairedItem: { item: 0 },
+					},
+				]);
+				await expectStored(result.items[0].json.url, file);
+			},
+		);
+
+		it('asks for a new form when S3 says the first one expired, and stores the file once', async () => {
+			const file = randomFile('late.csv', 40_000, 'text/csv');
+			const before = close.requests.length;
+			const tapBefore = s3.tap.requests.length;
+			close.expiredFormsToHandOut = 1;
+
+			const result = await run({ resource: 'file', operation: 'upload' }, [{ files: { data: file.spec } }]);
+
+			expect(result.error).toBeUndefined();
+			const asked = close.requests.slice(before).filter((request) => request.path.endsWith('/files/upload/'));
+			expect(asked).toHaveLength(2);
+			expect(s3.tap.requests.slice(tapBefore).map((request) => request.status)).toEqual([403, 201]);
+			const forms = [...close.files.values()].slice(-2);
+			expect(await objectExists(s3.client, forms[0].key)).toBe(false);
+			expect(result.items[0].json.url).toBe(forms[1].downloadUrl);
+			await expectStored(result.items[0].json.url, file);
+		});
+
+		it('asks for a new form first when the one it holds is older than 50 s, and uploads only once', async () => {
+			const file = randomFile('slow.bin', 10_000);
+			const before = close.requests.length;
+			const tapBefore = s3.tap.requests.length;
+			const realNow = formClock.now;
+			let reads = 0;
+			// The second reading of the form clock (the age check before the upload) is 55 s later.
+			formClock.now = () => Date.now() + (++reads === 2 ? 55_000 : 0);
+			try {
+				const result = await run({ resource: 'file', operation: 'upload' }, [{ files: { data: file.spec } }]);
+
+				expect(result.error).toBeUndefined();
+				expect(close.requests.slice(before).filter((request) => request.path.endsWith('/files/upload/'))).toHaveLength(2);
+				expect(s3.tap.requests.slice(tapBefore).map((request) => request.status)).toEqual([201]);
+				const forms = [...close.files.values()].slice(-2);
+				expect(result.items[0].json.url).toBe(forms[1].downloadUrl);
+				await expectStored(result.items[0].json.url, file);
+			} finally {
+				formClock.now = realNow;
+			}
+		});
+	});
+
+	describe('Note > Create', () => {
+		it('uploads the file and adds a note to the lead with it attached', async () => {
+			const file = randomFile('contract.pdf', 120_000, 'application/pdf');
+			const notesBefore = close.notes.length;
+
+			const result = await run(noteOn('lead_existing'), [{ files: { data: file.spec } }], { binaryMode: 'filesystem' });
+
+			expect(result.error).toBeUndefined();
+			const created = close.notes.slice(notesBefore);
+			expect(created).toHaveLength(1);
+			expect(created[0]).toMatchObject({
+				lead_id: 'lead_existing',
+				note: 'Signed contract attached',
+				attachments: [{ url: expect.any(String), filename: 'contract.pdf', size: file.size, content_type: 'application/pdf' }],
+			});
+			await expectStored(created[0].attachments[0].url, file);
+			expect(result.items).toEqual([
+				{
+					json: expect.objectContaining({
+						id: created[0].id,
+						lead_id: 'lead_existing',
+						attachments: created[0].attachments,
+						fileName: 'contract.pdf',
+						size: file.size,
+						mimeType: 'application/pdf',
+					}),
+					pairedItem: { item: 0 },
+				},
+			]);
+		});
+
+		it('adds one note per item when one execution carries several items', async () => {
+			const files = [randomFile('a.txt', 1000, 'text/plain'), randomFile('b.txt', 2000, 'text/plain'), randomFile('c.txt', 3000, 'text/plain')];
+			const notesBefore = close.notes.length;
+
+			const result = await run(
+				{ ...noteOn('lead_existing'), note: '={{ "note for " + $binary.data.fileName }}' },
+				files.map((file) => ({ files: { data: file.spec } })),
+			);
+
+			expect(result.error).toBeUndefined();
+			const created = close.notes.slice(notesBefore);
+			expect(created.map((note) => [note.note, note.attachments.map((attachment) => attachment.filename)])).toEqual([
+				['note for a.txt', ['a.txt']],
+				['note for b.txt', ['b.txt']],
+				['note for c.txt', ['c.txt']],
+			]);
+			for (const [index, file] of files.entries()) await expectStored(created[index].attachments[0].url, file);
+			expect(result.items.map((item) => [item.json.id, item.pairedItem])).toEqual(
+				created.map((note, index) => [note.id, { item: index }]),
+			);
+		});
+
+		it('attaches two files of one item to the same note', async () => {
+			const first = randomFile('photo.jpg', 30_000, 'image/jpeg');
+			const second = randomFile('plan.pdf', 50_000, 'application/pdf');
+			const notesBefore = close.notes.length;
+
+			const result = await run(
+				{ ...noteOn('lead_existing'), binaryPropertyName: 'data, plan' },
+				[{ files: { data: first.spec, plan: second.spec } }],
+				{ binaryMode: 'filesystem' },
+			);
+
+			expect(result.error).toBeUndefined();
+			const created = close.notes.slice(notesBefore);
+			expect(created).toHaveLength(1);
+			expect(created[0].attachments.map((attachment) => [attachment.filename, attachment.content_type, attachment.size])).toEqual([
+				['photo.jpg', 'image/jpeg', first.size],
+				['plan.pdf', 'application/pdf', second.size],
+			]);
+			await expectStored(created[0].attachments[0].url, first);
+			await expectStored(created[0].attachments[1].url, second);
+			expect(result.items).toHaveLength(1);
+			expect(result.items[0].json).toMatchObject({
+				fileName: 'photo.jpg, plan.pdf',
+				size: first.size + second.size,
+				mimeType: 'image/jpeg, application/pdf',
+			});
+		});
+
+		it('reports a lead that does not exist as Close\'s 404, naming the lead', async () => {
+			const notesBefore = close.notes.length;
+
+			const result = await run(noteOn('lead_doesnotexist'), [{ files: { data: randomFile('x.txt', 10, 'text/plain').spec } }]);
+
+			expect(result.error?.message).toBe(
+				'Close refused the note on lead "lead_doesnotexist": Lead matching query does not exist. (HTTP 404)',
+			);
+			expect(result.error?.description).toMatch(/lead ids start with "lead_"/);
+			expect(close.notes.length).toBe(notesBefore);
+		});
+
+		it('waits out Close\'s 429 (error.rate_reset) and then creates exactly one note', async () => {
+			const file = randomFile('throttled.txt', 5000, 'text/plain');
+			const before = close.requests.length;
+			const notesBefore = close.notes.length;
+			close.injectFault({
+				method: 'POST',
+				path: /\/activity\/note\/$/,
+				status: 429,
+				body: { error: { rate_reset: 1, message: 'API call count exceeded for this 15 second window', rate_limit_type: 'key' } },
+			});
+
+			const result = await run(noteOn('lead_existing'), [{ files: { data: file.spec } }]);
+
+			expect(result.error).toBeUndefined();
+			const sent = close.requests.slice(before);
+			expect(sent.filter((request) => request.path.endsWith('/activity/note/')).map((request) => request.status)).toEqual([429, 200]);
+			expect(sent.filter((request) => request.path.endsWith('/files/upload/'))).toHaveLength(1);
+			const created = close.notes.slice(notesBefore);
+			expect(created).toHaveLength(1);
+			expect(created[0].attachments).toHaveLength(1);
+			await expectStored(created[0].attachments[0].url, file);
+		});
+
+		it('with Continue On Fail, gives one output per input item, the failed one in place', async () => {
+			const notesBefore = close.notes.length;
+			const items: TestItem[] = [
+				{ json: { lead: 'lead_existing' }, files: { data: randomFile('one.txt', 10, 'text/plain').spec } },
+				{ json: { lead: 'lead_gone' }, files: { data: randomFile('two.txt', 10, 'text/plain').spec } },
+				{ json: { lead: 'lead_existing' }, files: { other: randomFile('three.txt', 10, 'text/plain').spec } },
+				{ json: { lead: 'lead_existing' }, files: { data: randomFile('four.txt', 10, 'text/plain').spec } },
+			];
+
+			const result = await run({ ...noteOn('={{ $json.lead }}') }, items, { continueOnFail: true });
+
+			expect(result.error).toBeUndefined();
+			expect(result.items).toHaveLength(4);
+			expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }, { item: 3 }]);
+			expect(result.items[1].json.error).toMatch(/^Close refused the note on lead "lead_gone".*\(HTTP 404\)$/);
+			expect(result.items[2].json.error).toBe('Item 3 has no binary property "data"');
+			expect(close.notes.slice(notesBefore).map((note) => note.attachments[0].filename)).toEqual(['one.txt', 'four.txt']);
+			expect(result.input[2].binary).toHaveProperty('other');
+		});
+	});
+
+	describe('Email > Create', () => {
+		it('creates a draft outgoing email on the lead with the file attached', async () => {
+			const file = randomFile('quote.pdf', 64_000, 'application/pdf');
+			const emailsBefore = close.emails.length;
+
+			const result = await run(
+				{
+					resource: 'email',
+					operation: 'create',
+					leadId: 'lead_existing',
+					contactId: 'cont_existing',
+					to: 'anna@example.com, ben@example.com',
+					subject: 'Your quote',
+					body: 'Please find the quote attached.',
+				},
+				[{ files: { data: file.spec } }],
+			);
+
+			expect(result.error).toBeUndefined();
+			const created = close.emails.slice(emailsBefore);
+			expect(created).toHaveLength(1);
+			expect(created[0]).toMatchObject({
+				lead_id: 'lead_existing',
+				contact_id: 'cont_existing',
+				to: ['anna@example.com', 'ben@example.com'],
+				subject: 'Your quote',
+				body_text: 'Please find the quote attached.',
+				status: 'draft',
+				direction: 'outgoing',
+				attachments: [{ filename: 'quote.pdf', size: file.size, content_type: 'application/pdf' }],
+			});
+			await expectStored(created[0].attachments[0].url, file);
+			expect(result.items[0]).toMatchObject({
+				json: { id: created[0].id, status: 'draft', fileName: 'quote.pdf', size: file.size, mimeType: 'application/pdf' },
+				pairedItem: { item: 0 },
+			});
+		});
+	});
+
+	describe('credentials', () => {
+		it('fails with a clear 401 message for a wrong API key, and sends nothing to S3', async () => {
+			const tapBefore = s3.tap.requests.length;
+
+			const result = await runNode({
+				nodeType: new CloseCrm(),
+				parameters: { ...noteOn('lead_existing'), binaryPropertyName: 'data', options: {} },
+				items: [{ files: { data: randomFile('x.txt', 10, 'text/plain').spec } }],
+				credentialTypes: [new CloseCrmApi()],
+				credentials: { closeCrmApi: { apiKey: 'api_wrongkey123', baseUrl: close.apiBaseUrl } },
+			});
+
+			expect(result.error?.message).toBe(
+				'Close refused the upload form for "x.txt": The API key is invalid or has been deleted. (HTTP 401)',
+			);
+			expect(result.error?.description).toMatch(/Open the Close credential/);
+			expect(JSON.stringify(result.error)).not.toContain('api_wrongkey123');
+			expect(s3.tap.requests.length).toBe(tapBefore);
+		});
+
+		it('never sends the API key or the Basic authorization to the storage host', async () => {
+			const tapBefore = s3.tap.requests.length;
+
+			const result = await run(
+				{ ...noteOn('lead_existing'), binaryPropertyName: 'data, extra' },
+				[
+					{ files: { data: randomFile('s1.bin', 20_000).spec, extra: randomFile('s2.bin', 20_000).spec } },
+					{ files: { data: randomFile('s3.bin', 20_000).spec, extra: randomFile('s4.bin', 20_000).spec } },
+				],
+				{ binaryMode: 'filesystem' },
+			);
+
+			expect(result.error).toBeUndefined();
+			expect(s3.tap.requests.length - tapBefore).toBe(4);
+			expectNoCredentialsSentToS3(tapBefore);
+		});
+	});
+
+	describe('transport security', () => {
+		it('refuses a plain-http S3 form when Close is reached over https, and sends the file nowhere', async () => {
+			const front = new HttpsFront(close.baseUrl);
+			await front.start();
+			const before = close.requests.length;
+			const tapBefore = s3.tap.requests.length;
+			try {
+				const result = await runNode({
+					nodeType: new CloseCrm(),
+					parameters: { ...noteOn('lead_existing'), binaryPropertyName: 'data', options: {} },
+					items: [{ files: { data: randomFile('secret.pdf', 1000, 'application/pdf').spec } }],
+					credentialTypes: [new CloseCrmApi()],
+					credentials: { closeCrmApi: { apiKey: close.apiKey, baseUrl: `${front.baseUrl}/api/v1` } },
+				});
+
+				expect(result.error?.message).toMatch(/^The upload form from Close points to a plain-http URL .*; the file was not sent$/);
+				expect(close.requests.slice(before).map((request) => request.path)).toEqual(['/api/v1/files/upload/']);
+				expect(s3.tap.requests.length).toBe(tapBefore);
+			} finally {
+				await front.stop();
+			}
+		});
+	});
+
+	describe('Close\'s own error and throttle formats', () => {
+		it('reads the wait from error.rate_reset of a 429', () => {
+			expect(closeThrottleDelayMs({ statusCode: 429, headers: {}, body: { error: { rate_reset: 2.5 } } })).toBe(2500);
+			expect(closeThrottleDelayMs({ statusCode: 429, headers: {}, body: '{"error": {"rate_reset": 0}}' })).toBe(0);
+			expect(closeThrottleDelayMs({ statusCode: 429, headers: {}, body: 'slow down' })).toBeUndefined();
+			expect(closeThrottleDelayMs({ statusCode: 400, headers: {}, body: { error: { rate_reset: 3 } } })).toBeUndefined();
+		});
+
+		it('keeps field errors with their field names', () => {
+			expect(
+				readCloseFailure({ statusCode: 400, headers: {}, body: { errors: [], 'field-errors': { lead_id: 'Object does not exist.' } } }),
+			).toEqual({ code: undefined, message: 'lead_id: Object does not exist.' });
+		});
+	});
+});
