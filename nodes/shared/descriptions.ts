@@ -23,3 +23,13 @@ export const fileNameOption: INodeProperties = {
 	description:
 		'Name to give the uploaded file instead of the name it has in n8n. For several input binary fields, give one name per field, separated by commas.',
 };
+
+export const concurrencyOption: INodeProperties = {
+	displayName: 'Concurrency',
+	name: 'concurrency',
+	type: 'number',
+	default: 1,
+	typeOptions: { minValue: 1, maxValue: 32 },
+	description:
+		'How many items to upload at the same time. Output order stays the same as the input. When the service asks to slow down, all parallel uploads wait together.',
+};

@@ -16,25 +16,51 @@ function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number):
 	return new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 }
 
+export interface RunOptions {
+	/** How many items are worked on at once (the node's Concurrency option); 1 keeps strict order. */
+	concurrency?: number;
+}
+
+export const MAX_CONCURRENCY = 32;
+
 /**
- * Runs `handler` for every input item in order. With "Continue On Fail" a failed item becomes an
- * error item paired to its input, so N items in always give at least N items out.
+ * Runs `handler` for every input item, at most `concurrency` at a time. Output order and
+ * `pairedItem` follow the input whatever order the items finish in. With "Continue On Fail" a
+ * failed item becomes an error item paired to its input, so N items in always give at least N
+ * items out; without it, no new item starts after a failure and the earliest failed item's error
+ * stops the node.
  */
 export async function runForEachItem(
 	ctx: IExecuteFunctions,
 	handler: ItemHandler,
+	options: RunOptions = {},
 ): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
-	const output: INodeExecutionData[] = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		try {
-			output.push(...(await handler(itemIndex)));
-		} catch (error) {
-			if (!ctx.continueOnFail()) {
-				throw asNodeError(ctx, error, itemIndex);
+	const concurrency = Math.min(Math.max(Math.floor(options.concurrency ?? 1) || 1, 1), MAX_CONCURRENCY);
+	const results: INodeExecutionData[][] = new Array(items.length);
+	let nextIndex = 0;
+	// Set by a worker; typed with `as` so TypeScript does not narrow it to its initial value.
+	const stop = { failure: undefined as { error: unknown; itemIndex: number } | undefined };
+
+	const recordFailure = (error: unknown, itemIndex: number) => {
+		if (!stop.failure || itemIndex < stop.failure.itemIndex) stop.failure = { error, itemIndex };
+	};
+	const worker = async () => {
+		while (stop.failure === undefined && nextIndex < items.length) {
+			const itemIndex = nextIndex++;
+			try {
+				results[itemIndex] = await handler(itemIndex);
+			} catch (error) {
+				if (ctx.continueOnFail()) {
+					results[itemIndex] = [errorOutput(error as Error, itemIndex)];
+				} else {
+					recordFailure(error, itemIndex);
+				}
 			}
-			output.push(errorOutput(error as Error, itemIndex));
 		}
-	}
-	return [output];
+	};
+	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+
+	if (stop.failure) throw asNodeError(ctx, stop.failure.error, stop.failure.itemIndex);
+	return [results.flat()];
 }

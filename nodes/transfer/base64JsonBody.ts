@@ -61,10 +61,9 @@ export async function buildBase64JsonBody(
 ): Promise<Base64JsonBody> {
 	const rest = JSON.stringify(json);
 	const opening = rest === '{}' ? '{' : `${rest.slice(0, -1)},`;
-	const prefix = Buffer.from(
-		`${opening}${JSON.stringify(fileProperty)}:"data:${file.mimeType};base64,`,
-		'utf8',
-	);
+	// The data URI's opening is JSON-escaped like any other string (a MIME type may carry quotes).
+	const dataUriOpening = JSON.stringify(`data:${file.mimeType};base64,`).slice(0, -1);
+	const prefix = Buffer.from(`${opening}${JSON.stringify(fileProperty)}:${dataUriOpening}`, 'utf8');
 	const suffix = Buffer.from('"}', 'utf8');
 	const length = prefix.length + base64Length(file.size) + suffix.length;
 	const content = await file.openContent();

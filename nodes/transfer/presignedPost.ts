@@ -7,7 +7,7 @@ import type { HttpResponse } from './httpResponse';
 import { bodyText, headerValue, sendPlainRequest } from './httpResponse';
 import type { FormFieldValue } from './multipartBody';
 import { buildMultipartBody } from './multipartBody';
-import { sendWithRetry } from './retry';
+import { sendWithRetry, throttleGateFor } from './retry';
 
 /** An S3 presigned POST form: where to post, and the signed fields that must go with the file. */
 export interface PresignedPostForm {
@@ -179,7 +179,7 @@ export async function uploadToPresignedPost(
 				});
 			},
 			// Posting the same file to the same key again only overwrites it.
-			{ idempotent: true },
+			{ idempotent: true, gate: throttleGateFor(ctx) },
 		);
 	} catch (error) {
 		throw networkError(ctx, error, errorContext);

@@ -20,8 +20,40 @@ export interface RetryOptions {
 	 * a 403 whose text says "rate limit"). Returns the wait in ms, or undefined when it is no throttle.
 	 */
 	throttleDelayMs?: (response: HttpResponse) => number | undefined;
-	/** Called before each wait: lets a pool of uploads slow down together. */
-	onThrottle?: (waitMs: number) => void;
+	/**
+	 * Shared by every request of one node execution (see throttleGateFor): when the service says
+	 * "slow down" to one request, the whole pool of parallel uploads waits, not just that request.
+	 */
+	gate?: ThrottleGate;
+}
+
+/** A pause that all parallel requests of one node execution honour before they send. */
+export class ThrottleGate {
+	private resumeAt = 0;
+
+	pause(waitMs: number): void {
+		this.resumeAt = Math.max(this.resumeAt, Date.now() + waitMs);
+	}
+
+	/** Waits until the pause is over; returns the time waited in ms. */
+	async wait(): Promise<number> {
+		const delay = this.resumeAt - Date.now();
+		if (delay <= 0) return 0;
+		await sleep(delay);
+		return delay;
+	}
+}
+
+const gates = new WeakMap<object, ThrottleGate>();
+
+/** The throttle gate of a node execution: every item of one run shares its execute context. */
+export function throttleGateFor(ctx: object): ThrottleGate {
+	let gate = gates.get(ctx);
+	if (!gate) {
+		gate = new ThrottleGate();
+		gates.set(ctx, gate);
+	}
+	return gate;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 4;
@@ -50,13 +82,15 @@ interface RetryDecision {
 	retry: boolean;
 	/** The server's own wait hint, when it gave one. */
 	hintMs?: number;
+	/** The service asked us to slow down (as opposed to a failure worth another try). */
+	throttled?: boolean;
 }
 
 function decideForResponse(response: HttpResponse, options: RetryOptions): RetryDecision {
 	const serviceThrottle = options.throttleDelayMs?.(response);
-	if (serviceThrottle !== undefined) return { retry: true, hintMs: serviceThrottle };
+	if (serviceThrottle !== undefined) return { retry: true, hintMs: serviceThrottle, throttled: true };
 	if (NOT_PROCESSED_STATUSES.includes(response.statusCode)) {
-		return { retry: true, hintMs: retryAfterMs(response) };
+		return { retry: true, hintMs: retryAfterMs(response), throttled: true };
 	}
 	if (options.idempotent && MAYBE_PROCESSED_STATUSES.includes(response.statusCode)) {
 		return { retry: true, hintMs: retryAfterMs(response) };
@@ -86,6 +120,7 @@ export async function sendWithRetry(
 	let waitedMs = 0;
 
 	for (let attempt = 1; ; attempt++) {
+		if (options.gate) waitedMs += await options.gate.wait();
 		let decision: RetryDecision;
 		let outcome: { response: HttpResponse } | { error: unknown };
 		try {
@@ -105,8 +140,12 @@ export async function sendWithRetry(
 			if ('error' in outcome) throw outcome.error;
 			return outcome.response;
 		}
-		options.onThrottle?.(waitMs);
-		await sleep(waitMs);
-		waitedMs += waitMs;
+		if (decision.throttled && options.gate) {
+			// The gate's wait at the top of the loop covers this request and every other one.
+			options.gate.pause(waitMs);
+		} else {
+			await sleep(waitMs);
+			waitedMs += waitMs;
+		}
 	}
 }

@@ -1,0 +1,100 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { apiPath, espoRequest } from '../../transport';
+import {
+	attachmentIdsOf,
+	describeRecord,
+	fileIdOf,
+	locationProperties,
+	readLocation,
+	readRecord,
+	updateRecord,
+} from './common';
+
+const displayOptions = { show: { resource: ['attachment'], operation: ['delete'] } };
+
+export const description: INodeProperties[] = [
+	...locationProperties(['delete'], true),
+	{
+		displayName: 'Attachment ID',
+		name: 'attachmentId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 6571f0a2b3c4d5e6f',
+		description: 'The ID of the attachment to unlink from the record and delete',
+		displayOptions,
+	},
+];
+
+/**
+ * Unlinks the attachment from the record's field (the other attachments stay: the list sent back is
+ * the record's current list minus this id, read right before the write), then deletes it.
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const location = readLocation(this, itemIndex, true);
+	const attachmentId = String(this.getNodeParameter('attachmentId', itemIndex, '') ?? '').trim();
+	if (attachmentId === '') {
+		throw new NodeOperationError(this.getNode(), `"Attachment ID" is empty for item ${itemIndex + 1}`, {
+			itemIndex,
+			description: 'Set "Attachment ID", for example from the output of the Get Many operation ({{ $json.id }}).',
+		});
+	}
+
+	const record = await readRecord(this, itemIndex, location);
+	const subject = `unlinking attachment "${attachmentId}" from field "${location.field}" of ${describeRecord(location)}`;
+	let remainingIds: string[] | undefined;
+	if (location.fieldType === 'file') {
+		const current = fileIdOf(this, itemIndex, location, record);
+		if (current !== attachmentId) throw notLinked(this, itemIndex, location, attachmentId);
+		await updateRecord(this, itemIndex, location, { [`${location.field}Id`]: null }, subject);
+	} else {
+		const current = attachmentIdsOf(this, itemIndex, location, record);
+		if (!current.includes(attachmentId)) throw notLinked(this, itemIndex, location, attachmentId);
+		remainingIds = current.filter((id) => id !== attachmentId);
+		await updateRecord(this, itemIndex, location, { [`${location.field}Ids`]: remainingIds }, subject);
+	}
+
+	// EspoCRM may remove an unlinked attachment itself: a 404 here means it is gone already.
+	const response = await espoRequest(this, {
+		method: 'DELETE',
+		path: apiPath('Attachment', attachmentId),
+		subject: `the deletion of attachment "${attachmentId}"`,
+		itemIndex,
+		acceptStatuses: [404],
+	});
+
+	return [
+		{
+			json: {
+				id: attachmentId,
+				deleted: true,
+				alreadyRemoved: response.statusCode === 404,
+				entityType: location.entityType,
+				field: location.field,
+				fieldType: location.fieldType,
+				recordId: location.recordId,
+				...(remainingIds ? { attachmentIds: remainingIds } : {}),
+			},
+			pairedItem: { item: itemIndex },
+		},
+	];
+}
+
+function notLinked(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	location: Parameters<typeof describeRecord>[0],
+	attachmentId: string,
+): NodeOperationError {
+	return new NodeOperationError(
+		ctx.getNode(),
+		`Attachment "${attachmentId}" is not in field "${location.field}" of ${describeRecord(location)}`,
+		{
+			itemIndex,
+			description:
+				'Nothing was deleted. Check the attachment ID, the record ID and the field (the Get Many operation lists the attachments a field holds).',
+		},
+	);
+}

@@ -1,0 +1,89 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { HttpResponse } from '../../../transfer';
+import { headerValue } from '../../../transfer';
+import { apiPath, espoRequest } from '../../transport';
+
+const displayOptions = { show: { resource: ['attachment'], operation: ['download'] } };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Attachment ID',
+		name: 'attachmentId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 6571f0a2b3c4d5e6f',
+		description: 'The ID of the attachment, as the Get Many operation or the record\'s attachment ID attributes give it',
+		displayOptions,
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: 'The name of the output binary field to put the file in',
+		displayOptions,
+	},
+];
+
+/** The file name from Content-Disposition (RFC 6266: filename* wins over filename). */
+export function fileNameFromDisposition(disposition: string | undefined): string | undefined {
+	if (!disposition) return undefined;
+	const extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(disposition);
+	if (extended) {
+		try {
+			return decodeURIComponent(extended[2].trim().replace(/^"|"$/g, ''));
+		} catch {
+			// fall through to the plain parameter
+		}
+	}
+	const plain = /filename\s*=\s*("((?:[^"\\]|\\.)*)"|[^;]+)/i.exec(disposition);
+	if (!plain) return undefined;
+	return (plain[2] !== undefined ? plain[2].replace(/\\(.)/g, '$1') : plain[1]).trim() || undefined;
+}
+
+function mimeTypeOf(response: HttpResponse): string {
+	return (headerValue(response, 'content-type') ?? 'application/octet-stream').split(';')[0].trim();
+}
+
+/** GET Attachment/file/{id}: the bytes, streamed into n8n's binary store. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const attachmentId = String(this.getNodeParameter('attachmentId', itemIndex, '') ?? '').trim();
+	const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() || 'data';
+	if (attachmentId === '') {
+		throw new NodeOperationError(this.getNode(), `"Attachment ID" is empty for item ${itemIndex + 1}`, {
+			itemIndex,
+			description: 'Set "Attachment ID", for example from the output of the Get Many operation ({{ $json.id }}).',
+		});
+	}
+	const response = await espoRequest(this, {
+		method: 'GET',
+		path: apiPath('Attachment', 'file', attachmentId),
+		subject: `the download of attachment "${attachmentId}"`,
+		itemIndex,
+		stream: true,
+	});
+	const fileName = fileNameFromDisposition(headerValue(response, 'content-disposition')) ?? `attachment-${attachmentId}`;
+	const mimeType = mimeTypeOf(response);
+	const binary = await this.helpers.prepareBinaryData(response.body as Buffer, fileName, mimeType);
+	let size: number | null = null;
+	if (binary.id) size = (await this.helpers.getBinaryMetadata(binary.id)).fileSize;
+	else if (binary.data) size = Buffer.byteLength(binary.data, 'base64');
+	const item = this.getInputData()[itemIndex];
+	return [
+		{
+			json: {
+				id: attachmentId,
+				fileName: binary.fileName ?? fileName,
+				mimeType: binary.mimeType ?? mimeType,
+				size,
+			},
+			// The input's files stay; the download is added beside them (the input item itself is not changed).
+			binary: { ...(item.binary ?? {}), [binaryPropertyName]: binary },
+			pairedItem: { item: itemIndex },
+		},
+	];
+}

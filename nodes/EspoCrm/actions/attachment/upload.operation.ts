@@ -1,0 +1,161 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { binaryPropertyNameProperty, fileNameOption } from '../../../shared/descriptions';
+import type { BinaryFile } from '../../../transfer';
+import { getInputFiles } from '../../../transfer';
+import { uploadAttachment } from '../../transport';
+import type { AttachmentLocation } from './common';
+import {
+	attachmentIdsOf,
+	describeRecord,
+	fileIdOf,
+	locationProperties,
+	readLocation,
+	readRecord,
+	updateRecord,
+} from './common';
+
+const displayOptions = { show: { resource: ['attachment'], operation: ['upload'] } };
+
+export const description: INodeProperties[] = [
+	...locationProperties(['upload'], false),
+	{ ...binaryPropertyNameProperty, displayOptions },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions,
+		options: [fileNameOption],
+	},
+];
+
+/** The attachment's attributes as EspoCRM's Attachment API page asks for them, per field type. */
+function attachmentAttributes(location: AttachmentLocation, file: BinaryFile): IDataObject {
+	const attributes: IDataObject = { name: file.fileName, type: file.mimeType, role: 'Attachment' };
+	if (location.fieldType === 'file') {
+		attributes.relatedType = location.entityType;
+		if (location.recordId) attributes.relatedId = location.recordId;
+	} else {
+		attributes.parentType = location.entityType;
+	}
+	attributes.field = location.field;
+	return attributes;
+}
+
+function outputItem(
+	itemIndex: number,
+	location: AttachmentLocation,
+	file: BinaryFile,
+	answer: IDataObject,
+	extra: IDataObject,
+): INodeExecutionData {
+	return {
+		json: {
+			id: answer.id as string,
+			entityType: location.entityType,
+			field: location.field,
+			fieldType: location.fieldType,
+			recordId: location.recordId || null,
+			...extra,
+			fileName: file.fileName,
+			size: file.size,
+			mimeType: file.mimeType,
+			binaryPropertyName: file.propertyName,
+			attachment: answer,
+		},
+		pairedItem: { item: itemIndex },
+	};
+}
+
+/**
+ * Attachment-Multiple: EspoCRM REPLACES the field's id list on update and unlinks whatever the list
+ * leaves out. So the record is read right before the write and the union is sent; items run one
+ * after another, so several items adding to the same record each see the previous one's result.
+ */
+async function linkToMultipleField(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	location: AttachmentLocation,
+	newIds: string[],
+): Promise<string[]> {
+	const record = await readRecord(ctx, itemIndex, location);
+	const current = attachmentIdsOf(ctx, itemIndex, location, record);
+	const union = [...current, ...newIds.filter((id) => !current.includes(id))];
+	const subject = `linking ${newIds.length === 1 ? 'the attachment' : `${newIds.length} attachments`} to field "${location.field}" of ${describeRecord(location)}`;
+	const updated = await updateRecord(ctx, itemIndex, location, { [`${location.field}Ids`]: union }, subject);
+	const after = updated[`${location.field}Ids`];
+	if (Array.isArray(after)) {
+		const missing = union.filter((id) => !after.map(String).includes(id));
+		if (missing.length > 0) {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`EspoCRM did not keep ${missing.length} of the attachments sent to field "${location.field}" of ${describeRecord(location)}`,
+				{
+					itemIndex,
+					description: `Missing after the update: ${missing.join(', ')}. Check the field name and that the API user may edit this field, then look at the record in EspoCRM.`,
+				},
+			);
+		}
+	}
+	return union;
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const location = readLocation(this, itemIndex, false);
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const files = await getInputFiles(this, itemIndex, {
+		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
+		fileName: (options.fileName as string) || undefined,
+	});
+
+	if (location.fieldType === 'file' && files.length > 1) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Item ${itemIndex + 1} has ${files.length} files but the File field "${location.field}" holds one`,
+			{
+				itemIndex,
+				description: 'Upload one file per item to a File field, or choose an Attachment-Multiple field (Field Type) for several files.',
+			},
+		);
+	}
+
+	// Check the field before uploading anything, so a wrong name leaves no orphaned attachment.
+	let previousFileId: string | null = null;
+	if (location.recordId) {
+		const record = await readRecord(this, itemIndex, location);
+		if (location.fieldType === 'file') previousFileId = fileIdOf(this, itemIndex, location, record);
+		else attachmentIdsOf(this, itemIndex, location, record);
+	}
+
+	const uploaded: Array<{ file: BinaryFile; answer: IDataObject }> = [];
+	for (const file of files) {
+		const answer = await uploadAttachment(this, itemIndex, attachmentAttributes(location, file), file);
+		uploaded.push({ file, answer });
+	}
+	const newIds = uploaded.map(({ answer }) => answer.id as string);
+
+	if (!location.recordId) {
+		return uploaded.map(({ file, answer }) =>
+			outputItem(itemIndex, location, file, answer, {
+				linked: false,
+				hint: `Set "${location.field}${location.fieldType === 'file' ? 'Id' : 'Ids'}" to this id when creating the ${location.entityType} record`,
+			}),
+		);
+	}
+
+	if (location.fieldType === 'file') {
+		const subject = `setting field "${location.field}" of ${describeRecord(location)} to the new file`;
+		await updateRecord(this, itemIndex, location, { [`${location.field}Id`]: newIds[0] }, subject);
+		return uploaded.map(({ file, answer }) =>
+			outputItem(itemIndex, location, file, answer, { linked: true, replacedAttachmentId: previousFileId }),
+		);
+	}
+
+	const attachmentIds = await linkToMultipleField(this, itemIndex, location, newIds);
+	return uploaded.map(({ file, answer }) =>
+		outputItem(itemIndex, location, file, answer, { linked: true, attachmentIds }),
+	);
+}

@@ -1,0 +1,87 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { onePageCrmRequest } from '../../transport';
+import {
+	attachmentOf,
+	contactIdProperty,
+	referenceIdProperty,
+	referenceTypeProperty,
+	scoped,
+} from './common';
+
+const OPERATION = ['attachLink'];
+
+export const description: INodeProperties[] = [
+	contactIdProperty(OPERATION, 'The ID of the contact the link belongs to. The deal, note, call or meeting must be one of this contact\'s.'),
+	referenceTypeProperty(OPERATION),
+	referenceIdProperty(OPERATION),
+	scoped(OPERATION, {
+		displayName: 'Link Type',
+		name: 'linkType',
+		type: 'options',
+		options: [
+			{ name: 'Dropbox', value: 'dropbox' },
+			{ name: 'Evernote', value: 'evernote' },
+			{ name: 'Google Drive', value: 'google_drive' },
+		],
+		default: 'google_drive',
+		description: 'Where the file lives. OnePageCRM shows the link with this service\'s icon.',
+	}),
+	scoped(OPERATION, {
+		displayName: 'URL',
+		name: 'url',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. https://drive.google.com/file/d/1AbC/view',
+		description: 'The address of the file in Dropbox, Google Drive or Evernote',
+	}),
+	scoped(OPERATION, {
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. Signed contract.pdf',
+		description: 'The name OnePageCRM shows for the link',
+	}),
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const contactId = (this.getNodeParameter('contactId', itemIndex) as string).trim();
+	const referenceType = this.getNodeParameter('referenceType', itemIndex) as string;
+	const referenceId = (this.getNodeParameter('referenceId', itemIndex) as string).trim();
+	const linkType = this.getNodeParameter('linkType', itemIndex) as string;
+	const url = (this.getNodeParameter('url', itemIndex) as string).trim();
+	const name = (this.getNodeParameter('name', itemIndex) as string).trim();
+
+	let parsed: URL | undefined;
+	try {
+		parsed = new URL(url);
+	} catch {
+		parsed = undefined;
+	}
+	if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+		throw new NodeOperationError(this.getNode(), `"URL" of item ${itemIndex + 1} is not a web address`, {
+			itemIndex,
+			description: `Give the full http(s) address of the file, got ${JSON.stringify(url)}.`,
+		});
+	}
+
+	const data = await onePageCrmRequest(this, itemIndex, {
+		method: 'POST',
+		path: ['attachments'],
+		body: {
+			reference_type: referenceType,
+			reference_id: referenceId,
+			contact_id: contactId,
+			link_type: linkType,
+			external_url: url,
+			name: name || url,
+		} as IDataObject,
+		subject: `the link "${name || url}" on ${referenceType} "${referenceId}"`,
+		idempotent: false,
+	});
+	return [{ json: attachmentOf(data), pairedItem: { item: itemIndex } }];
+}

@@ -1,0 +1,18 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { onePageCrmRequest } from '../../transport';
+import { attachmentIdProperty } from './common';
+
+export const description: INodeProperties[] = [attachmentIdProperty(['delete'])];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const attachmentId = (this.getNodeParameter('attachmentId', itemIndex) as string).trim();
+	await onePageCrmRequest(this, itemIndex, {
+		method: 'DELETE',
+		path: ['attachments', attachmentId],
+		subject: `the deletion of attachment "${attachmentId}"`,
+		// A repeated delete of a deleted attachment answers 404: never repeat it after a possible success.
+		idempotent: false,
+	});
+	return [{ json: { deleted: true, id: attachmentId }, pairedItem: { item: itemIndex } }];
+}

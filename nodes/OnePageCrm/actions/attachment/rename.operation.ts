@@ -1,0 +1,39 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { onePageCrmRequest } from '../../transport';
+import { attachmentIdProperty, attachmentOf, scoped } from './common';
+
+const OPERATION = ['rename'];
+
+export const description: INodeProperties[] = [
+	attachmentIdProperty(OPERATION),
+	scoped(OPERATION, {
+		displayName: 'New Name',
+		name: 'newName',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. Contract (signed).pdf',
+		description: 'The name OnePageCRM shows for the attachment. The stored file keeps its original name.',
+	}),
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const attachmentId = (this.getNodeParameter('attachmentId', itemIndex) as string).trim();
+	const newName = (this.getNodeParameter('newName', itemIndex) as string).trim();
+	if (!newName) {
+		throw new NodeOperationError(this.getNode(), `"New Name" of item ${itemIndex + 1} is empty`, {
+			itemIndex,
+			description: 'Give the name the attachment should have.',
+		});
+	}
+	const data = await onePageCrmRequest(this, itemIndex, {
+		method: 'PATCH',
+		path: ['attachments', attachmentId],
+		body: { custom_filename: newName },
+		subject: `the new name of attachment "${attachmentId}"`,
+		idempotent: true,
+	});
+	return [{ json: attachmentOf(data), pairedItem: { item: itemIndex } }];
+}

@@ -1,0 +1,195 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { binaryPropertyNameProperty, fileNameOption } from '../../../shared/descriptions';
+import type { BinaryFile, FormFieldValue, PresignedPostForm } from '../../../transfer';
+import { assertWithinLimits, getInputFiles, uploadToPresignedPost } from '../../../transfer';
+import { getCredentials, isHttpsBaseUrl, onePageCrmRequest, SERVICE_NAME } from '../../transport';
+import {
+	attachmentOf,
+	contactIdProperty,
+	referenceIdProperty,
+	referenceTypeProperty,
+	scoped,
+} from './common';
+
+const OPERATION = ['upload'];
+
+/** OnePageCRM's documented limit per file (10 MB). */
+export const MAX_FILE_BYTES = 10_485_760;
+
+export const description: INodeProperties[] = [
+	contactIdProperty(OPERATION, 'The ID of the contact the file belongs to. The deal, note, call or meeting must be one of this contact\'s.'),
+	referenceTypeProperty(OPERATION),
+	referenceIdProperty(OPERATION),
+	scoped(OPERATION, binaryPropertyNameProperty),
+	scoped(OPERATION, {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [fileNameOption],
+	}),
+];
+
+let lastTimestamp = 0;
+
+/** A timestamp for the object key that never repeats in this process, so two files never share a key. */
+function uniqueTimestamp(): number {
+	lastTimestamp = Math.max(Date.now(), lastTimestamp + 1);
+	return lastTimestamp;
+}
+
+/** A file name usable as the last segment of an S3 key. */
+function keySafeName(fileName: string): string {
+	return fileName.replace(/[/\\]/g, '_');
+}
+
+/**
+ * The object key: the form's `x-ignore-pattern` (`{contact_id}/__timestamp__/${filename}`) filled
+ * in, or that documented shape when the form has no usable pattern.
+ */
+export function objectKey(pattern: unknown, contactId: string, fileName: string): string {
+	const timestamp = String(uniqueTimestamp());
+	if (
+		typeof pattern === 'string' &&
+		pattern.includes('__timestamp__') &&
+		pattern.includes('${filename}') &&
+		pattern.startsWith(`${contactId}/`)
+	) {
+		return pattern.split('__timestamp__').join(timestamp).split('${filename}').join(fileName);
+	}
+	return `${contactId}/${timestamp}/${fileName}`;
+}
+
+interface UploadForm {
+	form: PresignedPostForm;
+	pattern: unknown;
+	storageLeft?: number;
+}
+
+function readForm(ctx: IExecuteFunctions, itemIndex: number, data: IDataObject): UploadForm {
+	const url = data.url;
+	const rawFields = data.fields;
+	if (typeof url !== 'string' || !rawFields || typeof rawFields !== 'object' || Array.isArray(rawFields)) {
+		throw new NodeOperationError(ctx.getNode(), 'OnePageCRM answered the upload form request without a form', {
+			itemIndex,
+			description: 'Expected "url" and "fields" in the answer to GET /attachments/s3_form. Check the Base URL in the credential.',
+		});
+	}
+	// S3 ignores x-ignore-* fields, and OnePageCRM's documented field list leaves them out.
+	const fields: Record<string, FormFieldValue> = {};
+	let pattern: unknown;
+	for (const [name, value] of Object.entries(rawFields as IDataObject)) {
+		if (name.toLowerCase().startsWith('x-ignore-')) {
+			if (name.toLowerCase() === 'x-ignore-pattern') pattern = value;
+			continue;
+		}
+		fields[name] = value as FormFieldValue;
+	}
+	const storageLeft = Number(data.storage_left);
+	return {
+		form: { url, fields },
+		pattern,
+		storageLeft: data.storage_left === undefined || data.storage_left === null || !Number.isFinite(storageLeft) ? undefined : storageLeft,
+	};
+}
+
+async function uploadOne(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	file: BinaryFile,
+	target: { contactId: string; referenceType: string; referenceId: string; requireHttps: boolean },
+): Promise<INodeExecutionData> {
+	const formData = await onePageCrmRequest(ctx, itemIndex, {
+		method: 'GET',
+		path: ['attachments', 's3_form'],
+		qs: { contact_id: target.contactId },
+		subject: `the upload form for contact "${target.contactId}"`,
+		idempotent: true,
+	});
+	const { form, pattern, storageLeft } = readForm(ctx, itemIndex, formData);
+	assertWithinLimits(ctx, itemIndex, file, {
+		serviceName: SERVICE_NAME,
+		maxBytes: MAX_FILE_BYTES,
+		storageLeftBytes: storageLeft,
+	});
+
+	const filename = keySafeName(file.fileName);
+	const key = objectKey(pattern, target.contactId, filename);
+	await uploadToPresignedPost(ctx, itemIndex, form, file, {
+		key,
+		extraFields: { filename },
+		requireHttps: target.requireHttps,
+		formSource: SERVICE_NAME,
+	});
+
+	const registered = await onePageCrmRequest(ctx, itemIndex, {
+		method: 'POST',
+		path: ['attachments'],
+		body: {
+			reference_type: target.referenceType,
+			reference_id: target.referenceId,
+			contact_id: target.contactId,
+			name: file.fileName,
+			key,
+			size: file.size,
+		},
+		subject: `the attachment "${file.fileName}" on ${target.referenceType} "${target.referenceId}"`,
+		// A repeated registration would create a second attachment.
+		idempotent: false,
+	});
+
+	return {
+		json: {
+			...attachmentOf(registered),
+			key,
+			fileName: file.fileName,
+			size: file.size,
+			mimeType: file.mimeType,
+			binaryPropertyName: file.propertyName,
+		},
+		pairedItem: { item: itemIndex },
+	};
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const contactId = (this.getNodeParameter('contactId', itemIndex) as string).trim();
+	const referenceType = this.getNodeParameter('referenceType', itemIndex) as string;
+	const referenceId = (this.getNodeParameter('referenceId', itemIndex) as string).trim();
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	for (const [name, value] of [
+		['Contact ID', contactId],
+		['Record ID', referenceId],
+	]) {
+		if (!value) {
+			throw new NodeOperationError(this.getNode(), `"${name}" of item ${itemIndex + 1} is empty`, {
+				itemIndex,
+				description: `Set "${name}" to the OnePageCRM id, or map it from an earlier node.`,
+			});
+		}
+	}
+
+	const files = await getInputFiles(this, itemIndex, {
+		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
+		fileName: (options.fileName as string) || undefined,
+	});
+	// Refuse an oversized file before anything of this item is sent.
+	for (const file of files) {
+		assertWithinLimits(this, itemIndex, file, { serviceName: SERVICE_NAME, maxBytes: MAX_FILE_BYTES });
+	}
+
+	const credentials = await getCredentials(this);
+	const target = {
+		contactId,
+		referenceType,
+		referenceId,
+		requireHttps: isHttpsBaseUrl(credentials.baseUrl),
+	};
+	const output: INodeExecutionData[] = [];
+	for (const file of files) {
+		output.push(await uploadOne(this, itemIndex, file, target));
+	}
+	return output;
+}
