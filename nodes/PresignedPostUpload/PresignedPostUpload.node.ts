@@ -29,6 +29,9 @@ export class PresignedPostUpload implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runForEachItem(this, async (itemIndex) => await upload.execute.call(this, itemIndex));
+		const { concurrency } = this.getNodeParameter('options', 0, {}) as { concurrency?: number };
+		return await runForEachItem(this, async (itemIndex) => await upload.execute.call(this, itemIndex), {
+			concurrency,
+		});
 	}
 }

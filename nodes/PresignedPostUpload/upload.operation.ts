@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { binaryPropertyNameProperty, fileNameOption } from '../shared/descriptions';
+import { binaryPropertyNameProperty, concurrencyOption, fileNameOption } from '../shared/descriptions';
 import type { FormFieldValue, PresignedPostForm } from '../transfer';
-import { getInputFiles, resolveObjectKey, uploadToPresignedPost } from '../transfer';
+import { getInputFiles, requestTimeoutMs, resolveObjectKey, timeoutOption, uploadToPresignedPost } from '../transfer';
 
 export const description: INodeProperties[] = [
 	{
@@ -31,6 +31,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		options: [
+			concurrencyOption,
 			fileNameOption,
 			{
 				displayName: 'File Field Name',
@@ -48,6 +49,7 @@ export const description: INodeProperties[] = [
 				description:
 					'The object key to store the file under, replacing the form\'s "key" field. ${filename} stands for the file name. It must satisfy the form\'s policy (for example its key prefix).',
 			},
+			timeoutOption,
 		],
 	},
 ];
@@ -107,6 +109,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			key: (options.key as string) || undefined,
 			fileFieldName: (options.fileFieldName as string) || 'file',
 			formSource: 'the "Form URL" and "Form Fields" parameters',
+			timeoutMs: requestTimeoutMs(this, itemIndex),
 		});
 		output.push({
 			json: {

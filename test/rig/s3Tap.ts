@@ -33,6 +33,15 @@ export class S3Tap {
 	private readonly secrets = new Set<string>();
 	private faults: Array<TapFault & { left: number }> = [];
 	private server?: Server;
+	/** Requests being forwarded right now, and the most there ever were at once. */
+	private inFlight = 0;
+	maxInFlight = 0;
+	/**
+	 * When set, each request is held until `size` requests are in flight at once (or `timeoutMs`
+	 * passes): a parallel client fills the barrier, a sequential one only ever reaches 1.
+	 */
+	barrier?: { size: number; timeoutMs: number };
+	private barrierWaiters: Array<() => void> = [];
 	private readonly sockets = new Set<Socket>();
 	baseUrl = '';
 
@@ -54,7 +63,7 @@ export class S3Tap {
 	}
 
 	async start(): Promise<string> {
-		this.server = createServer((request, response) => this.forward(request, response));
+		this.server = createServer((request, response) => void this.forward(request, response));
 		this.server.on('connection', (socket) => {
 			this.sockets.add(socket);
 			socket.on('close', () => this.sockets.delete(socket));
@@ -85,7 +94,29 @@ export class S3Tap {
 
 	private seen = new Set<string>();
 
-	private forward(request: IncomingMessage, response: ServerResponse): void {
+	private async forward(request: IncomingMessage, response: ServerResponse): Promise<void> {
+		this.inFlight++;
+		this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+		response.on('close', () => this.inFlight--);
+		if (this.barrier) await this.awaitBarrier(this.barrier);
+		this.forwardNow(request, response);
+	}
+
+	private async awaitBarrier(barrier: { size: number; timeoutMs: number }): Promise<void> {
+		if (this.inFlight >= barrier.size) {
+			for (const release of this.barrierWaiters.splice(0)) release();
+			return;
+		}
+		await new Promise<void>((resolve) => {
+			const timer = setTimeout(resolve, barrier.timeoutMs);
+			this.barrierWaiters.push(() => {
+				clearTimeout(timer);
+				resolve();
+			});
+		});
+	}
+
+	private forwardNow(request: IncomingMessage, response: ServerResponse): void {
 		const record: TappedRequest = {
 			method: request.method ?? 'GET',
 			path: request.url ?? '/',

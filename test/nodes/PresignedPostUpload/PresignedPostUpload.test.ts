@@ -286,3 +286,77 @@ describe('S3 Presigned POST Upload node', () => {
 		expect(await storedObject(s3.client, `${prefix}reset.bin`)).toMatchObject({ size: file.size, sha256: file.sha256 });
 	});
 });
+
+describe('S3 Presigned POST Upload node with Concurrency', () => {
+	afterEach(() => {
+		s3.tap.barrier = undefined;
+	});
+
+	it('uploads several items at once and keeps the output in input order', async () => {
+		const prefix = `parallel/${randomUUID()}/`;
+		const files = Array.from({ length: 6 }, (_, index) => randomFile(`file-${index}.bin`, 30_000 + index));
+		const form = await formFor(prefix);
+		s3.tap.maxInFlight = 0;
+		// Each upload is held until three are in flight: only a parallel client gets through at once.
+		s3.tap.barrier = { size: 3, timeoutMs: 10_000 };
+
+		const result = await runNode({
+			nodeType: new PresignedPostUpload(),
+			parameters: uploadParameters(form, { concurrency: 3 }),
+			items: files.map((file) => ({ files: { data: file.spec } })),
+			binaryMode: 'filesystem',
+		});
+
+		expect(result.error).toBeUndefined();
+		expect(s3.tap.maxInFlight).toBe(3);
+		expect(result.items.map((item) => [item.json.fileName, item.pairedItem])).toEqual(
+			files.map((file, index) => [file.spec.fileName, { item: index }]),
+		);
+		for (const file of files) {
+			expect(await storedObject(s3.client, `${prefix}${file.spec.fileName}`)).toMatchObject({ sha256: file.sha256 });
+		}
+	});
+
+	it('sends one upload at a time by default', async () => {
+		const prefix = `sequential/${randomUUID()}/`;
+		const form = await formFor(prefix);
+		s3.tap.maxInFlight = 0;
+		s3.tap.barrier = { size: 2, timeoutMs: 300 };
+
+		const result = await runNode({
+			nodeType: new PresignedPostUpload(),
+			parameters: uploadParameters(form),
+			items: [0, 1, 2].map((index) => ({ files: { data: randomFile(`seq-${index}.bin`, 1000).spec } })),
+		});
+
+		expect(result.error).toBeUndefined();
+		expect(s3.tap.maxInFlight).toBe(1);
+	});
+
+	it('with Continue On Fail and Concurrency, still gives one output per input item in order', async () => {
+		const prefix = `parallel-errors/${randomUUID()}/`;
+		const form = await formFor(prefix);
+
+		const result = await runNode({
+			nodeType: new PresignedPostUpload(),
+			parameters: uploadParameters(form, { concurrency: 4 }),
+			items: [
+				{ files: { data: randomFile('a.bin', 100).spec } },
+				{ files: { other: randomFile('b.bin', 100).spec } },
+				{ files: { data: randomFile('c.bin', 100).spec } },
+				{ files: { data: { fileName: 'd.bin', mimeType: 'text/plain', content: Buffer.alloc(0) } } },
+				{ files: { data: randomFile('e.bin', 100).spec } },
+			],
+			continueOnFail: true,
+		});
+
+		expect(result.items.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
+		expect(result.items.map((item) => (item.json.error ? 'error' : item.json.fileName))).toEqual([
+			'a.bin',
+			'error',
+			'c.bin',
+			'error',
+			'e.bin',
+		]);
+	});
+});
