@@ -64,3 +64,8 @@ export async function runForEachItem(
 	if (stop.failure) throw asNodeError(ctx, stop.failure.error, stop.failure.itemIndex);
 	return [results.flat()];
 }
+
+/** The node's Concurrency option where the chosen operation offers it, else 1. */
+export function concurrencyOption(ctx: IExecuteFunctions): number {
+	return ctx.getNodeParameter('options.concurrency', 0, 1) as number;
+}

@@ -186,6 +186,27 @@ describe('EspoCRM node: upload', () => {
 		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 	});
 
+	it('keeps every attachment when six items add files to one record with Concurrency 4 (two there, eight after)', async () => {
+		const record = caseWithAttachments(2);
+		const files = [0, 1, 2, 3, 4, 5].map((index) => randomFile(`parallel-${index}.png`, 4_000 + index, 'image/png'));
+
+		const result = await run({
+			parameters: { ...uploadTo('Case', 'attachments', 'attachmentMultiple', record.id), options: { concurrency: 4 } },
+			items: files.map((file) => ({ files: { data: file.spec } })),
+		});
+
+		expect(result.error).toBeUndefined();
+		const ids = espo.record('Case', record.id)!.attachmentsIds as string[];
+		expect(ids).toHaveLength(8);
+		expect(new Set(ids.slice(2).map((id) => sha256(espo.attachments.get(id)!.content)))).toEqual(
+			new Set(files.map((file) => file.sha256)),
+		);
+		expect(espo.unlinked.filter((entry) => entry.id === record.id)).toEqual([]);
+		expect(result.items.map((item) => [item.json.fileName, item.pairedItem])).toEqual(
+			files.map((file, index) => [file.spec.fileName, { item: index }]),
+		);
+	});
+
 	it('uploads several files of one item to an Attachment-Multiple field', async () => {
 		const record = caseWithAttachments(1);
 		const a = randomFile('a.txt', 11, 'text/plain');

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { binaryPropertyNameProperty, fileNameOption } from '../../../shared/descriptions';
+import { binaryPropertyNameProperty, concurrencyOption, fileNameOption } from '../../../shared/descriptions';
+import { withKeyLock } from '../../../shared/keyedLock';
 import type { BinaryFile } from '../../../transfer';
 import { getInputFiles } from '../../../transfer';
 import { uploadAttachment } from '../../transport';
@@ -28,7 +29,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		displayOptions,
-		options: [fileNameOption],
+		options: [concurrencyOption, fileNameOption],
 	},
 ];
 
@@ -72,8 +73,9 @@ function outputItem(
 
 /**
  * Attachment-Multiple: EspoCRM REPLACES the field's id list on update and unlinks whatever the list
- * leaves out. So the record is read right before the write and the union is sent; items run one
- * after another, so several items adding to the same record each see the previous one's result.
+ * leaves out. So the record is read right before the write and the union is sent. With
+ * Concurrency above 1 the uploads run in parallel but the read-and-write of one record's field is
+ * done one item at a time, so several items adding to the same record each see the previous result.
  */
 async function linkToMultipleField(
 	ctx: IExecuteFunctions,
@@ -154,7 +156,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		);
 	}
 
-	const attachmentIds = await linkToMultipleField(this, itemIndex, location, newIds);
+	const recordKey = `${location.entityType}/${location.recordId}/${location.field}`;
+	const attachmentIds = await withKeyLock(
+		this,
+		recordKey,
+		async () => await linkToMultipleField(this, itemIndex, location, newIds),
+	);
 	return uploaded.map(({ file, answer }) =>
 		outputItem(itemIndex, location, file, answer, { linked: true, attachmentIds }),
 	);

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { binaryPropertyNameProperty, fileNameOption } from '../../../shared/descriptions';
+import { binaryPropertyNameProperty, concurrencyOption, fileNameOption } from '../../../shared/descriptions';
 import type { BinaryFile, FormFieldValue, PresignedPostForm } from '../../../transfer';
 import { assertWithinLimits, getInputFiles, uploadToPresignedPost } from '../../../transfer';
 import { getCredentials, isHttpsBaseUrl, onePageCrmRequest, SERVICE_NAME } from '../../transport';
@@ -29,7 +29,7 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		options: [fileNameOption],
+		options: [concurrencyOption, fileNameOption],
 	}),
 ];
 
