@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { BinaryFile, PresignedPostForm } from '../transfer';
-import { isExpiredFormError, uploadToPresignedPost } from '../transfer';
+import { isExpiredFormError, requestTimeoutMs, storedButNotRegistered, uploadToPresignedPost } from '../transfer';
 import type { CloseConnection } from './transport';
 import { closeApiRequest, closeConnection } from './transport';
 
@@ -40,6 +40,8 @@ async function requestUploadForm(
 		path: '/files/upload/',
 		body: { filename: file.fileName, content_type: file.mimeType },
 		subject: `the upload form for "${file.fileName}"`,
+		// An unused form costs nothing: asking again after a lost answer is safe.
+		idempotent: true,
 	});
 	const upload = answer.upload as IDataObject | undefined;
 	const download = answer.download as IDataObject | undefined;
@@ -72,18 +74,36 @@ export async function uploadFileToClose(
 	file: BinaryFile,
 	connection?: CloseConnection,
 ): Promise<CloseAttachment> {
+	return (await uploadAndLocate(ctx, itemIndex, file, connection)).attachment;
+}
+
+/** A file Close's storage holds: the attachment object for activities, and its S3 key. */
+export interface StoredCloseFile {
+	attachment: CloseAttachment;
+	key: string;
+}
+
+async function uploadAndLocate(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	file: BinaryFile,
+	connection?: CloseConnection,
+): Promise<StoredCloseFile> {
 	const { secure } = connection ?? (await closeConnection(ctx));
 	let form = await requestUploadForm(ctx, itemIndex, file);
+	let key = '';
 	for (let attempt = 1; ; attempt++) {
 		if (formClock.now() - form.requestedAt > FORM_MAX_AGE_MS) {
 			form = await requestUploadForm(ctx, itemIndex, file);
 		}
 		let failure: unknown;
 		try {
-			await uploadToPresignedPost(ctx, itemIndex, form.upload, file, {
+			const result = await uploadToPresignedPost(ctx, itemIndex, form.upload, file, {
 				requireHttps: secure,
 				formSource: 'Close',
+				timeoutMs: requestTimeoutMs(ctx, itemIndex),
 			});
+			key = result.key;
 			break;
 		} catch (error) {
 			failure = error;
@@ -93,10 +113,13 @@ export async function uploadFileToClose(
 		form = await requestUploadForm(ctx, itemIndex, file);
 	}
 	return {
-		url: form.downloadUrl,
-		filename: file.fileName,
-		size: file.size,
-		content_type: file.mimeType,
+		attachment: {
+			url: form.downloadUrl,
+			filename: file.fileName,
+			size: file.size,
+			content_type: file.mimeType,
+		},
+		key,
 	};
 }
 
@@ -105,11 +128,39 @@ export async function uploadFilesToClose(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	files: BinaryFile[],
-): Promise<CloseAttachment[]> {
+): Promise<StoredCloseFile[]> {
 	const connection = await closeConnection(ctx);
-	const attachments: CloseAttachment[] = [];
-	for (const file of files) attachments.push(await uploadFileToClose(ctx, itemIndex, file, connection));
-	return attachments;
+	const stored: StoredCloseFile[] = [];
+	for (const file of files) stored.push(await uploadAndLocate(ctx, itemIndex, file, connection));
+	return stored;
+}
+
+/**
+ * Creates the activity that carries the stored files. When Close refuses it (or gives no answer)
+ * after the files are in its storage, the error says where they are and how to use them, so a
+ * failed registration loses nothing.
+ */
+export async function registerWithClose(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	stored: StoredCloseFile[],
+	activity: string,
+	register: (attachments: CloseAttachment[]) => Promise<IDataObject>,
+): Promise<IDataObject> {
+	if (stored.length === 0) return await register([]);
+	try {
+		return await register(stored.map((file) => file.attachment));
+	} catch (error) {
+		const first = stored[0];
+		const others = stored.slice(1).map((file) => `"${file.attachment.filename}" at S3 key "${file.key}" (${file.attachment.url})`);
+		throw storedButNotRegistered(ctx, itemIndex, error, {
+			serviceName: 'Close',
+			fileName: first.attachment.filename,
+			key: first.key,
+			registration: activity,
+			howToRecover: `Close's file URL ${first.attachment.url} stays usable for 24 hours: attach it (with filename, size and content_type) to a note or email of the lead within that time, or run the item again to upload the file anew.${others.length ? ` The item's other stored files: ${others.join('; ')}.` : ''}`,
+		});
+	}
 }
 
 /** What an activity's output says about the files it carries, in the package's shared vocabulary. */

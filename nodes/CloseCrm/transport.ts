@@ -11,6 +11,7 @@ import {
 	bodyJson,
 	isSuccessStatus,
 	networkError,
+	requestTimeoutMs,
 	responseError,
 	sendAuthenticatedRequest,
 	sendWithRetry,
@@ -130,6 +131,7 @@ export async function closeApiRequest(
 					body: request.body,
 					qs: request.qs,
 					json: true,
+					timeout: requestTimeoutMs(ctx, itemIndex),
 				}),
 			{ idempotent: request.idempotent ?? request.method === 'GET', throttleDelayMs: closeThrottleDelayMs },
 		);

@@ -11,6 +11,7 @@ import {
 	isSuccessStatus,
 	networkError,
 	readGenericFailure,
+	requestTimeoutMs,
 	responseError,
 	sendAuthenticatedRequest,
 	sendWithRetry,
@@ -116,6 +117,7 @@ export async function traffioApiRequest(
 					body: request.body,
 					qs: request.qs,
 					json: true,
+					timeout: requestTimeoutMs(ctx, itemIndex),
 				}),
 			{ idempotent: request.idempotent ?? request.method === 'GET' },
 		);

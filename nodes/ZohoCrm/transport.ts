@@ -15,6 +15,7 @@ import {
 	networkError,
 	readGenericFailure,
 	redactSecrets,
+	requestTimeoutMs,
 	responseError,
 	sendPlainRequest,
 	sendWithRetry,
@@ -28,7 +29,6 @@ export const MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024;
 export const REFUSED_EXTENSIONS = ['exe'];
 
 const API_VERSION_PATH = '/crm/v2';
-const REQUEST_TIMEOUT_MS = 300_000;
 
 export type ZohoContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -175,7 +175,7 @@ async function renewThroughAuthenticatedRequest(ctx: ZohoContext, session: ZohoS
 		method: 'GET',
 		url: `${session.apiDomain}${API_VERSION_PATH}/settings/modules`,
 		json: true,
-		timeout: REQUEST_TIMEOUT_MS,
+		timeout: requestTimeoutMs(ctx, 0),
 	};
 	try {
 		await ctx.helpers.httpRequestWithAuthentication.call(ctx, ZOHO_CREDENTIAL_TYPE, options);
@@ -250,6 +250,26 @@ async function readStreamBody(body: unknown): Promise<unknown> {
 	return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * Ids are URL-encoded into the path, but "." and ".." stay what they are after encoding (URL
+ * parsers resolve even "%2E%2E"): such an id would point the request at another path.
+ */
+function assertPathSegments(ctx: ZohoContext, request: ZohoRequest): void {
+	for (const segment of request.segments) {
+		if (/^\.{1,2}$/.test(segment.trim()) || segment.trim() === '') {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`"${segment}" is not a valid ID for ${request.subject} (item ${request.itemIndex + 1})`,
+				{
+					itemIndex: request.itemIndex,
+					description:
+						'A module name, record ID or attachment ID cannot be empty, "." or "..": such a value would change the request\'s path instead of naming a record. Check the parameter or the expression that gives the ID.',
+				},
+			);
+		}
+	}
+}
+
 export function buildUrl(session: { apiDomain: string }, segments: string[]): string {
 	return `${session.apiDomain}${API_VERSION_PATH}/${segments.map((segment) => encodeURIComponent(segment)).join('/')}`;
 }
@@ -268,7 +288,7 @@ async function sendOnce(ctx: ZohoContext, session: ZohoSession, request: ZohoReq
 		body: built?.body as IHttpRequestOptions['body'],
 		// A redirect would make n8n keep the whole body in memory, and could carry the token elsewhere.
 		disableFollowRedirect: true,
-		timeout: REQUEST_TIMEOUT_MS,
+		timeout: requestTimeoutMs(ctx, request.itemIndex),
 	};
 	if (request.responseType === 'stream') options.encoding = 'stream';
 	const response = await sendPlainRequest(asExecuteFunctions(ctx), options);
@@ -284,6 +304,7 @@ async function sendOnce(ctx: ZohoContext, session: ZohoSession, request: ZohoReq
  * out, and Zoho's JSON errors turned into messages that keep Zoho's code.
  */
 export async function zohoRequest(ctx: ZohoContext, request: ZohoRequest): Promise<HttpResponse> {
+	assertPathSegments(ctx, request);
 	let session = await openSession(ctx, request.itemIndex);
 	let renewed = false;
 	for (;;) {

@@ -7,6 +7,8 @@ export type ItemHandler = (itemIndex: number) => Promise<INodeExecutionData[]>;
 function errorOutput(error: Error & { description?: string | null }, itemIndex: number): INodeExecutionData {
 	const json: IDataObject = { error: error.message };
 	if (error.description) json.errorDescription = error.description;
+	// pairedItem links the error to its input for n8n; the index in the JSON is for people reading it.
+	json.itemIndex = itemIndex;
 	return { json, pairedItem: { item: itemIndex } };
 }
 

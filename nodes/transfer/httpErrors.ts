@@ -2,7 +2,7 @@ import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { HttpResponse } from './httpResponse';
-import { bodyJson, bodyText, networkFailureOf } from './httpResponse';
+import { bodyJson, bodyText, networkFailureOf, RESPONSE_CUT_OFF } from './httpResponse';
 
 /** A service's own words about a failure: users search for these, so they are kept verbatim. */
 export interface ServiceFailure {
@@ -148,6 +148,8 @@ export function responseError(
 	});
 }
 
+const TIMEOUT_CODES = ['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNABORTED', 'ERR_SOCKET_CONNECTION_TIMEOUT', RESPONSE_CUT_OFF];
+
 /** Turns a failure without an HTTP answer (reset, timeout, refused connection) into a clear error. */
 export function networkError(ctx: IExecuteFunctions, error: unknown, context: ErrorContext): Error {
 	const failure = networkFailureOf(error);
@@ -163,6 +165,7 @@ export function networkError(ctx: IExecuteFunctions, error: unknown, context: Er
 		ESOCKETTIMEDOUT: 'it stopped answering (timed out)',
 		ECONNABORTED: 'it stopped answering (timed out)',
 		ENOTFOUND: 'its host name could not be resolved',
+		[RESPONSE_CUT_OFF]: 'its answer stopped before the end (it stopped answering or the connection broke)',
 		EAI_AGAIN: 'its host name could not be resolved',
 	};
 	const reason = reasons[failure.code] ?? `the network failed (${failure.code})`;
@@ -176,8 +179,9 @@ export function networkError(ctx: IExecuteFunctions, error: unknown, context: Er
 		{ networkErrorCode: failure.code, message },
 		{
 			message,
-			description:
-				'Check that the service\'s URL is right and reachable from the n8n host (firewall, proxy, DNS), then run the workflow again.',
+			description: TIMEOUT_CODES.includes(failure.code)
+				? `${context.serviceName} sent nothing for longer than the node's "Timeout" option allows, so the node gave up instead of waiting forever. Run the workflow again later; if ${context.serviceName} is only slow, raise "Timeout" in the node's options.`
+				: 'Check that the service\'s URL is right and reachable from the n8n host (firewall, proxy, DNS), then run the workflow again.',
 			itemIndex: context.itemIndex,
 		},
 	);

@@ -27,6 +27,9 @@ const NETWORK_ERROR_CODES = [
 	'ERR_SOCKET_CONNECTION_TIMEOUT',
 ];
 
+/** The answer started but stopped before its end (the server went silent and the timeout hit, or the connection broke). */
+export const RESPONSE_CUT_OFF = 'ERR_RESPONSE_CUT_OFF';
+
 /**
  * n8n hands network failures over as text codes (`error.code`), sometimes wrapped once or twice
  * (`cause`, `context`): look through the wrappers instead of trusting a numeric status.
@@ -36,15 +39,21 @@ export function networkFailureOf(error: unknown): NetworkFailure | undefined {
 	let current: unknown = error;
 	while (current && typeof current === 'object' && !seen.has(current)) {
 		seen.add(current);
-		const candidate = current as { code?: unknown; message?: unknown; cause?: unknown };
-		if (typeof candidate.code === 'string' && NETWORK_ERROR_CODES.includes(candidate.code)) {
-			return { code: candidate.code, message: String(candidate.message ?? candidate.code) };
+		const candidate = current as { code?: unknown; httpCode?: unknown; message?: unknown; messages?: unknown; cause?: unknown };
+		// n8n's authenticated helper wraps network errors in a NodeApiError: the code moves to
+		// `httpCode`, the original text to `messages`, and the message becomes a generic one.
+		const messages = [candidate.message, ...(Array.isArray(candidate.messages) ? candidate.messages : [])]
+			.filter((text): text is string => typeof text === 'string');
+		const original = messages.find((text) => text !== candidate.message) ?? messages[0];
+		for (const code of [candidate.code, candidate.httpCode]) {
+			if (typeof code === 'string' && NETWORK_ERROR_CODES.includes(code)) {
+				return { code, message: String(original ?? code) };
+			}
 		}
-		if (typeof candidate.message === 'string' && /socket hang up/i.test(candidate.message)) {
-			return { code: 'ECONNRESET', message: candidate.message };
-		}
-		if (typeof candidate.message === 'string' && /timeout of \d+ms exceeded/i.test(candidate.message)) {
-			return { code: 'ETIMEDOUT', message: candidate.message };
+		for (const text of messages) {
+			if (/socket hang up/i.test(text)) return { code: 'ECONNRESET', message: text };
+			if (/timeout of \d+ms exceeded/i.test(text)) return { code: 'ETIMEDOUT', message: text };
+			if (/^stream has been aborted$/i.test(text)) return { code: RESPONSE_CUT_OFF, message: text };
 		}
 		current = candidate.cause;
 	}

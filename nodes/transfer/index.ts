@@ -6,3 +6,5 @@ export * from './retry';
 export * from './multipartBody';
 export * from './presignedPost';
 export * from './base64JsonBody';
+export * from './requestTimeout';
+export * from './storedFile';

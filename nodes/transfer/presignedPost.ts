@@ -190,13 +190,19 @@ export async function uploadToPresignedPost(
 		throw responseError(ctx, response, errorContext, code ? S3_FIXES[code] : undefined);
 	}
 
+	// With success_action_status 201, S3 describes the object in XML; with the default 204 it says
+	// nothing, so the key, bucket and location come from the form itself.
 	const xml = bodyText(response.body);
-	const location = xmlElement(xml, 'Location') ?? headerValue(response, 'location');
+	const objectKey = decodeXmlEntities(xmlElement(xml, 'Key')) ?? resolveObjectKey(key, file.fileName);
+	const formBucket = Object.entries(form.fields).find(([name]) => name.toLowerCase() === 'bucket')?.[1];
+	const location =
+		decodeXmlEntities(xmlElement(xml, 'Location') ?? headerValue(response, 'location')) ??
+		`${url.toString().replace(/\/$/, '')}/${objectKey.split('/').map(encodeURIComponent).join('/')}`;
 	return {
 		statusCode: response.statusCode,
-		bucket: decodeXmlEntities(xmlElement(xml, 'Bucket')),
-		key: decodeXmlEntities(xmlElement(xml, 'Key')) ?? resolveObjectKey(key, file.fileName),
-		location: decodeXmlEntities(location),
+		bucket: decodeXmlEntities(xmlElement(xml, 'Bucket')) ?? (formBucket === undefined ? undefined : String(formBucket)),
+		key: objectKey,
+		location,
 		etag: (xmlElement(xml, 'ETag') ?? headerValue(response, 'etag'))?.replace(/&quot;|"/g, ''),
 	};
 }

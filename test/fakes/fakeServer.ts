@@ -75,6 +75,8 @@ export class FakeServer {
 	private server?: Server;
 	private readonly sockets = new Set<Socket>();
 	baseUrl = '';
+	/** Added latency: every request waits this long (after its body arrived) before it is answered. */
+	latencyMs = 0;
 
 	constructor(readonly name: string) {}
 
@@ -145,6 +147,7 @@ export class FakeServer {
 			}
 		}
 		this.requests.push(recorded);
+		if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
 
 		const fault = this.takeFault(recorded.method, url.pathname);
 		if (fault?.hang) return;

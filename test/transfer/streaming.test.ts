@@ -7,6 +7,9 @@ import { runMemoryProbe } from '../harness/runMemoryProbe';
 import { storedObject } from '../rig/s3';
 import { useS3 } from '../rig/useS3';
 
+// Each probe starts its own Node process with n8n loaded: slow on a busy two-core machine.
+jest.setTimeout(300_000);
+
 const s3 = useS3();
 const MB = 1024 * 1024;
 const FILE_SIZE = 50 * MB;

@@ -360,3 +360,31 @@ describe('S3 Presigned POST Upload node with Concurrency', () => {
 		]);
 	});
 });
+
+describe('S3 Presigned POST Upload node with a form that asks for no XML answer', () => {
+	it('reports bucket, key and location from the form when S3 answers 204 with no body', async () => {
+		const prefix = `no-content/${randomUUID()}/`;
+		const file = randomFile('quiet.bin', 2_000);
+		const form = await s3.form({
+			Key: `${prefix}\${filename}`,
+			Conditions: [['starts-with', '$key', prefix]],
+			Expires: 300,
+		});
+		const before = s3.tap.requests.length;
+
+		const result = await runNode({
+			nodeType: new PresignedPostUpload(),
+			parameters: uploadParameters(form),
+			items: [{ files: { data: file.spec } }],
+		});
+
+		expect(result.error).toBeUndefined();
+		expect(s3.tap.requests.slice(before).map((request) => request.status)).toEqual([204]);
+		expect(result.items[0].json).toMatchObject({
+			bucket: 'crm-attachments-test',
+			key: `${prefix}quiet.bin`,
+			location: `${form.url.replace(/\/$/, '')}/${prefix.split('/').map(encodeURIComponent).join('/')}quiet.bin`,
+		});
+		expect(await storedObject(s3.client, `${prefix}quiet.bin`)).toMatchObject({ sha256: file.sha256 });
+	});
+});

@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { binaryPropertyNameProperty, fileNameOption } from '../../../shared/descriptions';
-import { getInputFiles, splitList } from '../../../transfer';
-import { filesSummary, uploadFilesToClose } from '../../files';
+import { getInputFiles, splitList, timeoutOption } from '../../../transfer';
+import { filesSummary, registerWithClose, uploadFilesToClose } from '../../files';
 import { closeApiRequest } from '../../transport';
 import { requiredText } from '../../validation';
 
@@ -80,6 +80,7 @@ export const description: INodeProperties[] = [
 				description: 'Copy addresses, separated by commas',
 			},
 			fileNameOption,
+			timeoutOption,
 		],
 	},
 ];
@@ -92,31 +93,34 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const leadId = requiredText(this, itemIndex, 'leadId', 'Lead ID', 'the lead the email belongs to (it starts with "lead_")');
 	const contactId = requiredText(this, itemIndex, 'contactId', 'Contact ID', 'the contact the email is addressed to (it starts with "cont_")');
 	const to = splitList(requiredText(this, itemIndex, 'to', 'To', 'at least one recipient address'));
-	const subject = this.getNodeParameter('subject', itemIndex, '') as string;
+	const emailSubject = this.getNodeParameter('subject', itemIndex, '') as string;
 	const body = this.getNodeParameter('body', itemIndex, '') as string;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const files = await getInputFiles(this, itemIndex, {
 		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
 		fileName: (options.fileName as string) || undefined,
 	});
-	const attachments = await uploadFilesToClose(this, itemIndex, files);
-	const email: IDataObject = {
-		lead_id: leadId,
-		contact_id: contactId,
-		to,
-		subject,
-		body_text: body,
-		status: 'draft',
-		direction: 'outgoing',
-		attachments,
-	};
-	if (options.cc) email.cc = splitList(options.cc as string);
-	if (options.bcc) email.bcc = splitList(options.bcc as string);
-	const created = await closeApiRequest(this, itemIndex, {
-		method: 'POST',
-		path: '/activity/email/',
-		body: email,
-		subject: `the draft email on lead "${leadId}"`,
+	const stored = await uploadFilesToClose(this, itemIndex, files);
+	const subject = `the draft email on lead "${leadId}"`;
+	const created = await registerWithClose(this, itemIndex, stored, subject, async (attachments) => {
+		const email: IDataObject = {
+			lead_id: leadId,
+			contact_id: contactId,
+			to,
+			subject: emailSubject,
+			body_text: body,
+			status: 'draft',
+			direction: 'outgoing',
+			attachments,
+		};
+		if (options.cc) email.cc = splitList(options.cc as string);
+		if (options.bcc) email.bcc = splitList(options.bcc as string);
+		return await closeApiRequest(this, itemIndex, {
+			method: 'POST',
+			path: '/activity/email/',
+			body: email,
+			subject,
+		});
 	});
 	return [{ json: { ...created, ...filesSummary(files) }, pairedItem: { item: itemIndex } }];
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { binaryPropertyNameProperty, fileNameOption } from '../../../shared/descriptions';
-import { getInputFiles } from '../../../transfer';
+import { getInputFiles, timeoutOption } from '../../../transfer';
 import { uploadFilesToClose } from '../../files';
 
 const displayOptions = { show: { resource: ['file'], operation: ['upload'] } };
@@ -15,7 +15,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		displayOptions,
-		options: [fileNameOption],
+		options: [fileNameOption, timeoutOption],
 	},
 ];
 
@@ -29,6 +29,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
 		fileName: (options.fileName as string) || undefined,
 	});
-	const attachments = await uploadFilesToClose(this, itemIndex, files);
-	return attachments.map((attachment) => ({ json: { ...attachment }, pairedItem: { item: itemIndex } }));
+	const stored = await uploadFilesToClose(this, itemIndex, files);
+	return stored.map(({ attachment }) => ({ json: { ...attachment }, pairedItem: { item: itemIndex } }));
 }

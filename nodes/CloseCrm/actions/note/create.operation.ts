@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { binaryPropertyNameProperty, fileNameOption } from '../../../shared/descriptions';
-import { getInputFiles } from '../../../transfer';
-import { filesSummary, uploadFilesToClose } from '../../files';
+import { getInputFiles, timeoutOption } from '../../../transfer';
+import { filesSummary, registerWithClose, uploadFilesToClose } from '../../files';
 import { closeApiRequest } from '../../transport';
 import { requiredText } from '../../validation';
 
@@ -36,7 +36,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		displayOptions,
-		options: [fileNameOption],
+		options: [fileNameOption, timeoutOption],
 	},
 ];
 
@@ -49,12 +49,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
 		fileName: (options.fileName as string) || undefined,
 	});
-	const attachments = await uploadFilesToClose(this, itemIndex, files);
-	const created = await closeApiRequest(this, itemIndex, {
-		method: 'POST',
-		path: '/activity/note/',
-		body: { lead_id: leadId, note, attachments },
-		subject: `the note on lead "${leadId}"`,
-	});
+	const stored = await uploadFilesToClose(this, itemIndex, files);
+	const subject = `the note on lead "${leadId}"`;
+	const created = await registerWithClose(this, itemIndex, stored, subject, async (attachments) =>
+		await closeApiRequest(this, itemIndex, {
+			method: 'POST',
+			path: '/activity/note/',
+			body: { lead_id: leadId, note, attachments },
+			subject,
+		}),
+	);
 	return [{ json: { ...created, ...filesSummary(files) }, pairedItem: { item: itemIndex } }];
 }

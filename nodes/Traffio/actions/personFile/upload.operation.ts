@@ -3,7 +3,14 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { binaryPropertyNameProperty, fileNameOption } from '../../../shared/descriptions';
 import type { BinaryFile, PresignedPostForm } from '../../../transfer';
-import { getInputFiles, resolveObjectKey, uploadToPresignedPost } from '../../../transfer';
+import {
+	getInputFiles,
+	requestTimeoutMs,
+	resolveObjectKey,
+	storedButNotRegistered,
+	timeoutOption,
+	uploadToPresignedPost,
+} from '../../../transfer';
 import type { TraffioConnection } from '../../transport';
 import { traffioApiRequest, traffioConnection, unwrapData } from '../../transport';
 import { requiredText } from '../../validation';
@@ -58,6 +65,7 @@ export const description: INodeProperties[] = [
 				default: '',
 				description: 'A human-friendly title for the file in Traffio',
 			},
+			timeoutOption,
 		],
 	},
 ];
@@ -91,6 +99,8 @@ async function requestPersonFileForm(
 			// The policy signs this MIME type: the form's Content-Type must be the file's.
 			body: { file_type: file.mimeType, person_id: idValue(personId) },
 			subject: `the upload form for "${file.fileName}" on person "${personId}"`,
+			// An unused form costs nothing: asking again after a lost answer is safe.
+			idempotent: true,
 		})) as IDataObject,
 	);
 	const attributes = answer.formAttributes as IDataObject | undefined;
@@ -142,6 +152,7 @@ async function uploadPersonFile(
 		key,
 		requireHttps: connection.secure,
 		formSource: 'Traffio',
+		timeoutMs: requestTimeoutMs(ctx, itemIndex),
 	});
 
 	const registration: IDataObject = {
@@ -151,12 +162,24 @@ async function uploadPersonFile(
 	};
 	if (target.fileTitle) registration.file_title = target.fileTitle;
 	if (target.fileDescription) registration.file_description = target.fileDescription;
-	const record = await traffioApiRequest(ctx, itemIndex, {
-		method: 'POST',
-		path: '/v1_files/person_file',
-		body: registration,
-		subject: `the file record for "${file.fileName}" on person "${personId}"`,
-	});
+	const subject = `the file record for "${file.fileName}" on person "${personId}"`;
+	let record: IDataObject | IDataObject[];
+	try {
+		record = await traffioApiRequest(ctx, itemIndex, {
+			method: 'POST',
+			path: '/v1_files/person_file',
+			body: registration,
+			subject,
+		});
+	} catch (error) {
+		throw storedButNotRegistered(ctx, itemIndex, error, {
+			serviceName: 'Traffio',
+			fileName: file.fileName,
+			key,
+			registration: subject,
+			howToRecover: `register it with Traffio's person file API (POST /v1_files/person_file with file_name "${key}", person_id ${JSON.stringify(registration.person_id)} and document_type_id ${JSON.stringify(registration.document_type_id)}), or run the item again to upload it anew.`,
+		});
+	}
 	return unwrapData(record as IDataObject);
 }
 

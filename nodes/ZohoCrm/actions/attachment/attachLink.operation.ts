@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { FormFieldValue } from '../../../transfer';
-import { buildMultipartFields } from '../../../transfer';
+import { buildMultipartFields, timeoutOption } from '../../../transfer';
 import { zohoJson, zohoRequest } from '../../transport';
 import { getRecordRef, recordFields, requiredText } from './fields';
 
@@ -36,6 +36,7 @@ export const description: INodeProperties[] = [
 				placeholder: 'e.g. Signed contract',
 				description: 'The name the link gets in the record\'s attachments',
 			},
+			timeoutOption,
 		],
 	},
 ];

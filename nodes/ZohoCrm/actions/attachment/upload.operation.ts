@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { binaryPropertyNameProperty, fileNameOption } from '../../../shared/descriptions';
-import { assertWithinLimits, buildMultipartBody, getInputFiles } from '../../../transfer';
+import { assertWithinLimits, bodyText, buildMultipartBody, getInputFiles, timeoutOption } from '../../../transfer';
 import { MAX_ATTACHMENT_BYTES, REFUSED_EXTENSIONS, SERVICE_NAME, zohoJson, zohoRequest } from '../../transport';
 import { getRecordRef, recordFields } from './fields';
 
@@ -17,7 +18,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		displayOptions,
-		options: [fileNameOption],
+		options: [fileNameOption, timeoutOption],
 	},
 ];
 
@@ -51,8 +52,20 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 			subject: `the upload of "${file.fileName}" to ${record.module} record ${record.recordId}`,
 		});
-		const answer = (zohoJson(response).data as IDataObject[] | undefined)?.[0] ?? {};
-		const details = (answer.details ?? {}) as IDataObject;
+		const data = zohoJson(response).data;
+		const answer = (Array.isArray(data) ? (data[0] as IDataObject | undefined) : undefined) ?? {};
+		const details = (answer.details && typeof answer.details === 'object' ? answer.details : {}) as IDataObject;
+		if (details.id === undefined || details.id === null || details.id === '') {
+			// A 2xx without Zoho's answer (a proxy's or login page's HTML) must not pass as an upload.
+			throw new NodeOperationError(
+				this.getNode(),
+				`Zoho CRM's answer to the upload of "${file.fileName}" has no attachment ID (item ${itemIndex + 1})`,
+				{
+					itemIndex,
+					description: `Zoho CRM should answer with data[0].details.id. The answer began with: ${JSON.stringify(bodyText(response.body).slice(0, 120))}. Check the credential's data center and API domain, and any proxy or login page in front of Zoho; then check the record's attachments before running again, in case the file was attached.`,
+				},
+			);
+		}
 		output.push({
 			json: {
 				id: details.id ?? null,
