@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { runForEachItem } from '../shared/runItems';
+import { concurrencyFromOptions, runForEachItem } from '../shared/runItems';
 import * as email from './actions/email';
 import * as file from './actions/file';
 import * as note from './actions/note';
@@ -68,6 +68,8 @@ export class CloseCrm implements INodeType {
 				description: 'Pick a resource and operation from the lists in the node.',
 			});
 		}
-		return await runForEachItem(this, async (itemIndex) => await selected.execute.call(this, itemIndex));
+		return await runForEachItem(this, async (itemIndex) => await selected.execute.call(this, itemIndex), {
+			concurrency: concurrencyFromOptions(this),
+		});
 	}
 }

@@ -15,6 +15,7 @@ import {
 	responseError,
 	sendAuthenticatedRequest,
 	sendWithRetry,
+	throttleGateFor,
 } from '../transfer';
 
 export const SERVICE_NAME = 'Close';
@@ -133,7 +134,11 @@ export async function closeApiRequest(
 					json: true,
 					timeout: requestTimeoutMs(ctx, itemIndex),
 				}),
-			{ idempotent: request.idempotent ?? request.method === 'GET', throttleDelayMs: closeThrottleDelayMs },
+			{
+				idempotent: request.idempotent ?? request.method === 'GET',
+				throttleDelayMs: closeThrottleDelayMs,
+				gate: throttleGateFor(ctx),
+			},
 		);
 	} catch (error) {
 		throw networkError(executeContext, error, errorContext);

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { concurrencyOption, runForEachItem } from '../shared/runItems';
+import { concurrencyFromOptions, runForEachItem } from '../shared/runItems';
 import * as attachment from './actions/attachment';
 import { listSearch } from './methods';
 
@@ -73,6 +73,6 @@ export class EspoCrm implements INodeType {
 				});
 			}
 			return await run.call(this, itemIndex);
-		}, { concurrency: concurrencyOption(this) });
+		}, { concurrency: concurrencyFromOptions(this) });
 	}
 }

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { concurrencyOption, runForEachItem } from '../shared/runItems';
+import { concurrencyFromOptions, runForEachItem } from '../shared/runItems';
 import * as attachment from './actions/attachment';
 
 type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
@@ -60,6 +60,6 @@ export class OnePageCrm implements INodeType {
 				});
 			}
 			return await handler.execute.call(this, itemIndex);
-		}, { concurrency: concurrencyOption(this) });
+		}, { concurrency: concurrencyFromOptions(this) });
 	}
 }

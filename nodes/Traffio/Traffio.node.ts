@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { runForEachItem } from '../shared/runItems';
+import { concurrencyFromOptions, runForEachItem } from '../shared/runItems';
 import * as documentType from './actions/documentType';
 import * as personFile from './actions/personFile';
 import { loadOptions } from './methods';
@@ -67,6 +67,8 @@ export class Traffio implements INodeType {
 				description: 'Pick a resource and operation from the lists in the node.',
 			});
 		}
-		return await runForEachItem(this, async (itemIndex) => await selected.execute.call(this, itemIndex));
+		return await runForEachItem(this, async (itemIndex) => await selected.execute.call(this, itemIndex), {
+			concurrency: concurrencyFromOptions(this),
+		});
 	}
 }

@@ -15,6 +15,7 @@ import {
 	responseError,
 	sendAuthenticatedRequest,
 	sendWithRetry,
+	throttleGateFor,
 } from '../transfer';
 
 export const SERVICE_NAME = 'Traffio';
@@ -119,7 +120,7 @@ export async function traffioApiRequest(
 					json: true,
 					timeout: requestTimeoutMs(ctx, itemIndex),
 				}),
-			{ idempotent: request.idempotent ?? request.method === 'GET' },
+			{ idempotent: request.idempotent ?? request.method === 'GET', gate: throttleGateFor(ctx) },
 		);
 	} catch (error) {
 		throw networkError(executeContext, error, errorContext);

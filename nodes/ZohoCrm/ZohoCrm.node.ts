@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { runForEachItem } from '../shared/runItems';
+import { concurrencyFromOptions, runForEachItem } from '../shared/runItems';
 import * as attachment from './actions/attachment';
 import { getAttachmentModules } from './methods/loadOptions';
 
@@ -56,6 +56,6 @@ export class ZohoCrm implements INodeType {
 				});
 			}
 			return await attachment[operation].execute.call(this, itemIndex);
-		});
+		}, { concurrency: concurrencyFromOptions(this) });
 	}
 }

@@ -19,6 +19,7 @@ import {
 	responseError,
 	sendPlainRequest,
 	sendWithRetry,
+	throttleGateFor,
 } from '../transfer';
 import { CUSTOM_DATA_CENTER, findDataCenter, trimTrailingSlash } from './dataCenters';
 
@@ -320,6 +321,7 @@ export async function zohoRequest(ctx: ZohoContext, request: ZohoRequest): Promi
 			const current = session;
 			response = await sendWithRetry(async () => await sendOnce(ctx, current, request), {
 				idempotent: request.idempotent,
+				gate: throttleGateFor(ctx),
 			});
 		} catch (error) {
 			throw networkError(asExecuteFunctions(ctx), error, errorContext);

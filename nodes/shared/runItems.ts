@@ -68,6 +68,6 @@ export async function runForEachItem(
 }
 
 /** The node's Concurrency option where the chosen operation offers it, else 1. */
-export function concurrencyOption(ctx: IExecuteFunctions): number {
+export function concurrencyFromOptions(ctx: IExecuteFunctions): number {
 	return ctx.getNodeParameter('options.concurrency', 0, 1) as number;
 }

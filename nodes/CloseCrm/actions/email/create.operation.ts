@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { binaryPropertyNameProperty, fileNameOption } from '../../../shared/descriptions';
+import { binaryPropertyNameProperty, concurrencyOption, fileNameOption } from '../../../shared/descriptions';
 import { getInputFiles, splitList, timeoutOption } from '../../../transfer';
 import { filesSummary, registerWithClose, uploadFilesToClose } from '../../files';
 import { closeApiRequest } from '../../transport';
@@ -65,6 +65,7 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions,
 		options: [
+			concurrencyOption,
 			{
 				displayName: 'BCC',
 				name: 'bcc',

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { binaryPropertyNameProperty, fileNameOption } from '../../../shared/descriptions';
+import { binaryPropertyNameProperty, concurrencyOption, fileNameOption } from '../../../shared/descriptions';
 import { getInputFiles, timeoutOption } from '../../../transfer';
 import { filesSummary, registerWithClose, uploadFilesToClose } from '../../files';
 import { closeApiRequest } from '../../transport';
@@ -36,7 +36,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		displayOptions,
-		options: [fileNameOption, timeoutOption],
+		options: [concurrencyOption, fileNameOption, timeoutOption],
 	},
 ];
 

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { binaryPropertyNameProperty, fileNameOption } from '../../../shared/descriptions';
+import { binaryPropertyNameProperty, concurrencyOption, fileNameOption } from '../../../shared/descriptions';
 import type { BinaryFile, PresignedPostForm } from '../../../transfer';
 import {
 	getInputFiles,
@@ -50,6 +50,7 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions,
 		options: [
+			concurrencyOption,
 			{
 				displayName: 'File Description',
 				name: 'fileDescription',

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { binaryPropertyNameProperty, fileNameOption } from '../../../shared/descriptions';
+import { binaryPropertyNameProperty, concurrencyOption, fileNameOption } from '../../../shared/descriptions';
 import { assertWithinLimits, bodyText, buildMultipartBody, getInputFiles, timeoutOption } from '../../../transfer';
 import { MAX_ATTACHMENT_BYTES, REFUSED_EXTENSIONS, SERVICE_NAME, zohoJson, zohoRequest } from '../../transport';
 import { getRecordRef, recordFields } from './fields';
@@ -18,7 +18,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		displayOptions,
-		options: [fileNameOption, timeoutOption],
+		options: [concurrencyOption, fileNameOption, timeoutOption],
 	},
 ];
 
