@@ -1,0 +1,74 @@
+import { createHash, randomBytes, randomUUID } from 'crypto';
+import { writeFileSync } from 'fs';
+import { join } from 'path';
+
+import { nodeOutput, setCredential, setParameters } from '../../../scripts/n8n/e2e';
+import { FakeEspoCrm } from '../../fakes/espoCrm';
+import type { E2eCase } from '../inN8n';
+import { expectSuccess } from '../inN8n';
+
+const NODE = 'EspoCRM';
+
+/**
+ * examples/espocrm-upload-attachment.json against the fake EspoCRM (HMAC sign-in): the file lands in
+ * the Case's Attachment-Multiple field next to the attachment it already had.
+ */
+export function espoCrmUploadCase(): E2eCase {
+	return {
+		title: 'EspoCRM: attaches a file read from disk to a Case, keeping its existing attachment',
+		example: 'espocrm-upload-attachment.json',
+		async prepare(workflow, { files }) {
+			const espo = new FakeEspoCrm();
+			await espo.start();
+			const record = espo.addRecord('Case', { name: 'Broken pump' });
+			const existing = espo.addAttachment(randomBytes(64), 'existing.txt', 'text/plain', {
+				field: 'attachments',
+				parentType: 'Case',
+				parentId: record.id,
+			});
+			record.attachmentsIds = [existing.id];
+
+			const fileName = `photo-${randomUUID().slice(0, 8)}.png`;
+			const content = randomBytes(300_000);
+			writeFileSync(join(files, fileName), content);
+
+			const credential = {
+				id: `espo${randomUUID().replace(/-/g, '').slice(0, 12)}`,
+				name: 'EspoCRM e2e',
+				type: 'espoCrmApi',
+				data: espo.credentials('hmac'),
+			};
+			setParameters(workflow, 'Read File from Disk', { fileSelector: join(files, fileName) });
+			setParameters(workflow, NODE, { recordId: record.id });
+			setCredential(workflow, NODE, credential);
+			return {
+				workflow,
+				credentials: [credential],
+				state: {
+					espo,
+					recordId: record.id,
+					existingId: existing.id,
+					fileName,
+					size: content.length,
+					sha256: createHash('sha256').update(content).digest('hex'),
+				},
+				cleanup: async () => await espo.stop(),
+			};
+		},
+		async verify(result, { state }) {
+			expectSuccess(result);
+			const s = state as { espo: FakeEspoCrm; recordId: string; existingId: string; fileName: string; size: number; sha256: string };
+			const [output] = nodeOutput(result.run, NODE);
+			const id = output.id as string;
+			const stored = s.espo.attachments.get(id)!;
+			expect(stored).toMatchObject({ name: s.fileName, type: 'image/png', size: s.size, field: 'attachments' });
+			expect(createHash('sha256').update(stored.content).digest('hex')).toBe(s.sha256);
+			expect(s.espo.record('Case', s.recordId)!.attachmentsIds).toEqual(expect.arrayContaining([s.existingId, id]));
+			expect(s.espo.unlinked).toEqual([]);
+			expect(s.espo.authModes).toContain('hmac');
+			expect(output).toMatchObject({ fileName: s.fileName, size: s.size, mimeType: 'image/png', recordId: s.recordId, linked: true });
+			// No secret of the credential in what n8n printed.
+			for (const secret of [s.espo.hmacApiKey, s.espo.secretKey]) expect(result.stdout + result.stderr).not.toContain(secret);
+		},
+	};
+}

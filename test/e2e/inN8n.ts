@@ -1,0 +1,123 @@
+/**
+ * Jest glue for the end-to-end runner (scripts/n8n/e2e.ts): for every n8n of scripts/n8n/versions.env,
+ * one fresh user folder with the packed package installed, then one test per case of a table.
+ *
+ * A case is an example workflow (examples/<file>) plus what it needs around it:
+ *   prepare(): start a fake / make an S3 form / write a file, then patch the workflow's parameters and
+ *              give the credentials (plain text; n8n encrypts them on import),
+ *   verify():  assert on what the fake / S3 received and stored, then on the workflow's output.
+ * Adding a CRM is one example file and one entry in a table (see test/e2e/cases/).
+ */
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { dirname, join } from 'path';
+
+import type { ExecuteResult, N8nCredential, N8nInstall, N8nTarget, N8nWorkflow, PackedPackage } from '../../scripts/n8n/e2e';
+import { buildAndPack, installN8n, loadExample, N8nSandbox, n8nTargets } from '../../scripts/n8n/e2e';
+
+/** Installing n8n (first run only), building and packing: minutes, not seconds. */
+export const SETUP_TIMEOUT_MS = 15 * 60 * 1000;
+/** One case: two imports and an execute, each a cold n8n start. */
+export const CASE_TIMEOUT_MS = 5 * 60 * 1000;
+
+export interface CaseContext {
+	target: N8nTarget;
+	sandbox: N8nSandbox;
+	/** A scratch folder the Read/Write Files from Disk node may read; removed after the suite. */
+	files: string;
+}
+
+export interface Prepared {
+	workflow: N8nWorkflow;
+	credentials?: N8nCredential[];
+	/** Anything verify() needs (expected checksums, the fake, ...). */
+	state?: Record<string, unknown>;
+	/** Stops what prepare() started (a fake server). */
+	cleanup?: () => Promise<void>;
+}
+
+export interface E2eCase {
+	title: string;
+	/** The example workflow file in examples/. */
+	example: string;
+	prepare(workflow: N8nWorkflow, context: CaseContext): Promise<Prepared>;
+	verify(result: ExecuteResult, prepared: Prepared, context: CaseContext): Promise<void>;
+}
+
+let packing: Promise<PackedPackage> | undefined;
+
+/** Builds and packs once per test file (both n8n versions get the same tarball). */
+export async function packedPackage(): Promise<PackedPackage> {
+	packing ??= buildAndPack();
+	return await packing;
+}
+
+// The tarball's folder goes when the test file that imported this module is done.
+afterAll(async () => {
+	const packed = await packing?.catch(() => undefined);
+	if (packed) rmSync(dirname(packed.tarball), { recursive: true, force: true });
+});
+
+export interface N8nSuite {
+	target: N8nTarget;
+	install: N8nInstall;
+	sandbox: N8nSandbox;
+	files: string;
+}
+
+/**
+ * describe() per n8n target: installs (cached) n8n, packs and installs the package into a fresh user
+ * folder, runs each case, then `extra` for suite-specific tests (they get the live suite).
+ */
+export function describeInN8n(
+	title: string,
+	cases: E2eCase[],
+	extra?: (suite: () => N8nSuite) => void,
+): void {
+	describe.each(n8nTargets().map((target) => [target.label, target] as const))(`${title} in %s`, (_label, target) => {
+		const suite = { target } as N8nSuite;
+
+		beforeAll(async () => {
+			suite.install = await installN8n(target);
+			const packed = await packedPackage();
+			suite.files = mkdtempSync(join(tmpdir(), 'crm-e2e-files-'));
+			suite.sandbox = await N8nSandbox.create(suite.install, packed.tarball, { fileAccess: [suite.files] });
+		}, SETUP_TIMEOUT_MS);
+
+		afterAll(async () => {
+			await suite.sandbox?.dispose();
+			if (suite.files) rmSync(suite.files, { recursive: true, force: true });
+		});
+
+		for (const testCase of cases) {
+			it(
+				testCase.title,
+				async () => {
+					const context: CaseContext = { target, sandbox: suite.sandbox, files: suite.files };
+					const prepared = await testCase.prepare(loadExample(testCase.example), context);
+					try {
+						await suite.sandbox.importCredentials(prepared.credentials ?? []);
+						const [id] = await suite.sandbox.importWorkflows([prepared.workflow]);
+						const result = await suite.sandbox.execute(id);
+						expect(result.stdout + result.stderr).not.toMatch(/Unrecognized node type/);
+						await testCase.verify(result, prepared, context);
+					} finally {
+						await prepared.cleanup?.();
+					}
+				},
+				CASE_TIMEOUT_MS,
+			);
+		}
+
+		extra?.(() => suite);
+	});
+}
+
+/** Fails with what n8n printed when the workflow did not succeed. */
+export function expectSuccess(result: ExecuteResult): void {
+	if (result.error !== undefined || result.code !== 0) {
+		throw new Error(
+			`n8n execute failed (exit ${result.code}${result.signal ? `, ${result.signal}` : ''}): ${result.error ?? ''}\n--- stdout ---\n${result.stdout.slice(-4000)}\n--- stderr ---\n${result.stderr.slice(-4000)}`,
+		);
+	}
+}
