@@ -17,6 +17,7 @@ import {
 	isSuccessStatus,
 	networkError,
 	readGenericFailure,
+	requestTimeoutMs,
 	responseError,
 	sendAuthenticatedRequest,
 	sendWithRetry,
@@ -24,9 +25,6 @@ import {
 
 export const SERVICE_NAME = 'EspoCRM';
 export const CREDENTIAL_TYPE = 'espoCrmApi';
-
-const REQUEST_TIMEOUT_MS = 60_000;
-const UPLOAD_TIMEOUT_MS = 30 * 60_000;
 
 type EspoContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -82,7 +80,33 @@ async function credentialSecrets(ctx: EspoContext): Promise<{ siteUrl: string; s
 	const siteUrl = normalizeSiteUrl(String(credentials.baseUrl ?? ''));
 	const secrets = [credentials.apiKey, credentials.secretKey, credentials.password]
 		.filter((value): value is string => typeof value === 'string' && value !== '');
+	if (typeof credentials.password === 'string' && credentials.password !== '') {
+		// The Espo-Authorization header carries base64(username:password).
+		secrets.push(Buffer.from(`${String(credentials.username ?? '')}:${credentials.password}`).toString('base64'));
+	}
 	return { siteUrl, secrets };
+}
+
+/**
+ * Ids are URL-encoded into the path, but "." and ".." stay what they are after encoding (URL
+ * parsers resolve even "%2E%2E"), and an empty one drops a segment: such an id would point the
+ * request at another path.
+ */
+function assertPathSegments(ctx: EspoContext, request: EspoRequest): void {
+	for (const segment of request.path.split('/')) {
+		const value = decodeURIComponent(segment).trim();
+		if (value === '' || /^\.{1,2}$/.test(value)) {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`"${decodeURIComponent(segment)}" is not a valid entity type or ID for ${request.subject} (item ${request.itemIndex + 1})`,
+				{
+					itemIndex: request.itemIndex,
+					description:
+						'An entity type, record ID or attachment ID cannot be empty, "." or "..": such a value would change the request\'s path instead of naming a record. Check the parameter or the expression that gives the ID.',
+				},
+			);
+		}
+	}
 }
 
 function assertSiteUrl(ctx: EspoContext, siteUrl: string, itemIndex: number): void {
@@ -134,7 +158,8 @@ async function send(
 		body: request.body,
 		json: request.body !== undefined && extra.body === undefined ? true : undefined,
 		headers: { accept: 'application/json' },
-		timeout: REQUEST_TIMEOUT_MS,
+		// An idle time (the Timeout option): a large upload that keeps sending is never cut off.
+		timeout: requestTimeoutMs(ctx, request.itemIndex),
 		...(request.stream ? { encoding: 'stream' as const } : {}),
 		...extra,
 	});
@@ -150,6 +175,7 @@ function idempotent(method: IHttpRequestMethods): boolean {
 
 /** One EspoCRM API call: credentials applied by n8n, retried where safe, failures turned into clear errors. */
 export async function espoRequest(ctx: EspoContext, request: EspoRequest): Promise<HttpResponse> {
+	assertPathSegments(ctx, request);
 	const { siteUrl, secrets } = await credentialSecrets(ctx);
 	assertSiteUrl(ctx, siteUrl, request.itemIndex);
 	const errorContext = {
@@ -220,7 +246,6 @@ export async function uploadAttachment(
 					json: false,
 					// Following redirects would make n8n keep a copy of the whole body in memory.
 					disableFollowRedirect: true,
-					timeout: UPLOAD_TIMEOUT_MS,
 				});
 			},
 			// A repeated POST would leave a second, orphaned attachment: only retry what EspoCRM did not process.

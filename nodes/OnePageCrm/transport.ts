@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { HttpResponse, ServiceFailure } from '../transfer';
 import {
@@ -7,6 +8,7 @@ import {
 	isSuccessStatus,
 	looksLikeHtml,
 	networkError,
+	requestTimeoutMs,
 	responseError,
 	retryAfterMs,
 	sendAuthenticatedRequest,
@@ -110,6 +112,26 @@ export interface OnePageCrmRequest {
 	idempotent: boolean;
 }
 
+/**
+ * Ids are URL-encoded into the path, but "." and ".." stay what they are after encoding (URL
+ * parsers resolve even "%2E%2E"): such an id would point the request at another path.
+ */
+function assertPathSegments(ctx: IExecuteFunctions, itemIndex: number, request: OnePageCrmRequest): void {
+	for (const segment of request.path) {
+		if (segment.trim() === '' || /^\.{1,2}$/.test(segment.trim())) {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`"${segment}" is not a valid ID for ${request.subject} (item ${itemIndex + 1})`,
+				{
+					itemIndex,
+					description:
+						'A contact, record or attachment ID cannot be empty, "." or "..": such a value would change the request\'s path instead of naming a record. Check the parameter or the expression that gives the ID.',
+				},
+			);
+		}
+	}
+}
+
 export function apiUrl(baseUrl: string, path: string[]): string {
 	return `${baseUrl}/${path.map((segment) => encodeURIComponent(segment)).join('/')}`;
 }
@@ -123,6 +145,7 @@ export async function onePageCrmRequest(
 	itemIndex: number,
 	request: OnePageCrmRequest,
 ): Promise<IDataObject> {
+	assertPathSegments(ctx, itemIndex, request);
 	const credentials = await getCredentials(ctx);
 	const url = apiUrl(credentials.baseUrl, request.path);
 	const errorContext = {
@@ -131,7 +154,9 @@ export async function onePageCrmRequest(
 		subject: request.subject,
 		readFailure,
 		fixes: FIXES,
-		secrets: [credentials.apiKey],
+		secrets: [credentials.apiKey, Buffer.from(`${credentials.userId}:${credentials.apiKey}`).toString('base64')].filter(
+			(value) => value.length >= 4,
+		),
 	};
 
 	let response: HttpResponse;
@@ -145,6 +170,7 @@ export async function onePageCrmRequest(
 					body: request.body,
 					json: true,
 					headers: { accept: 'application/json' },
+					timeout: requestTimeoutMs(ctx, itemIndex),
 				}),
 			{ idempotent: request.idempotent, throttleDelayMs },
 		);

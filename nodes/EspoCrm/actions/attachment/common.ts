@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { bodyJson } from '../../../transfer';
 import { apiPath, espoRequest, responseObject } from '../../transport';
 
 export type FieldType = 'file' | 'attachmentMultiple';
@@ -141,7 +142,19 @@ export async function readRecord(ctx: IExecuteFunctions, itemIndex: number, loca
 		subject: `the read of ${describeRecord(location)}`,
 		itemIndex,
 	});
-	return responseObject(response);
+	const json = bodyJson(response.body);
+	// A proxy's or a login page's HTML (HTTP 200) is not a record: saying the field is missing would mislead.
+	if (!json || Array.isArray(json) || typeof json.id !== 'string') {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`EspoCRM's answer to the read of ${describeRecord(location)} is not a record`,
+			{
+				itemIndex,
+				description: `EspoCRM answered HTTP ${response.statusCode} with ${json ? 'JSON without an "id"' : 'something that is not JSON (an HTML page?)'}. Check that the Base URL in the credential is the address you open EspoCRM at, not a page or proxy in front of it. Nothing was changed on the record.`,
+			},
+		);
+	}
+	return json;
 }
 
 function missingFieldError(ctx: IExecuteFunctions, itemIndex: number, location: AttachmentLocation, attribute: string): NodeOperationError {

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { binaryPropertyNameProperty, concurrencyOption, fileNameOption } from '../../../shared/descriptions';
 import { withKeyLock } from '../../../shared/keyedLock';
 import type { BinaryFile } from '../../../transfer';
-import { getInputFiles } from '../../../transfer';
+import { getInputFiles, mayHaveBeenProcessed, timeoutOption } from '../../../transfer';
 import { uploadAttachment } from '../../transport';
 import type { AttachmentLocation } from './common';
 import {
@@ -29,7 +29,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		displayOptions,
-		options: [concurrencyOption, fileNameOption],
+		options: [concurrencyOption, fileNameOption, timeoutOption],
 	},
 ];
 
@@ -105,6 +105,36 @@ async function linkToMultipleField(
 	return union;
 }
 
+/**
+ * The attachments exist in EspoCRM but linking them to the record failed: the error keeps
+ * EspoCRM's words and names the attachment ids, so the files can be linked by hand, not lost.
+ */
+function linkingFailed(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	error: unknown,
+	location: AttachmentLocation,
+	uploaded: Array<{ file: BinaryFile; answer: IDataObject }>,
+): NodeApiError | NodeOperationError {
+	const base =
+		error instanceof NodeApiError || error instanceof NodeOperationError
+			? error
+			: new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+	const list = uploaded.map(({ file, answer }) => `"${file.fileName}" as attachment id "${answer.id as string}"`).join(', ');
+	const attribute = location.fieldType === 'file' ? `${location.field}Id` : `${location.field}Ids`;
+	const howTo =
+		location.fieldType === 'file'
+			? `set "${attribute}" of the record to that id (in EspoCRM, or with a PUT ${location.entityType}/${location.recordId} request)`
+			: `add the id${uploaded.length > 1 ? 's' : ''} to "${attribute}" of the record, keeping the ids it already holds (in EspoCRM, or with a PUT ${location.entityType}/${location.recordId} request)`;
+	const maybe = mayHaveBeenProcessed(error)
+		? ' EspoCRM gave no clear answer, so the link may have been made anyway: look at the record before you do anything.'
+		: '';
+	const original = base.description ? `${base.description} ` : '';
+	base.description = `${original}EspoCRM stored ${list}, but it is not linked to field "${location.field}" of ${describeRecord(location)}, so nothing is lost: fix the cause above, then ${howTo}. Running the item again uploads the file anew and leaves this attachment unused.${maybe}`;
+	base.context = { ...(base.context ?? {}), attachmentIds: uploaded.map(({ answer }) => answer.id as string), itemIndex };
+	return base;
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const location = readLocation(this, itemIndex, false);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -150,18 +180,27 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	if (location.fieldType === 'file') {
 		const subject = `setting field "${location.field}" of ${describeRecord(location)} to the new file`;
-		await updateRecord(this, itemIndex, location, { [`${location.field}Id`]: newIds[0] }, subject);
+		try {
+			await updateRecord(this, itemIndex, location, { [`${location.field}Id`]: newIds[0] }, subject);
+		} catch (error) {
+			throw linkingFailed(this, itemIndex, error, location, uploaded);
+		}
 		return uploaded.map(({ file, answer }) =>
 			outputItem(itemIndex, location, file, answer, { linked: true, replacedAttachmentId: previousFileId }),
 		);
 	}
 
 	const recordKey = `${location.entityType}/${location.recordId}/${location.field}`;
-	const attachmentIds = await withKeyLock(
-		this,
-		recordKey,
-		async () => await linkToMultipleField(this, itemIndex, location, newIds),
-	);
+	let attachmentIds: string[];
+	try {
+		attachmentIds = await withKeyLock(
+			this,
+			recordKey,
+			async () => await linkToMultipleField(this, itemIndex, location, newIds),
+		);
+	} catch (error) {
+		throw linkingFailed(this, itemIndex, error, location, uploaded);
+	}
 	return uploaded.map(({ file, answer }) =>
 		outputItem(itemIndex, location, file, answer, { linked: true, attachmentIds }),
 	);

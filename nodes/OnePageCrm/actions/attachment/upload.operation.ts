@@ -3,7 +3,14 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { binaryPropertyNameProperty, concurrencyOption, fileNameOption } from '../../../shared/descriptions';
 import type { BinaryFile, FormFieldValue, PresignedPostForm } from '../../../transfer';
-import { assertWithinLimits, getInputFiles, uploadToPresignedPost } from '../../../transfer';
+import {
+	assertWithinLimits,
+	getInputFiles,
+	requestTimeoutMs,
+	storedButNotRegistered,
+	timeoutOption,
+	uploadToPresignedPost,
+} from '../../../transfer';
 import { getCredentials, isHttpsBaseUrl, onePageCrmRequest, SERVICE_NAME } from '../../transport';
 import {
 	attachmentOf,
@@ -29,7 +36,7 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		options: [concurrencyOption, fileNameOption],
+		options: [concurrencyOption, fileNameOption, timeoutOption],
 	}),
 ];
 
@@ -123,23 +130,43 @@ async function uploadOne(
 		extraFields: { filename },
 		requireHttps: target.requireHttps,
 		formSource: SERVICE_NAME,
+		timeoutMs: requestTimeoutMs(ctx, itemIndex),
 	});
 
-	const registered = await onePageCrmRequest(ctx, itemIndex, {
-		method: 'POST',
-		path: ['attachments'],
-		body: {
-			reference_type: target.referenceType,
-			reference_id: target.referenceId,
-			contact_id: target.contactId,
-			name: file.fileName,
+	const registration = `the attachment "${file.fileName}" on ${target.referenceType} "${target.referenceId}"`;
+	let registered: IDataObject;
+	try {
+		registered = await onePageCrmRequest(ctx, itemIndex, {
+			method: 'POST',
+			path: ['attachments'],
+			body: {
+				reference_type: target.referenceType,
+				reference_id: target.referenceId,
+				contact_id: target.contactId,
+				name: file.fileName,
+				key,
+				size: file.size,
+			},
+			subject: registration,
+			// A repeated registration would create a second attachment.
+			idempotent: false,
+		});
+		if (!attachmentOf(registered).id) {
+			throw new NodeOperationError(ctx.getNode(), `OnePageCRM accepted ${registration} but its answer has no attachment id`, {
+				itemIndex,
+				description: `OnePageCRM may have created the attachment anyway: look at the ${target.referenceType}'s attachments before registering the file again. If this keeps happening, check the Base URL in the credential (a proxy may be answering).`,
+			});
+		}
+	} catch (error) {
+		// The file is in OnePageCRM's storage already: say where, so nothing is lost.
+		throw storedButNotRegistered(ctx, itemIndex, error, {
+			serviceName: SERVICE_NAME,
+			fileName: file.fileName,
 			key,
-			size: file.size,
-		},
-		subject: `the attachment "${file.fileName}" on ${target.referenceType} "${target.referenceId}"`,
-		// A repeated registration would create a second attachment.
-		idempotent: false,
-	});
+			registration,
+			howToRecover: `fix the cause above, then register it without uploading again by sending OnePageCRM "POST /attachments" with reference_type "${target.referenceType}", reference_id "${target.referenceId}", contact_id "${target.contactId}", key "${key}" and size ${file.size}; or run the item again to upload the file anew.`,
+		});
+	}
 
 	return {
 		json: {
