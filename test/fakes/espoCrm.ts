@@ -152,9 +152,9 @@ export class FakeEspoCrm {
 	// ---- auth ----
 
 	private resourcePath(request: FakeRequest): string {
-		// The signed path is the percent-encoded path after /api/v1, without the query.
+		// The signed path is the path after /api/v1 exactly as sent (percent-encoded), without the query.
 		const prefix = `${this.sitePath}/api/v1`;
-		return encodeURI(request.path).slice(prefix.length);
+		return request.rawPath.slice(prefix.length);
 	}
 
 	private authenticate(request: FakeRequest): FakeResponse | undefined {

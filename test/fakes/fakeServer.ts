@@ -5,7 +5,9 @@ import type { AddressInfo, Socket } from 'net';
 /** What a fake service received: tests assert on this, not only on the node's output. */
 export interface RecordedRequest {
 	method: string;
+	/** The path decoded; `rawPath` as it came on the wire (what a signature covers). */
 	path: string;
+	rawPath: string;
 	query: Record<string, string>;
 	headers: Record<string, string | string[] | undefined>;
 	body: Buffer;
@@ -98,7 +100,8 @@ export class FakeServer {
 		return this.requests.filter((request) => request.method === method && path.test(request.path));
 	}
 
-	async start(): Promise<string> {
+	/** Listens on 127.0.0.1:`port` (default: a free port); rejects when the port is taken. */
+	async start(port = 0): Promise<string> {
 		this.server = createServer((request, response) => {
 			void this.handle(request, response);
 		});
@@ -106,7 +109,14 @@ export class FakeServer {
 			this.sockets.add(socket);
 			socket.on('close', () => this.sockets.delete(socket));
 		});
-		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+		const server = this.server;
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(port, '127.0.0.1', () => {
+				server.off('error', reject);
+				resolve();
+			});
+		});
 		this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
 		return this.baseUrl;
 	}
@@ -135,6 +145,7 @@ export class FakeServer {
 		const recorded: RecordedRequest = {
 			method: request.method ?? 'GET',
 			path: decodeURI(url.pathname),
+			rawPath: url.pathname,
 			query: Object.fromEntries(url.searchParams.entries()),
 			headers: request.headers,
 			body,
