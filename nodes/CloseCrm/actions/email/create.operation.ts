@@ -4,7 +4,7 @@ import { binaryPropertyNameProperty, concurrencyOption, fileNameOption } from '.
 import { getInputFiles, splitList, timeoutOption } from '../../../transfer';
 import { filesSummary, registerWithClose, uploadFilesToClose } from '../../files';
 import { closeApiRequest } from '../../transport';
-import { requiredText } from '../../validation';
+import { requiredText } from '../../../shared/validation';
 
 const displayOptions = { show: { resource: ['email'], operation: ['create'] } };
 

@@ -13,7 +13,7 @@ import {
 } from '../../../transfer';
 import type { TraffioConnection } from '../../transport';
 import { traffioApiRequest, traffioConnection, unwrapData } from '../../transport';
-import { requiredText } from '../../validation';
+import { requiredText } from '../../../shared/validation';
 
 const displayOptions = { show: { resource: ['personFile'], operation: ['upload'] } };
 
