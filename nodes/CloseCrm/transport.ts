@@ -9,13 +9,8 @@ import type {
 import type { HttpResponse, ServiceFailure } from '../transfer';
 import {
 	bodyJson,
-	isSuccessStatus,
-	networkError,
 	requestTimeoutMs,
-	responseError,
-	sendAuthenticatedRequest,
-	sendWithRetry,
-	throttleGateFor,
+	sendJsonApiRequest,
 } from '../transfer';
 
 export const SERVICE_NAME = 'Close';
@@ -121,30 +116,19 @@ export async function closeApiRequest(
 		secrets: connection.secrets,
 	};
 	// Load-options contexts have the same request helpers; the transfer layer only uses those and getNode.
-	const executeContext = ctx as IExecuteFunctions;
-	let response: HttpResponse;
-	try {
-		response = await sendWithRetry(
-			async () =>
-				await sendAuthenticatedRequest(executeContext, CREDENTIAL_TYPE, {
-					method: request.method,
-					url: `${connection.baseUrl}${request.path}`,
-					body: request.body,
-					qs: request.qs,
-					json: true,
-					timeout: requestTimeoutMs(ctx, itemIndex),
-				}),
-			{
-				idempotent: request.idempotent ?? request.method === 'GET',
-				throttleDelayMs: closeThrottleDelayMs,
-				gate: throttleGateFor(ctx),
-			},
-		);
-	} catch (error) {
-		throw networkError(executeContext, error, errorContext);
-	}
-	if (!isSuccessStatus(response.statusCode)) {
-		throw responseError(executeContext, response, errorContext);
-	}
-	return bodyJson(response.body) ?? {};
+	const answer = await sendJsonApiRequest(
+		ctx as IExecuteFunctions,
+		CREDENTIAL_TYPE,
+		{
+			method: request.method,
+			url: `${connection.baseUrl}${request.path}`,
+			body: request.body,
+			qs: request.qs,
+			timeoutMs: requestTimeoutMs(ctx, itemIndex),
+			idempotent: request.idempotent,
+			throttleDelayMs: closeThrottleDelayMs,
+		},
+		errorContext,
+	);
+	return Array.isArray(answer) ? {} : answer;
 }

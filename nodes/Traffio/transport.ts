@@ -8,14 +8,9 @@ import type {
 import type { HttpResponse, ServiceFailure } from '../transfer';
 import {
 	bodyJson,
-	isSuccessStatus,
-	networkError,
 	readGenericFailure,
 	requestTimeoutMs,
-	responseError,
-	sendAuthenticatedRequest,
-	sendWithRetry,
-	throttleGateFor,
+	sendJsonApiRequest,
 } from '../transfer';
 
 export const SERVICE_NAME = 'Traffio';
@@ -107,26 +102,17 @@ export async function traffioApiRequest(
 		secrets: connection.secrets,
 	};
 	// Load-options contexts have the same request helpers; the transfer layer only uses those and getNode.
-	const executeContext = ctx as IExecuteFunctions;
-	let response: HttpResponse;
-	try {
-		response = await sendWithRetry(
-			async () =>
-				await sendAuthenticatedRequest(executeContext, CREDENTIAL_TYPE, {
-					method: request.method,
-					url: `${connection.baseUrl}${request.path}`,
-					body: request.body,
-					qs: request.qs,
-					json: true,
-					timeout: requestTimeoutMs(ctx, itemIndex),
-				}),
-			{ idempotent: request.idempotent ?? request.method === 'GET', gate: throttleGateFor(ctx) },
-		);
-	} catch (error) {
-		throw networkError(executeContext, error, errorContext);
-	}
-	if (!isSuccessStatus(response.statusCode)) {
-		throw responseError(executeContext, response, errorContext);
-	}
-	return (bodyJson(response.body) as IDataObject | IDataObject[] | undefined) ?? {};
+	return await sendJsonApiRequest(
+		ctx as IExecuteFunctions,
+		CREDENTIAL_TYPE,
+		{
+			method: request.method,
+			url: `${connection.baseUrl}${request.path}`,
+			body: request.body,
+			qs: request.qs,
+			timeoutMs: requestTimeoutMs(ctx, itemIndex),
+			idempotent: request.idempotent,
+		},
+		errorContext,
+	);
 }

@@ -8,3 +8,4 @@ export * from './presignedPost';
 export * from './base64JsonBody';
 export * from './requestTimeout';
 export * from './storedFile';
+export * from './jsonApiRequest';
