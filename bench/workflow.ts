@@ -1,0 +1,201 @@
+/**
+ * Runs a small workflow (several nodes, not only one) in n8n-core's real WorkflowExecute, the way
+ * test/harness/runNode.ts runs one node: a source node emits the prepared items, then the nodes of
+ * the workflow run as n8n runs them (Merge nodes wait for both inputs, v1 execution order).
+ * Used by the benchmark to run our nodes and the chain of n8n's own HTTP Request nodes in the same
+ * engine, so both are measured the same way.
+ */
+import '../test/harness/environment';
+
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IDataObject,
+	IExecuteFunctions,
+	INode,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IVersionedNodeType,
+	IWorkflowBase,
+	IWorkflowExecuteAdditionalData,
+	IConnections,
+} from 'n8n-workflow';
+import { createDeferredPromise, NodeConnectionTypes, Workflow } from 'n8n-workflow';
+
+import { TestCredentialsHelper } from '../test/harness/credentialsHelper';
+
+export const SOURCE_NODE = 'Files';
+const SOURCE_TYPE = 'bench.files';
+
+export interface WorkflowNode {
+	name: string;
+	/** Our node class instance, or n8n's (possibly versioned) node type. */
+	type: INodeType | IVersionedNodeType;
+	/**
+	 * The node type's name in the workflow. n8n's own nodes need their real name: n8n-core lets only
+	 * `n8n-nodes-base.httpRequest` use any credential type (Basic Auth, ...).
+	 */
+	typeName?: string;
+	/** The version to run; defaults to the type's default version. */
+	typeVersion?: number;
+	parameters: IDataObject;
+	/** Credential type names this node gets a reference to. */
+	credentials?: string[];
+	/** The nodes feeding input 0, 1, ...; defaults to the node listed before (or the source). */
+	from?: string[];
+}
+
+export interface RunWorkflowOptions {
+	nodes: WorkflowNode[];
+	input: INodeExecutionData[];
+	credentialTypes?: ICredentialType[];
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+}
+
+export interface RunWorkflowResult {
+	/** The first output of the last node. */
+	items: INodeExecutionData[];
+	error?: { message: string; description?: string | null };
+	run: IRun;
+}
+
+function sourceNode(items: INodeExecutionData[]): INodeType {
+	return {
+		description: {
+			displayName: 'Files',
+			name: SOURCE_TYPE,
+			group: ['input'],
+			version: 1,
+			description: 'Benchmark source',
+			defaults: { name: SOURCE_NODE },
+			inputs: [NodeConnectionTypes.Main],
+			outputs: [NodeConnectionTypes.Main],
+			properties: [],
+		},
+		async execute(this: IExecuteFunctions) {
+			return [items];
+		},
+	};
+}
+
+function isVersioned(type: INodeType | IVersionedNodeType): type is IVersionedNodeType {
+	return typeof (type as IVersionedNodeType).getNodeType === 'function';
+}
+
+function defaultVersion(type: INodeType | IVersionedNodeType): number {
+	if (isVersioned(type)) return type.currentVersion;
+	const version = type.description.version;
+	return Array.isArray(version) ? Math.max(...version) : version;
+}
+
+class BenchNodeTypes implements INodeTypes {
+	constructor(private readonly types: Record<string, INodeType | IVersionedNodeType>) {}
+
+	getByName(nodeType: string): INodeType | IVersionedNodeType {
+		const type = this.types[nodeType];
+		if (!type) throw new Error(`unknown node type ${nodeType}`);
+		return type;
+	}
+
+	getByNameAndVersion(nodeType: string, version?: number): INodeType {
+		const type = this.getByName(nodeType);
+		return isVersioned(type) ? type.getNodeType(version) : type;
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkflowResult> {
+	const types: Record<string, INodeType | IVersionedNodeType> = { [SOURCE_TYPE]: sourceNode(options.input) };
+	const nodes: INode[] = [
+		{ id: 'source', name: SOURCE_NODE, type: SOURCE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} },
+	];
+	const connections: IConnections = {};
+	const connect = (from: string, to: string, index: number) => {
+		connections[from] ??= { main: [[]] };
+		connections[from].main[0]!.push({ node: to, type: NodeConnectionTypes.Main, index });
+	};
+	let previous = SOURCE_NODE;
+	options.nodes.forEach((node, position) => {
+		const typeName = node.typeName ?? `bench.${node.name.replace(/\W/g, '')}${position}`;
+		types[typeName] = node.type;
+		const credentials: INode['credentials'] = {};
+		for (const type of node.credentials ?? []) credentials[type] = { id: `${type}-id`, name: `${type} bench` };
+		nodes.push({
+			id: `node-${position}`,
+			name: node.name,
+			type: typeName,
+			typeVersion: node.typeVersion ?? defaultVersion(node.type),
+			position: [200 * (position + 1), 0],
+			parameters: node.parameters as INodeParameters,
+			credentials,
+		});
+		(node.from ?? [previous]).forEach((from, index) => connect(from, node.name, index));
+		previous = node.name;
+	});
+	const last = previous;
+
+	const nodeTypes = new BenchNodeTypes(types);
+	const workflowData = {
+		id: 'crm-attachments-bench',
+		name: 'bench',
+		active: false,
+		isArchived: false,
+		nodes,
+		connections,
+		settings: { executionOrder: 'v1' },
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		activeVersionId: null,
+	} as unknown as IWorkflowBase;
+	const workflow = new Workflow({
+		id: workflowData.id,
+		name: workflowData.name,
+		nodes,
+		connections,
+		active: false,
+		nodeTypes,
+		settings: { executionOrder: 'v1' },
+	});
+	const credentialsHelper = new TestCredentialsHelper(options.credentialTypes ?? [], { ...(options.credentials ?? {}) });
+	const hooks = new ExecutionLifecycleHooks('manual', 'bench-execution', workflowData);
+	const finished = createDeferredPromise<IRun>();
+	hooks.addHandler('workflowExecuteAfter', (fullRunData) => finished.resolve(fullRunData));
+	const additionalData = {
+		credentialsHelper,
+		hooks,
+		executionId: 'bench-execution',
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1:1/rest',
+		instanceBaseUrl: 'http://127.0.0.1:1/',
+		formWaitingBaseUrl: 'http://127.0.0.1:1/form-waiting',
+		webhookBaseUrl: 'http://127.0.0.1:1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:1/webhook-test',
+		variables: {},
+		executeWorkflow: async () => {
+			throw new Error('sub-workflows are not used in the benchmark');
+		},
+		getRunExecutionData: async () => undefined,
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('task runners are not used in the benchmark');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	await new WorkflowExecute(additionalData, 'manual').run({ workflow, startNode: nodes[0] });
+	const run = await finished.promise;
+	const items = run.data.resultData.runData[last]?.[0]?.data?.main?.[0] ?? [];
+	const error = run.data.resultData.error;
+	return {
+		items,
+		error: error ? { message: error.message, description: (error as { description?: string | null }).description } : undefined,
+		run,
+	};
+}
