@@ -1,0 +1,105 @@
+import { createHash, randomBytes, randomUUID } from 'crypto';
+import { writeFileSync } from 'fs';
+import { join } from 'path';
+
+import { nodeOutput, setCredential, setParameters } from '../../../scripts/n8n/e2e';
+import { OnePageCrmFake } from '../../fakes/onePageCrm';
+import { storedObject } from '../../rig/s3';
+import type { S3Rig } from '../../rig/useS3';
+import type { E2eCase } from '../inN8n';
+import { expectSuccess } from '../inN8n';
+
+const NODE = 'OnePageCRM';
+
+interface State {
+	crm: OnePageCrmFake;
+	contactId: string;
+	noteId: string;
+	fileName: string;
+	size: number;
+	sha256: string;
+	tapBefore: number;
+}
+
+/**
+ * examples/onepagecrm-upload-attachment.json against the fake OnePageCRM: the file goes through a real
+ * presigned S3 form to radosgw and is registered on a contact's note with its key and size.
+ */
+export function onePageCrmUploadCase(s3: S3Rig): E2eCase {
+	return {
+		title: 'OnePageCRM: attaches a file read from disk to a note through the S3 form',
+		example: 'onepagecrm-upload-attachment.json',
+		async prepare(workflow, { files }) {
+			const crm = new OnePageCrmFake(s3);
+			await crm.start();
+			const contactId = crm.seedContact();
+			const noteId = crm.seedRecord('note', contactId);
+			s3.tap.watchSecrets(crm.apiKey);
+
+			const fileName = `proposal-${randomUUID().slice(0, 8)}.pdf`;
+			const content = randomBytes(400_000 + Math.floor(Math.random() * 1000));
+			writeFileSync(join(files, fileName), content);
+
+			const credential = {
+				id: `opc${randomUUID().replace(/-/g, '').slice(0, 13)}`,
+				name: 'OnePageCRM e2e',
+				type: 'onePageCrmApi',
+				data: { userId: crm.userId, apiKey: crm.apiKey, baseUrl: crm.apiBaseUrl },
+			};
+			setParameters(workflow, 'Read File from Disk', { fileSelector: join(files, fileName) });
+			setParameters(workflow, NODE, { contactId, referenceType: 'note', referenceId: noteId });
+			setCredential(workflow, NODE, credential);
+			const state: State = {
+				crm,
+				contactId,
+				noteId,
+				fileName,
+				size: content.length,
+				sha256: createHash('sha256').update(content).digest('hex'),
+				tapBefore: s3.tap.requests.length,
+			};
+			return { workflow, credentials: [credential], state: { ...state }, cleanup: async () => await crm.stop() };
+		},
+		async verify(result, { state }) {
+			expectSuccess(result);
+			const s = state as unknown as State;
+
+			expect(s.crm.registrations).toEqual([
+				{
+					reference_type: 'note',
+					reference_id: s.noteId,
+					contact_id: s.contactId,
+					name: s.fileName,
+					key: expect.stringMatching(new RegExp(`^${s.contactId}/\\d+/${s.fileName.replace(/\./g, '\\.')}$`)),
+					size: s.size,
+				},
+			]);
+			const key = s.crm.registrations[0].key as string;
+			expect(await storedObject(s3.client, key)).toMatchObject({ size: s.size, sha256: s.sha256 });
+			const [attachment] = s.crm.attachmentsOf('note', s.noteId);
+
+			// The storage host got the file, and never the CRM's credentials.
+			const toS3 = s3.tap.requests.slice(s.tapBefore);
+			expect(toS3.filter((request) => request.method === 'POST')).toHaveLength(1);
+			for (const request of toS3) {
+				expect(request.headers.authorization).toBeUndefined();
+				expect(request.secretsSeen).toEqual([]);
+			}
+			// Every API call carried the user's Basic credentials.
+			for (const request of s.crm.requests) expect(request.headers.authorization).toBe(s.crm.basicHeader);
+
+			expect(nodeOutput(result.run, NODE)).toEqual([
+				expect.objectContaining({
+					id: attachment.id,
+					key,
+					fileName: s.fileName,
+					size: s.size,
+					mimeType: 'application/pdf',
+				}),
+			]);
+			for (const secret of [s.crm.apiKey, s.crm.basicHeader.slice('Basic '.length)]) {
+				expect(result.stdout + result.stderr).not.toContain(secret);
+			}
+		},
+	};
+}
