@@ -149,6 +149,8 @@ async function startRadosgw(rgwDir: string, log: (line: string) => void): Promis
 	if (existsSync(join(rgwDir, 'pids'))) {
 		await execFileAsync('bash', [RADOSGW_SH, 'stop', rgwDir]).catch(() => undefined);
 	}
+	// On a fresh machine Ceph comes from Debian's packages first (instant when installed).
+	await execFileAsync('bash', [RADOSGW_SH, 'install'], { maxBuffer: 16 * 1024 * 1024 });
 	const started = Date.now();
 	try {
 		await execFileAsync('bash', [RADOSGW_SH, 'start', rgwDir], { maxBuffer: 16 * 1024 * 1024 });
