@@ -11,8 +11,11 @@ export interface BinaryFile {
 	size: number;
 	/** True when the content comes from n8n's binary store as a stream (filesystem, database, s3 modes). */
 	streamed: boolean;
-	/** Fresh content on every call, so a retried request never reuses a consumed stream. */
-	openContent(): Promise<NodeJS.ReadableStream | Buffer>;
+	/**
+	 * Fresh content on every call, so a retried request never reuses a consumed stream.
+	 * `readChunkBytes` sets how much a stream reads from n8n's store at a time.
+	 */
+	openContent(readChunkBytes?: number): Promise<NodeJS.ReadableStream | Buffer>;
 }
 
 export interface BinaryInputOptions {
@@ -81,7 +84,8 @@ async function describeFile(
 			mimeType,
 			size: metadata.fileSize,
 			streamed: true,
-			openContent: async () => await ctx.helpers.getBinaryStream(binaryDataId),
+			openContent: async (readChunkBytes?: number) =>
+				await ctx.helpers.getBinaryStream(binaryDataId, readChunkBytes),
 		};
 	}
 

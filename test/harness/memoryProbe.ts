@@ -28,6 +28,8 @@ export interface MemoryProbeResult {
 	rssBeforeBytes: number;
 	peakRssBytes: number;
 	growthBytes: number;
+	/** CPU time the process spent on the upload (user + system), in ms. */
+	cpuMs: number;
 	error?: string;
 	outputs: unknown[];
 }
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
 	if (global.gc) global.gc();
 	const rssBeforeBytes = statusValueBytes('VmRSS');
 	writeFileSync('/proc/self/clear_refs', '5');
+	const cpuBefore = process.cpuUsage();
 	const result = await runNode({
 		nodeType: new NodeClass(),
 		parameters: request.parameters as never,
@@ -84,10 +87,12 @@ async function main(): Promise<void> {
 		credentials: request.credentials,
 	});
 	const peakRssBytes = statusValueBytes('VmHWM');
+	const cpu = process.cpuUsage(cpuBefore);
 	const report: MemoryProbeResult = {
 		rssBeforeBytes,
 		peakRssBytes,
 		growthBytes: peakRssBytes - rssBeforeBytes,
+		cpuMs: Math.round((cpu.user + cpu.system) / 1000),
 		error: result.error?.message,
 		outputs: result.items.map((item) => item.json),
 	};
