@@ -2,6 +2,7 @@ import type {
 	IAuthenticateGeneric,
 	ICredentialTestRequest,
 	ICredentialType,
+	Icon,
 	INodeProperties,
 } from 'n8n-workflow';
 
@@ -14,7 +15,7 @@ export class OnePageCrmApi implements ICredentialType {
 	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
 	documentationUrl = 'https://developer.onepagecrm.com/api/';
 
-	icon = 'file:onePageCrm.svg' as const;
+	icon: Icon = { light: 'file:../nodes/OnePageCrm/onePageCrm.svg', dark: 'file:../nodes/OnePageCrm/onePageCrm.dark.svg' };
 
 	properties: INodeProperties[] = [
 		{

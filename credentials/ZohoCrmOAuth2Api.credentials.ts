@@ -14,7 +14,7 @@ export class ZohoCrmOAuth2Api implements ICredentialType {
 
 	extends = ['oAuth2Api'];
 
-	displayName = 'Zoho CRM Attachments OAuth2 API';
+	displayName = 'Zoho CRM OAuth2 API';
 
 	// Community packages link to the vendor's page; this rule is meant for n8n's own repository.
 	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased

@@ -21,7 +21,7 @@ const operations: Record<string, Record<string, Operation>> = {
 
 export class CloseCrm implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'Close',
+		displayName: 'Close CRM',
 		name: 'closeCrm',
 		icon: { light: 'file:closeCrm.svg', dark: 'file:closeCrm.dark.svg' },
 		group: ['output'],

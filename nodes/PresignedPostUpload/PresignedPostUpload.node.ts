@@ -16,7 +16,7 @@ export class PresignedPostUpload implements INodeType {
 		icon: { light: 'file:presignedPostUpload.svg', dark: 'file:presignedPostUpload.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{"Upload to " + ($parameter["url"] || "a presigned form")}}',
+		subtitle: '={{"Upload to " + ($parameter["url"] ? $parameter["url"].split("/")[2] : "a presigned form")}}',
 		description:
 			'Upload a file to an S3 presigned POST form handed out by any API (streamed, with a known length)',
 		defaults: {

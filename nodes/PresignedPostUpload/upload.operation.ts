@@ -21,7 +21,8 @@ export const description: INodeProperties[] = [
 		type: 'json',
 		default: '{}',
 		required: true,
-		description: 'The signed form fields as a JSON object, exactly as the API returned them (policy, signature, key, ...). Usually an expression such as {{ $JSON.fields }}.',
+		description: 'The signed form fields as a JSON object, exactly as the API returned them (policy, signature, key, ...). Usually an expression that reads the fields from the node that requested the form.',
+		hint: 'For example {{ $json.fields }}',
 	},
 	binaryPropertyNameProperty,
 	{

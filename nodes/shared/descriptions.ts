@@ -9,7 +9,6 @@ export const binaryPropertyNameProperty: INodeProperties = {
 	default: 'data',
 	required: true,
 	placeholder: 'e.g. data',
-	hint: 'The name of the input binary field holding the file. Several names separated by commas upload several files of the same item.',
 	description:
 		'The binary property of the input item that holds the file to upload. Separate several names with commas to upload several files of one item.',
 };

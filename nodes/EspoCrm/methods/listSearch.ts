@@ -8,14 +8,14 @@ const MULTIPLE_FIELD_TYPES = ['attachmentMultiple'];
 /**
  * Entity definitions from `GET Metadata?key=entityDefs` (EspoCRM 8.2+); older servers ignore `key`
  * and return all metadata, whose `entityDefs` we take. A role that may not read metadata gets an
- * error here, and the user can still type names ("By Name" mode).
+ * error here, and the user can still type names ("Name" mode).
  */
 async function entityDefs(ctx: ILoadOptionsFunctions): Promise<Record<string, IDataObject>> {
 	const response = await espoRequest(ctx, {
 		method: 'GET',
 		path: 'Metadata',
 		qs: { key: 'entityDefs' },
-		subject: 'the metadata request (for the list of entity types and fields; use "By Name" to type them instead)',
+		subject: 'the metadata request (for the list of entity types and fields; switch to "Name" to type them instead)',
 		itemIndex: 0,
 	});
 	const metadata = responseObject(response);

@@ -83,7 +83,7 @@ describe('EspoCRM node: entity type and field lists', () => {
 		try {
 			const context = loadOptionsContext({ resource: 'attachment', operation: 'upload', fieldType: 'file' });
 			await expect(new EspoCrm().methods.listSearch.searchEntityTypes.call(context)).rejects.toThrow(
-				/EspoCRM refused the metadata request .*use "By Name".*No access to metadata\. \(HTTP 403\)/,
+				/EspoCRM refused the metadata request .*switch to "Name".*No access to metadata\. \(HTTP 403\)/,
 			);
 		} finally {
 			espo.metadataForbidden = false;

@@ -27,7 +27,7 @@ export function locationProperties(operations: string[], recordIdRequired: boole
 					typeOptions: { searchListMethod: 'searchEntityTypes', searchable: true },
 				},
 				{
-					displayName: 'By Name',
+					displayName: 'Name',
 					name: 'name',
 					type: 'string',
 					placeholder: 'e.g. Document',
@@ -44,12 +44,12 @@ export function locationProperties(operations: string[], recordIdRequired: boole
 			displayOptions,
 			options: [
 				{
-					name: 'Attachment-Multiple',
+					name: 'Attachments (Several Files)',
 					value: 'attachmentMultiple',
 					description: 'A field holding a list of files (e.g. "attachments" on Case or Note)',
 				},
 				{
-					name: 'File (or Image)',
+					name: 'File or Image (One File)',
 					value: 'file',
 					description: 'A field holding one file (e.g. "file" on Document); an upload replaces its file',
 				},
@@ -72,7 +72,7 @@ export function locationProperties(operations: string[], recordIdRequired: boole
 					typeOptions: { searchListMethod: 'searchFields', searchable: true },
 				},
 				{
-					displayName: 'By Name',
+					displayName: 'Name',
 					name: 'name',
 					type: 'string',
 					placeholder: 'e.g. attachments',
