@@ -94,3 +94,12 @@ const scenarios: Scenario[] = [
 ];
 
 reliabilitySuite(adapter, scenarios);
+
+describe('S3 Presigned POST Upload across the whole table', () => {
+	it('sent every upload with a Content-Length and no Authorization header to the storage host', () => {
+		const uploads = s3.tap.requests.filter((request) => request.method === 'POST');
+		expect(uploads.length).toBeGreaterThan(0);
+		expect(uploads.filter((request) => request.headers.authorization !== undefined)).toEqual([]);
+		expect(uploads.filter((request) => request.headers['content-length'] === undefined)).toEqual([]);
+	});
+});
