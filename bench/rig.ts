@@ -7,9 +7,6 @@ import { DeleteObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { PresignedPostOptions } from '@aws-sdk/s3-presigned-post';
 import { execFile, spawn } from 'child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
-import type { IncomingMessage, Server, ServerResponse } from 'http';
-import { createServer, request as httpRequest } from 'http';
-import type { AddressInfo, Socket } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { promisify } from 'util';
@@ -97,59 +94,6 @@ export async function deleteObject(rig: S3Rig, key: string): Promise<void> {
 }
 
 // ---- a latency proxy in front of radosgw ---------------------------------------------------
-
-/** A pass-through to `upstream` that holds every request `latencyMs` before forwarding it. */
-export class LatencyProxy {
-	private server?: Server;
-	private readonly sockets = new Set<Socket>();
-	baseUrl = '';
-	requests = 0;
-
-	constructor(
-		private readonly upstream: string,
-		public latencyMs: number,
-	) {}
-
-	async start(): Promise<string> {
-		this.server = createServer((request, response) => void this.forward(request, response));
-		this.server.on('connection', (socket) => {
-			this.sockets.add(socket);
-			socket.on('close', () => this.sockets.delete(socket));
-		});
-		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-		this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-		return this.baseUrl;
-	}
-
-	async stop(): Promise<void> {
-		for (const socket of this.sockets) socket.destroy();
-		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-	}
-
-	private async forward(request: IncomingMessage, response: ServerResponse): Promise<void> {
-		this.requests++;
-		if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
-		const target = new URL(request.url ?? '/', this.upstream);
-		const upstream = httpRequest(
-			{
-				host: target.hostname,
-				port: target.port,
-				method: request.method,
-				path: `${target.pathname}${target.search}`,
-				headers: { ...request.headers, host: target.host },
-			},
-			(answer) => {
-				response.writeHead(answer.statusCode ?? 502, answer.headers);
-				answer.pipe(response);
-			},
-		);
-		upstream.on('error', () => {
-			if (!response.headersSent) response.writeHead(502);
-			response.end();
-		});
-		request.pipe(upstream);
-	}
-}
 
 // ---- child processes -----------------------------------------------------------------------
 

@@ -7,7 +7,6 @@
  */
 import '../test/harness/environment';
 
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
@@ -20,13 +19,12 @@ import type {
 	INodeTypes,
 	IRun,
 	IVersionedNodeType,
-	IWorkflowBase,
-	IWorkflowExecuteAdditionalData,
 	IConnections,
 } from 'n8n-workflow';
-import { createDeferredPromise, NodeConnectionTypes, Workflow } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { TestCredentialsHelper } from '../test/harness/credentialsHelper';
+import { executeWorkflow } from '../test/harness/executeWorkflow';
 
 export const SOURCE_NODE = 'Files';
 const SOURCE_TYPE = 'bench.files';
@@ -142,55 +140,16 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 	const last = previous;
 
 	const nodeTypes = new BenchNodeTypes(types);
-	const workflowData = {
+	const credentialsHelper = new TestCredentialsHelper(options.credentialTypes ?? [], { ...(options.credentials ?? {}) });
+	const run = await executeWorkflow({
 		id: 'crm-attachments-bench',
 		name: 'bench',
-		active: false,
-		isArchived: false,
 		nodes,
 		connections,
-		settings: { executionOrder: 'v1' },
-		createdAt: new Date(),
-		updatedAt: new Date(),
-		activeVersionId: null,
-	} as unknown as IWorkflowBase;
-	const workflow = new Workflow({
-		id: workflowData.id,
-		name: workflowData.name,
-		nodes,
-		connections,
-		active: false,
 		nodeTypes,
-		settings: { executionOrder: 'v1' },
-	});
-	const credentialsHelper = new TestCredentialsHelper(options.credentialTypes ?? [], { ...(options.credentials ?? {}) });
-	const hooks = new ExecutionLifecycleHooks('manual', 'bench-execution', workflowData);
-	const finished = createDeferredPromise<IRun>();
-	hooks.addHandler('workflowExecuteAfter', (fullRunData) => finished.resolve(fullRunData));
-	const additionalData = {
 		credentialsHelper,
-		hooks,
 		executionId: 'bench-execution',
-		currentNodeExecutionIndex: 0,
-		restApiUrl: 'http://127.0.0.1:1/rest',
-		instanceBaseUrl: 'http://127.0.0.1:1/',
-		formWaitingBaseUrl: 'http://127.0.0.1:1/form-waiting',
-		webhookBaseUrl: 'http://127.0.0.1:1/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1:1/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1:1/webhook-test',
-		variables: {},
-		executeWorkflow: async () => {
-			throw new Error('sub-workflows are not used in the benchmark');
-		},
-		getRunExecutionData: async () => undefined,
-		logAiEvent: () => {},
-		startRunnerTask: async () => {
-			throw new Error('task runners are not used in the benchmark');
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
-
-	await new WorkflowExecute(additionalData, 'manual').run({ workflow, startNode: nodes[0] });
-	const run = await finished.promise;
+	});
 	const items = run.data.resultData.runData[last]?.[0]?.data?.main?.[0] ?? [];
 	const error = run.data.resultData.error;
 	return {

@@ -13,7 +13,8 @@ import type { RowPlan } from '../measure';
 import { measureRows, probe } from '../measure';
 import { HTTP_REQUEST_VERSION, httpJson, httpMultipart, MERGE_VERSION } from '../n8nNodes';
 import type { InputSpec } from '../probe';
-import { LatencyProxy, rigWithFormsAt } from '../rig';
+import { S3Tap } from '../../test/rig/s3Tap';
+import { rigWithFormsAt } from '../rig';
 import type { Table } from '../table';
 import { CPU_COLUMN, CPU_NOTE, cpuCell, median, megabytes, seconds, spread, verdict } from '../table';
 
@@ -25,7 +26,9 @@ const TARGET = 6;
 const FORM_FIELDS = ['acl', 'success_action_status', 'policy', 'x-amz-credential', 'x-amz-algorithm', 'x-amz-date', 'x-amz-signature'];
 
 export async function manyFilesScenario(context: BenchContext): Promise<Table> {
-	const proxy = new LatencyProxy(context.s3Origin, LATENCY_MS);
+	// The rig's S3 pass-through, delaying every request like a WAN would.
+	const proxy = new S3Tap(context.s3Origin);
+	proxy.latencyMs = LATENCY_MS;
 	await proxy.start();
 	const crm = new OnePageCrmFake(rigWithFormsAt(context.rig, proxy.baseUrl));
 	await crm.start();

@@ -1,6 +1,5 @@
 import './environment';
 
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
@@ -13,14 +12,13 @@ import type {
 	INodeTypes,
 	IRun,
 	IVersionedNodeType,
-	IWorkflowBase,
-	IWorkflowExecuteAdditionalData,
 	ExecutionError,
 } from 'n8n-workflow';
-import { createDeferredPromise, NodeConnectionTypes, Workflow } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { BinaryMode, FileSpec } from './binaryStore';
 import { binaryDataService, makeBinaryData } from './binaryStore';
+import { executeWorkflow } from './executeWorkflow';
 import { TestCredentialsHelper } from './credentialsHelper';
 
 /** An input item for the node under test: JSON plus files, turned into n8n binary data per mode. */
@@ -152,61 +150,19 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 		[SOURCE_NODE_TYPE]: fixtureSourceNode(input),
 		[typeName]: options.nodeType,
 	});
-	const workflowData: IWorkflowBase = {
-		id: 'crm-attachments-test',
-		name: 'engine test',
-		active: false,
-		isArchived: false,
-		nodes,
-		connections,
-		settings: { executionOrder: 'v1' },
-		createdAt: new Date(),
-		updatedAt: new Date(),
-		activeVersionId: null,
-	} as unknown as IWorkflowBase;
-	const workflow = new Workflow({
-		id: workflowData.id,
-		name: workflowData.name,
-		nodes,
-		connections,
-		active: false,
-		nodeTypes,
-		settings: { executionOrder: 'v1' },
-	});
-
 	const credentialsHelper = new TestCredentialsHelper(
 		options.credentialTypes ?? [],
 		{ ...(options.credentials ?? {}) },
 	);
-	const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', workflowData);
-	const finished = createDeferredPromise<IRun>();
-	hooks.addHandler('workflowExecuteAfter', (fullRunData) => finished.resolve(fullRunData));
-
-	const additionalData = {
+	const run = await executeWorkflow({
+		id: 'crm-attachments-test',
+		name: 'engine test',
+		nodes,
+		connections,
+		nodeTypes,
 		credentialsHelper,
-		hooks,
 		executionId: 'test-execution',
-		currentNodeExecutionIndex: 0,
-		restApiUrl: 'http://127.0.0.1:1/rest',
-		instanceBaseUrl: 'http://127.0.0.1:1/',
-		formWaitingBaseUrl: 'http://127.0.0.1:1/form-waiting',
-		webhookBaseUrl: 'http://127.0.0.1:1/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1:1/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1:1/webhook-test',
-		variables: {},
-		executeWorkflow: async () => {
-			throw new Error('sub-workflows are not used in these tests');
-		},
-		getRunExecutionData: async () => undefined,
-		logAiEvent: () => {},
-		startRunnerTask: async () => {
-			throw new Error('task runners are not used in these tests');
-		},
-	} as unknown as IWorkflowExecuteAdditionalData;
-
-	const execution = new WorkflowExecute(additionalData, 'manual');
-	await execution.run({ workflow, startNode: nodes[0] });
-	const run = await finished.promise;
+	});
 
 	const taskData = run.data.resultData.runData[NODE_UNDER_TEST]?.[0];
 	const items = taskData?.data?.main?.[0] ?? [];

@@ -41,6 +41,8 @@ export class S3Tap {
 	 * passes): a parallel client fills the barrier, a sequential one only ever reaches 1.
 	 */
 	barrier?: { size: number; timeoutMs: number };
+	/** Added latency: every request waits this long before it is forwarded (the benchmark's WAN). */
+	latencyMs = 0;
 	private barrierWaiters: Array<() => void> = [];
 	private readonly sockets = new Set<Socket>();
 	baseUrl = '';
@@ -99,6 +101,7 @@ export class S3Tap {
 		this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
 		response.on('close', () => this.inFlight--);
 		if (this.barrier) await this.awaitBarrier(this.barrier);
+		if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
 		this.forwardNow(request, response);
 	}
 
