@@ -4,16 +4,15 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { concurrencyFromOptions, runForEachItem } from '../shared/runItems';
+import type { OperationTable } from '../shared/router';
+import { executeOperations } from '../shared/router';
 import * as email from './actions/email';
 import * as file from './actions/file';
 import * as note from './actions/note';
 
-type Operation = { execute: (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]> };
-
-const operations: Record<string, Record<string, Operation>> = {
+const operations: OperationTable = {
 	file: { upload: file.upload },
 	note: { create: note.create },
 	email: { create: email.create },
@@ -60,16 +59,6 @@ export class CloseCrm implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const resource = this.getNodeParameter('resource', 0) as string;
-		const operation = this.getNodeParameter('operation', 0) as string;
-		const selected = operations[resource]?.[operation];
-		if (!selected) {
-			throw new NodeOperationError(this.getNode(), `The operation "${operation}" on "${resource}" is not supported`, {
-				description: 'Pick a resource and operation from the lists in the node.',
-			});
-		}
-		return await runForEachItem(this, async (itemIndex) => await selected.execute.call(this, itemIndex), {
-			concurrency: concurrencyFromOptions(this),
-		});
+		return await executeOperations(this, operations);
 	}
 }

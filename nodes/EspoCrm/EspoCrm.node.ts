@@ -4,20 +4,19 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { concurrencyFromOptions, runForEachItem } from '../shared/runItems';
+import type { OperationTable } from '../shared/router';
+import { executeOperations } from '../shared/router';
 import * as attachment from './actions/attachment';
 import { listSearch } from './methods';
 
-type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
-
-const operations: Record<string, Record<string, Operation>> = {
+const operations: OperationTable = {
 	attachment: {
-		upload: attachment.upload.execute,
-		getMany: attachment.getMany.execute,
-		download: attachment.download.execute,
-		delete: attachment.delete.execute,
+		upload: attachment.upload,
+		getMany: attachment.getMany,
+		download: attachment.download,
+		delete: attachment.delete,
 	},
 };
 
@@ -63,16 +62,6 @@ export class EspoCrm implements INodeType {
 	methods = { listSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runForEachItem(this, async (itemIndex) => {
-			const resource = this.getNodeParameter('resource', itemIndex) as string;
-			const operation = this.getNodeParameter('operation', itemIndex) as string;
-			const run = operations[resource]?.[operation];
-			if (!run) {
-				throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`, {
-					itemIndex,
-				});
-			}
-			return await run.call(this, itemIndex);
-		}, { concurrency: concurrencyFromOptions(this) });
+		return await executeOperations(this, operations);
 	}
 }

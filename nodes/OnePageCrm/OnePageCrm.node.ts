@@ -4,14 +4,13 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { concurrencyFromOptions, runForEachItem } from '../shared/runItems';
+import type { OperationTable } from '../shared/router';
+import { executeOperations } from '../shared/router';
 import * as attachment from './actions/attachment';
 
-type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
-
-const resources: Record<string, Record<string, { execute: Operation }>> = {
+const operations: OperationTable = {
 	attachment: attachment.operations,
 };
 
@@ -50,16 +49,6 @@ export class OnePageCrm implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runForEachItem(this, async (itemIndex) => {
-			const resource = this.getNodeParameter('resource', itemIndex) as string;
-			const operation = this.getNodeParameter('operation', itemIndex) as string;
-			const handler = resources[resource]?.[operation];
-			if (!handler) {
-				throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not supported`, {
-					itemIndex,
-				});
-			}
-			return await handler.execute.call(this, itemIndex);
-		}, { concurrency: concurrencyFromOptions(this) });
+		return await executeOperations(this, operations);
 	}
 }

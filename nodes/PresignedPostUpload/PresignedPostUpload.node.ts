@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { runForEachItem } from '../shared/runItems';
+import { concurrencyFromOptions, runForEachItem } from '../shared/runItems';
 import * as upload from './upload.operation';
 
 export class PresignedPostUpload implements INodeType {
@@ -29,9 +29,8 @@ export class PresignedPostUpload implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const { concurrency } = this.getNodeParameter('options', 0, {}) as { concurrency?: number };
 		return await runForEachItem(this, async (itemIndex) => await upload.execute.call(this, itemIndex), {
-			concurrency,
+			concurrency: concurrencyFromOptions(this),
 		});
 	}
 }

@@ -4,13 +4,22 @@ import type {
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { concurrencyFromOptions, runForEachItem } from '../shared/runItems';
+import type { OperationTable } from '../shared/router';
+import { executeOperations } from '../shared/router';
 import * as attachment from './actions/attachment';
 import { getAttachmentModules } from './methods/loadOptions';
 
-type AttachmentOperation = 'upload' | 'attachLink' | 'getMany' | 'download' | 'delete';
+const operations: OperationTable = {
+	attachment: {
+		upload: attachment.upload,
+		attachLink: attachment.attachLink,
+		getMany: attachment.getMany,
+		download: attachment.download,
+		delete: attachment.delete,
+	},
+};
 
 export class ZohoCrm implements INodeType {
 	description: INodeTypeDescription = {
@@ -47,15 +56,6 @@ export class ZohoCrm implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runForEachItem(this, async (itemIndex) => {
-			const resource = this.getNodeParameter('resource', itemIndex) as string;
-			const operation = this.getNodeParameter('operation', itemIndex) as AttachmentOperation;
-			if (resource !== 'attachment' || !(operation in attachment) || typeof attachment[operation]?.execute !== 'function') {
-				throw new NodeOperationError(this.getNode(), `The operation "${operation}" on "${resource}" is not supported`, {
-					itemIndex,
-				});
-			}
-			return await attachment[operation].execute.call(this, itemIndex);
-		}, { concurrency: concurrencyFromOptions(this) });
+		return await executeOperations(this, operations);
 	}
 }
