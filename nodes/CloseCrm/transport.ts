@@ -11,6 +11,7 @@ import {
 	bodyJson,
 	requestTimeoutMs,
 	sendJsonApiRequest,
+	readNodeCredentials,
 } from '../transfer';
 
 export const SERVICE_NAME = 'Close';
@@ -39,7 +40,7 @@ export interface CloseConnection {
 type Context = IExecuteFunctions | ILoadOptionsFunctions;
 
 export async function closeConnection(ctx: Context): Promise<CloseConnection> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const credentials = await readNodeCredentials(ctx, CREDENTIAL_TYPE);
 	const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
 	const apiKey = String(credentials.apiKey ?? '');
 	return {

@@ -21,6 +21,7 @@ import {
 	responseError,
 	sendAuthenticatedRequest,
 	sendWithRetry,
+	readNodeCredentials,
 } from '../transfer';
 
 export const SERVICE_NAME = 'EspoCRM';
@@ -76,7 +77,7 @@ export function readEspoFailure(response: HttpResponse): ServiceFailure | undefi
 }
 
 async function credentialSecrets(ctx: EspoContext): Promise<{ siteUrl: string; secrets: string[] }> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const credentials = await readNodeCredentials(ctx, CREDENTIAL_TYPE);
 	const siteUrl = normalizeSiteUrl(String(credentials.baseUrl ?? ''));
 	const secrets = [credentials.apiKey, credentials.secretKey, credentials.password]
 		.filter((value): value is string => typeof value === 'string' && value !== '');

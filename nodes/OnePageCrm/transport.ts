@@ -13,6 +13,7 @@ import {
 	retryAfterMs,
 	sendAuthenticatedRequest,
 	sendWithRetry,
+	readNodeCredentials,
 } from '../transfer';
 
 export const SERVICE_NAME = 'OnePageCRM';
@@ -35,7 +36,7 @@ export interface OnePageCrmCredentials {
 }
 
 export async function getCredentials(ctx: IExecuteFunctions): Promise<OnePageCrmCredentials> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const credentials = await readNodeCredentials(ctx, CREDENTIAL_TYPE);
 	return {
 		userId: String(credentials.userId ?? ''),
 		apiKey: String(credentials.apiKey ?? ''),

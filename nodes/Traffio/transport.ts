@@ -11,6 +11,7 @@ import {
 	readGenericFailure,
 	requestTimeoutMs,
 	sendJsonApiRequest,
+	readNodeCredentials,
 } from '../transfer';
 
 export const SERVICE_NAME = 'Traffio';
@@ -38,7 +39,7 @@ export interface TraffioConnection {
 type Context = IExecuteFunctions | ILoadOptionsFunctions;
 
 export async function traffioConnection(ctx: Context): Promise<TraffioConnection> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
+	const credentials = await readNodeCredentials(ctx, CREDENTIAL_TYPE);
 	const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
 	const token = String(credentials.accessToken ?? '');
 	return {

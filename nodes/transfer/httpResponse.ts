@@ -1,5 +1,7 @@
 import type { IDataObject, IHttpRequestOptions, IExecuteFunctions } from 'n8n-workflow';
 
+import { decryptedNodeCredentials } from './nodeCredentials';
+
 /** What every request of the transfer layer resolves to: the status is checked by us, not thrown by axios. */
 export interface HttpResponse {
 	statusCode: number;
@@ -118,9 +120,12 @@ export async function sendAuthenticatedRequest(
 	credentialType: string,
 	options: IHttpRequestOptions,
 ): Promise<HttpResponse> {
-	return (await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, {
-		...options,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-	})) as HttpResponse;
+	// Handing n8n the credential read once for this node run spares it a database read per request.
+	const credentialsDecrypted = await decryptedNodeCredentials(ctx, credentialType);
+	return (await ctx.helpers.httpRequestWithAuthentication.call(
+		ctx,
+		credentialType,
+		{ ...options, returnFullResponse: true, ignoreHttpStatusErrors: true },
+		credentialsDecrypted ? { credentialsDecrypted } : undefined,
+	)) as HttpResponse;
 }

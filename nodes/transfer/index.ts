@@ -9,3 +9,4 @@ export * from './base64JsonBody';
 export * from './requestTimeout';
 export * from './storedFile';
 export * from './jsonApiRequest';
+export * from './nodeCredentials';

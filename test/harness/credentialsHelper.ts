@@ -24,6 +24,9 @@ export class TestCredentialsHelper implements ICredentialsHelper {
 	/** Every update n8n saved (OAuth2 token refreshes land here). */
 	readonly updates: Array<{ type: string; data: ICredentialDataDecryptedObject }> = [];
 
+	/** The credential type of every read a node made (in n8n, each is a database query and a decryption). */
+	readonly reads: string[] = [];
+
 	constructor(
 		private readonly types: ICredentialType[],
 		private readonly stored: StoredCredentials,
@@ -100,6 +103,7 @@ export class TestCredentialsHelper implements ICredentialsHelper {
 		_nodeCredentials: INodeCredentialsDetails,
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
+		this.reads.push(type);
 		const data = this.stored[type];
 		if (!data) throw new Error(`no test credentials of type ${type}`);
 		// The credential type's defaults apply where the user left a field out, as in n8n.

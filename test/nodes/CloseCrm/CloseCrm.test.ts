@@ -89,6 +89,24 @@ describe('Close node', () => {
 			},
 		);
 
+		it('reads its credential from n8n once per run, and every request to Close still carries it', async () => {
+			const files = [0, 1, 2, 3].map((index) => randomFile(`batch-${index}.txt`, 2000 + index, 'text/plain'));
+			const before = close.requests.length;
+
+			const result = await run(
+				{ resource: 'file', operation: 'upload', options: { concurrency: 2 } },
+				files.map((file) => ({ files: { data: file.spec } })),
+			);
+
+			expect(result.error).toBeUndefined();
+			// In n8n every credential read is a database query and a decryption.
+			expect(result.credentialsHelper.reads).toEqual(['closeCrmApi']);
+			const asked = close.requests.slice(before);
+			expect(asked).toHaveLength(files.length);
+			for (const request of asked) expect(request.headers.authorization).toBe(close.basicAuthorization);
+			for (const [index, file] of files.entries()) await expectStored(result.items[index].json.url, file);
+		});
+
 		it('asks for a new form when S3 says the first one expired, and stores the file once', async () => {
 			const file = randomFile('late.csv', 40_000, 'text/csv');
 			const before = close.requests.length;

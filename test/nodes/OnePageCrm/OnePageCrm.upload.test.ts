@@ -101,6 +101,27 @@ describe('OnePageCRM node: several files and items', () => {
 		expect(result.input[0].json).toEqual({ dealId: targets[0] });
 	});
 
+	it('reads its credential from n8n once per run, and every request to OnePageCRM still carries it', async () => {
+		const contactId = crm.seedContact();
+		const noteId = crm.seedRecord('note', contactId);
+		const files = [0, 1, 2].map((index) => randomFile(`minutes-${index}.txt`, 3000 + index, 'text/plain'));
+		const before = crm.requests.length;
+
+		const result = await upload(
+			files.map((file) => ({ files: { data: file.spec } })),
+			{ contactId, referenceType: 'note', referenceId: noteId, options: { concurrency: 2 } },
+		);
+
+		expect(result.error).toBeUndefined();
+		// In n8n every credential read is a database query and a decryption: one per run, not per request.
+		expect(result.credentialsHelper.reads).toEqual(['onePageCrmApi']);
+		const asked = crm.requests.slice(before);
+		expect(asked).toHaveLength(2 * files.length);
+		const expected = `Basic ${Buffer.from(`${crm.userId}:${crm.apiKey}`).toString('base64')}`;
+		for (const request of asked) expect(request.headers.authorization).toBe(expected);
+		expect(crm.attachmentsOf('note', noteId)).toHaveLength(files.length);
+	});
+
 	it('uploads two files of one item as two attachments, one output each', async () => {
 		const contactId = crm.seedContact();
 		const meetingId = crm.seedRecord('meeting', contactId);
