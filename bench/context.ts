@@ -11,6 +11,8 @@ export interface BenchContext {
 	nodesBase?: NodesBase;
 	/** Measured runs per row (the median is reported). */
 	repeats: number;
+	/** Only rows whose label contains this text run (`--rows=...`, for looking into one row). */
+	rowFilter?: string;
 	/** Absolute time after which no new run starts. */
 	deadline: number;
 	log(message: string): void;

@@ -38,6 +38,10 @@ export async function measureRows(context: BenchContext, rows: RowPlan[], repeat
 		for (const [index, row] of rows.entries()) {
 			const outcome = outcomes[index];
 			if (outcome.failure || repeat >= (row.repeats ?? repeats)) continue;
+			if (context.rowFilter && !row.label.includes(context.rowFilter)) {
+				outcome.failure = `not run: --rows=${context.rowFilter}`;
+				continue;
+			}
 			if (pastDeadline(context)) {
 				outcome.failure ??= outcome.runs.length ? undefined : 'not run: the benchmark ran out of time';
 				continue;

@@ -17,6 +17,7 @@ export interface NodesBase {
 	root: string;
 	httpRequest: ModuleRef & { typeName: string };
 	merge: ModuleRef & { typeName: string };
+	loopOverItems: ModuleRef & { typeName: string };
 	extractFromFile: ModuleRef & { typeName: string };
 	httpBasicAuth: ModuleRef;
 }
@@ -38,6 +39,11 @@ export function findNodesBase(): NodesBase | undefined {
 			root: realpathSync(join(dir, '..')),
 			httpRequest: { module: httpRequest, export: 'HttpRequest', typeName: 'n8n-nodes-base.httpRequest' },
 			merge: { module: join(dir, 'dist/nodes/Merge/Merge.node.js'), export: 'Merge', typeName: 'n8n-nodes-base.merge' },
+			loopOverItems: {
+				module: join(dir, 'dist/nodes/SplitInBatches/SplitInBatches.node.js'),
+				export: 'SplitInBatches',
+				typeName: 'n8n-nodes-base.splitInBatches',
+			},
 			extractFromFile: {
 				module: join(dir, 'dist/nodes/Files/ExtractFromFile/ExtractFromFile.node.js'),
 				export: 'ExtractFromFile',
@@ -52,6 +58,8 @@ export function findNodesBase(): NodesBase | undefined {
 /** HTTP Request node version the chain uses (n8n 2.8's default). */
 export const HTTP_REQUEST_VERSION = 4.4;
 export const MERGE_VERSION = 3.2;
+/** Loop Over Items (Split In Batches) version: n8n 2.8's default. Output 0 is "done", 1 is "loop". */
+export const LOOP_OVER_ITEMS_VERSION = 3;
 
 type Pair = { name: string; value: string };
 

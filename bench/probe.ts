@@ -29,7 +29,9 @@ export interface NodeSpec extends ModuleRef {
 	typeVersion?: number;
 	parameters: IDataObject;
 	credentials?: string[];
-	from?: string[];
+	from?: WorkflowNode['from'];
+	resultFrom?: WorkflowNode['resultFrom'];
+	loopsBackTo?: string;
 }
 
 export type InputSpec =
@@ -88,6 +90,8 @@ function workflowNodes(specs: NodeSpec[]): WorkflowNode[] {
 		parameters: spec.parameters,
 		credentials: spec.credentials,
 		from: spec.from,
+		resultFrom: spec.resultFrom,
+		loopsBackTo: spec.loopsBackTo,
 	}));
 }
 

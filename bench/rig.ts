@@ -117,7 +117,15 @@ export async function runProbe(request: ProbeRequest, timeoutMs: number): Promis
 	return await new Promise((resolve) => {
 		const child = spawn(
 			process.execPath,
-			['--expose-gc', '-r', join(ROOT, 'test/harness/registerTs.js'), join(__dirname, 'probe.ts'), JSON.stringify(request)],
+			[
+				// e.g. BENCH_PROBE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to see where a row's CPU goes.
+				...(process.env.BENCH_PROBE_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+				'--expose-gc',
+				'-r',
+				join(ROOT, 'test/harness/registerTs.js'),
+				join(__dirname, 'probe.ts'),
+				JSON.stringify(request),
+			],
 			{ env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
 		);
 		let stdout = '';

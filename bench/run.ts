@@ -5,10 +5,10 @@
  * measured run in its own Node process (bench/probe.ts), and prints one table per scenario. The
  * tables, the machine and the settings also go to bench/results/latest.md and latest.json.
  *
- *   node -r ./test/harness/registerTs.js bench/run.ts [--only=1,2,3] [--repeats=N] [--max-minutes=M]
+ *   node -r ./test/harness/registerTs.js bench/run.ts [--only=1,2,3] [--repeats=N] [--max-minutes=M] [--rows=TEXT]
  *
  * All traffic stays on 127.0.0.1. Every loop has a count, every run a time limit, and no run starts
- * after the overall deadline (9 minutes by default).
+ * after the overall deadline (12 minutes by default).
  */
 import { execFileSync } from 'child_process';
 import { mkdirSync, writeFileSync } from 'fs';
@@ -60,7 +60,7 @@ function machine(): Record<string, string> {
 async function main(): Promise<void> {
 	const only = (argument('only') ?? '1,2,3').split(',').map(Number);
 	const repeats = Math.max(1, Math.min(9, Number(argument('repeats') ?? 3)));
-	const maxMinutes = Math.max(1, Math.min(30, Number(argument('max-minutes') ?? 9)));
+	const maxMinutes = Math.max(1, Math.min(30, Number(argument('max-minutes') ?? 12)));
 	const started = Date.now();
 	const log = (message: string) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
 
@@ -87,6 +87,7 @@ async function main(): Promise<void> {
 			s3Origin: readJson<{ S3_ENDPOINT: string }>(radosgw.s3Json).S3_ENDPOINT,
 			nodesBase,
 			repeats,
+			rowFilter: argument('rows'),
 			deadline: started + maxMinutes * 60_000,
 			log,
 			s3CpuSeconds: () => radosgw?.cpuSeconds() ?? 0,

@@ -43,8 +43,21 @@ export interface WorkflowNode {
 	parameters: IDataObject;
 	/** Credential type names this node gets a reference to. */
 	credentials?: string[];
-	/** The nodes feeding input 0, 1, ...; defaults to the node listed before (or the source). */
-	from?: string[];
+	/**
+	 * The nodes feeding input 0, 1, ...; defaults to the node listed before (or the source). A node
+	 * named with `output` connects that output (Loop Over Items: 0 is "done", 1 is "loop"); a node
+	 * listed later closes a loop.
+	 */
+	from?: Array<string | NodeOutput>;
+	/** Also connect this node's output 0 to input 0 of that node, listed earlier: a loop's way back. */
+	loopsBackTo?: string;
+	/** Where the workflow's result is read instead of this node's first output (a loop's "done"). */
+	resultFrom?: NodeOutput;
+}
+
+export interface NodeOutput {
+	node: string;
+	output: number;
 }
 
 export interface RunWorkflowOptions {
@@ -115,9 +128,12 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 		{ id: 'source', name: SOURCE_NODE, type: SOURCE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} },
 	];
 	const connections: IConnections = {};
-	const connect = (from: string, to: string, index: number) => {
-		connections[from] ??= { main: [[]] };
-		connections[from].main[0]!.push({ node: to, type: NodeConnectionTypes.Main, index });
+	const connect = (from: string | NodeOutput, to: string, index: number) => {
+		const { node, output } = typeof from === 'string' ? { node: from, output: 0 } : from;
+		connections[node] ??= { main: [] };
+		const outputs = connections[node].main;
+		while (outputs.length <= output) outputs.push([]);
+		outputs[output]!.push({ node: to, type: NodeConnectionTypes.Main, index });
 	};
 	let previous = SOURCE_NODE;
 	options.nodes.forEach((node, position) => {
@@ -135,9 +151,10 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 			credentials,
 		});
 		(node.from ?? [previous]).forEach((from, index) => connect(from, node.name, index));
+		if (node.loopsBackTo) connect(node.name, node.loopsBackTo, 0);
 		previous = node.name;
 	});
-	const last = previous;
+	const result = options.nodes[options.nodes.length - 1]?.resultFrom ?? { node: previous, output: 0 };
 
 	const nodeTypes = new BenchNodeTypes(types);
 	const credentialsHelper = new TestCredentialsHelper(options.credentialTypes ?? [], { ...(options.credentials ?? {}) });
@@ -150,7 +167,9 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 		credentialsHelper,
 		executionId: 'bench-execution',
 	});
-	const items = run.data.resultData.runData[last]?.[0]?.data?.main?.[0] ?? [];
+	// A loop runs its nodes many times: the result is the last run of the result node.
+	const runs = run.data.resultData.runData[result.node] ?? [];
+	const items = runs[runs.length - 1]?.data?.main?.[result.output] ?? [];
 	const error = run.data.resultData.error;
 	return {
 		items,
