@@ -58,6 +58,9 @@ export class FakeClose extends FakeServer {
 		this.route('GET', `${CLOSE_API_PATH}/me/`, (request) =>
 			this.authorized(request, () => ({ status: 200, body: { id: 'user_fake', email: 'owner@example.com' } })),
 		);
+		this.route('GET', `${CLOSE_API_PATH}/lead/:id/`, (request) =>
+			this.authorized(request, () => this.readLead(request.params.id, request.query._fields)),
+		);
 		this.route('POST', `${CLOSE_API_PATH}/files/upload/`, async (request) =>
 			await this.authorizedAsync(request, async () => await this.uploadForm(request)),
 		);
@@ -96,6 +99,20 @@ export class FakeClose extends FakeServer {
 			headers: { 'www-authenticate': 'Basic realm="Close API"' },
 			body: { error: 'The API key is invalid or has been deleted.' },
 		};
+	}
+
+	/** GET /lead/{id}/: the lead with its contacts; `_fields` picks the fields, as Close does. */
+	private readLead(id: string, fields: string | undefined): FakeResponse {
+		const contacts = this.leads.get(id);
+		if (!contacts) return { status: 404, body: { error: 'Lead matching query does not exist.' } };
+		const lead: Record<string, unknown> = {
+			id,
+			display_name: `Lead ${id}`,
+			contacts: contacts.map((contactId) => ({ id: contactId, lead_id: id, name: `Contact ${contactId}` })),
+		};
+		if (!fields) return { status: 200, body: lead };
+		const picked = fields.split(',').map((field) => field.trim());
+		return { status: 200, body: Object.fromEntries(Object.entries(lead).filter(([field]) => picked.includes(field))) };
 	}
 
 	private async uploadForm(request: FakeRequest): Promise<FakeResponse> {

@@ -39,6 +39,7 @@ const SHORT_TIMEOUT = { timeout: 800 };
 
 let mark = 0;
 const remember = () => (mark = close.requests.length);
+let tapMark = 0;
 const sentSince = (path: RegExp) => close.requests.slice(mark).filter((request) => path.test(request.path));
 
 function adapter(): NodeAdapter<number> {
@@ -208,17 +209,36 @@ const scenarios: Scenario[] = [
 		description: /larger than the form allows/,
 	},
 	{
-		name: 'a lead id with "/", "..", "?" and "#" (sent in the body, never a path)',
+		name: 'a lead id with "/", "..", "?" and "#" (refused before anything is sent)',
 		kind: 'input',
 		parameters: { leadId: 'lead_../../x?y=1#z' },
-		arrange: remember,
+		arrange: () => {
+			remember();
+			tapMark = s3.tap.requests.length;
+		},
 		failing: [0, 1],
-		error: /^Close refused the note on lead "lead_\.\.\/\.\.\/x\?y=1#z": Lead matching query does not exist\. \(HTTP 404\)$/,
-		description: registrationFailed,
-		storedBeforeFailure: true,
+		error: /^"lead_\.\.\/\.\.\/x\?y=1#z" is not a valid Lead ID \(item \d\)$/,
+		description: /has no "\/", "\?" or "#"/,
 		check: () => {
-			for (const request of close.requests.slice(mark)) expect(request.path).toMatch(/^\/api\/v1\/(files\/upload|activity\/note)\/$/);
-			expect(sentSince(NOTE).map((request) => (request.json as { lead_id: string }).lead_id)[0]).toBe('lead_../../x?y=1#z');
+			expect(close.requests.slice(mark)).toEqual([]);
+			expect(s3.tap.requests.length).toBe(tapMark);
+		},
+	},
+	{
+		name: 'a lead that does not exist (read before uploading: nothing stored that no note points to)',
+		kind: 'input',
+		parameters: { leadId: 'lead_missing' },
+		arrange: () => {
+			remember();
+			tapMark = s3.tap.requests.length;
+		},
+		failing: [0, 1],
+		error: /^Close refused the note on lead "lead_missing": Lead matching query does not exist\. \(HTTP 404\)$/,
+		description: /lead ids start with "lead_"/,
+		check: () => {
+			expect(sentSince(FORM)).toEqual([]);
+			expect(sentSince(NOTE)).toEqual([]);
+			expect(s3.tap.requests.length).toBe(tapMark);
 		},
 	},
 	{ name: 'an empty lead id', kind: 'input', parameters: { leadId: ' ' }, failing: [0, 1], error: /^"Lead ID" of item \d is empty$/ },

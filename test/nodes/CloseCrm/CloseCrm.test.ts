@@ -38,6 +38,15 @@ function run(parameters: Record<string, unknown>, items: TestItem[], extra: Part
 }
 
 const noteOn = (leadId: string, note = 'Signed contract attached') => ({ resource: 'note', operation: 'create', leadId, note });
+const emailTo = (leadId: string, contactId: string) => ({
+	resource: 'email',
+	operation: 'create',
+	leadId,
+	contactId,
+	to: 'anna@example.com',
+	subject: 'Your quote',
+	body: 'Attached.',
+});
 
 function handedOut(url: unknown): HandedOutFile {
 	const file = close.files.get(url as string);
@@ -229,8 +238,10 @@ describe('Close node', () => {
 			});
 		});
 
-		it('reports a lead that does not exist as Close\'s 404, naming the lead', async () => {
+		it('reports a lead that does not exist as Close\'s 404, naming the lead, before uploading anything', async () => {
 			const notesBefore = close.notes.length;
+			const before = close.requests.length;
+			const tapBefore = s3.tap.requests.length;
 
 			const result = await run(noteOn('lead_doesnotexist'), [{ files: { data: randomFile('x.txt', 10, 'text/plain').spec } }]);
 
@@ -239,6 +250,11 @@ describe('Close node', () => {
 			);
 			expect(result.error?.description).toMatch(/lead ids start with "lead_"/);
 			expect(close.notes.length).toBe(notesBefore);
+			// The lead is read first: no upload form asked for, nothing stored in S3 that no note points to.
+			expect(close.requests.slice(before).map((request) => `${request.method} ${request.path} ${request.status}`)).toEqual([
+				'GET /api/v1/lead/lead_doesnotexist/ 404',
+			]);
+			expect(s3.tap.requests.length).toBe(tapBefore);
 		});
 
 		it('waits out Close\'s 429 (error.rate_reset) and then creates exactly one note', async () => {
@@ -324,6 +340,41 @@ describe('Close node', () => {
 		});
 	});
 
+	describe('Email > Create: checks before uploading', () => {
+		it('refuses a contact that is not one of the lead\'s contacts, naming them, and uploads nothing', async () => {
+			const emailsBefore = close.emails.length;
+			const before = close.requests.length;
+			const tapBefore = s3.tap.requests.length;
+
+			const result = await run(
+				{ ...emailTo('lead_existing', 'cont_other') },
+				[{ files: { data: randomFile('quote.pdf', 5000, 'application/pdf').spec } }],
+			);
+
+			expect(result.error?.message).toBe(
+				'Contact "cont_other" is not a contact of lead "lead_existing" (item 1); no file was uploaded',
+			);
+			expect(result.error?.description).toMatch(/This lead's contacts are: "cont_existing"\./);
+			expect(close.emails.length).toBe(emailsBefore);
+			const sent = close.requests.slice(before);
+			expect(sent.map((request) => `${request.method} ${request.path}`)).toEqual(['GET /api/v1/lead/lead_existing/']);
+			expect(sent[0].query).toEqual({ _fields: 'id,contacts' });
+			expect(s3.tap.requests.length).toBe(tapBefore);
+		});
+
+		it('refuses a lead id that would change the request path, without sending anything', async () => {
+			const before = close.requests.length;
+
+			const result = await run(
+				{ ...emailTo('..', 'cont_existing') },
+				[{ files: { data: randomFile('quote.pdf', 5000, 'application/pdf').spec } }],
+			);
+
+			expect(result.error?.message).toBe('".." is not a valid Lead ID (item 1)');
+			expect(close.requests.length).toBe(before);
+		});
+	});
+
 	describe('credentials', () => {
 		it('fails with a clear 401 message for a wrong API key, and sends nothing to S3', async () => {
 			const tapBefore = s3.tap.requests.length;
@@ -337,7 +388,7 @@ describe('Close node', () => {
 			});
 
 			expect(result.error?.message).toBe(
-				'Close refused the upload form for "x.txt": The API key is invalid or has been deleted. (HTTP 401)',
+				'Close refused the note on lead "lead_existing": The API key is invalid or has been deleted. (HTTP 401)',
 			);
 			expect(result.error?.description).toMatch(/Open the Close credential/);
 			expect(JSON.stringify(result.error)).not.toContain('api_wrongkey123');
@@ -378,7 +429,10 @@ describe('Close node', () => {
 				});
 
 				expect(result.error?.message).toMatch(/^The upload form from Close points to a plain-http URL .*; the file was not sent$/);
-				expect(close.requests.slice(before).map((request) => request.path)).toEqual(['/api/v1/files/upload/']);
+				expect(close.requests.slice(before).map((request) => request.path)).toEqual([
+					'/api/v1/lead/lead_existing/',
+					'/api/v1/files/upload/',
+				]);
 				expect(s3.tap.requests.length).toBe(tapBefore);
 			} finally {
 				await front.stop();

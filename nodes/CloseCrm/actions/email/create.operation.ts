@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { binaryPropertyNameProperty, concurrencyOption, fileNameOption } from '../../../shared/descriptions';
 import { getInputFiles, splitList, timeoutOption } from '../../../transfer';
 import { filesSummary, registerWithClose, uploadFilesToClose } from '../../files';
+import { assertLeadBeforeUpload } from '../../leads';
 import { closeApiRequest } from '../../transport';
 import { requiredText } from '../../../shared/validation';
 
@@ -101,8 +102,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
 		fileName: (options.fileName as string) || undefined,
 	});
-	const stored = await uploadFilesToClose(this, itemIndex, files);
 	const subject = `the draft email on lead "${leadId}"`;
+	await assertLeadBeforeUpload(this, itemIndex, leadId, subject, contactId);
+	const stored = await uploadFilesToClose(this, itemIndex, files);
 	const created = await registerWithClose(this, itemIndex, stored, subject, async (attachments) => {
 		const email: IDataObject = {
 			lead_id: leadId,

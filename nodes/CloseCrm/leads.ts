@@ -1,0 +1,53 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { closeApiRequest } from './transport';
+
+/** Lead and contact ids go into a URL path: "." or ".." would name another path, not a record. */
+function assertPathId(ctx: IExecuteFunctions, itemIndex: number, id: string, label: string): void {
+	if (/^\.{1,2}$/.test(id) || /[/\\?#]/.test(id)) {
+		throw new NodeOperationError(ctx.getNode(), `"${id}" is not a valid ${label} (item ${itemIndex + 1})`, {
+			itemIndex,
+			description: `A Close ${label} looks like "${label === 'Lead ID' ? 'lead_' : 'cont_'}…" and has no "/", "?" or "#". Check the parameter or the expression that gives it.`,
+		});
+	}
+}
+
+/**
+ * Reads the lead (and, for an email, checks the contact is one of its contacts) before any file is
+ * uploaded: Close only links uploads to a lead when the activity is created, so a wrong id found
+ * after the upload leaves files in Close's storage that nothing points to.
+ */
+export async function assertLeadBeforeUpload(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	leadId: string,
+	/** What the item creates ("the note on lead …"): a missing lead is reported as Close refusing it. */
+	subject: string,
+	contactId?: string,
+): Promise<void> {
+	assertPathId(ctx, itemIndex, leadId, 'Lead ID');
+	const lead = await closeApiRequest(ctx, itemIndex, {
+		method: 'GET',
+		path: `/lead/${encodeURIComponent(leadId)}/`,
+		qs: { _fields: 'id,contacts' },
+		subject,
+		idempotent: true,
+	});
+	if (contactId === undefined || !Array.isArray(lead.contacts)) return;
+	const contactIds = (lead.contacts as IDataObject[]).map((contact) => contact?.id);
+	if (!contactIds.includes(contactId)) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Contact "${contactId}" is not a contact of lead "${leadId}" (item ${itemIndex + 1}); no file was uploaded`,
+			{
+				itemIndex,
+				description: `Close addresses an email to one of the lead's own contacts. ${
+					contactIds.length
+						? `This lead's contacts are: ${contactIds.map((id) => `"${String(id)}"`).join(', ')}.`
+						: 'This lead has no contacts yet: add one in Close first.'
+				} Check "Contact ID" and "Lead ID".`,
+			},
+		);
+	}
+}
