@@ -21,6 +21,7 @@ import {
 	responseError,
 	sendAuthenticatedRequest,
 	sendWithRetry,
+	throttleGateFor,
 	readNodeCredentials,
 } from '../transfer';
 
@@ -191,6 +192,8 @@ export async function espoRequest(ctx: EspoContext, request: EspoRequest): Promi
 	try {
 		response = await sendWithRetry(async () => await send(ctx, siteUrl, request), {
 			idempotent: idempotent(request.method),
+			// A 429 pauses every item of the run, not only the request that got it.
+			gate: throttleGateFor(ctx),
 		});
 	} catch (error) {
 		throw networkError(ctx as IExecuteFunctions, error, errorContext);
@@ -250,7 +253,7 @@ export async function uploadAttachment(
 				});
 			},
 			// A repeated POST would leave a second, orphaned attachment: only retry what EspoCRM did not process.
-			{ idempotent: false },
+			{ idempotent: false, gate: throttleGateFor(ctx) },
 		);
 	} catch (error) {
 		throw networkError(ctx, error, errorContext);

@@ -13,6 +13,7 @@ import {
 	retryAfterMs,
 	sendAuthenticatedRequest,
 	sendWithRetry,
+	throttleGateFor,
 	readNodeCredentials,
 } from '../transfer';
 
@@ -173,7 +174,8 @@ export async function onePageCrmRequest(
 					headers: { accept: 'application/json' },
 					timeout: requestTimeoutMs(ctx, itemIndex),
 				}),
-			{ idempotent: request.idempotent, throttleDelayMs },
+			// OnePageCRM's rate limit counts per user: its signal pauses every item of the run.
+			{ idempotent: request.idempotent, throttleDelayMs, gate: throttleGateFor(ctx) },
 		);
 	} catch (error) {
 		throw networkError(ctx, error, errorContext);

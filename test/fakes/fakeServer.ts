@@ -42,6 +42,20 @@ export interface Fault {
 	reset?: boolean;
 	/** Never answer: the client must time out. */
 	hang?: boolean;
+	/**
+	 * A rate limit's window: once this fault has answered, every request (any path) within this many
+	 * ms gets the same answer, as an API that counts per account keeps refusing until its window ends.
+	 */
+	windowMs?: number;
+	/** Called when this fault has answered a request (not for the window's repeats). */
+	onAnswered?: () => void;
+}
+
+/** Holds the next matching request until `until` settles, then answers it as usual. */
+export interface Hold {
+	method?: string;
+	path?: RegExp;
+	until: Promise<unknown>;
 }
 
 interface Route {
@@ -74,6 +88,9 @@ export class FakeServer {
 	readonly requests: RecordedRequest[] = [];
 	private readonly routes: Route[] = [];
 	private faults: Array<Fault & { left: number }> = [];
+	private holds: Hold[] = [];
+	/** The rate-limit answer in force and when its window ends (see Fault.windowMs). */
+	private window?: { fault: Fault; endsAt: number };
 	private server?: Server;
 	private readonly sockets = new Set<Socket>();
 	baseUrl = '';
@@ -94,6 +111,12 @@ export class FakeServer {
 
 	clearFaults(): void {
 		this.faults = [];
+		this.holds = [];
+		this.window = undefined;
+	}
+
+	hold(hold: Hold): void {
+		this.holds.push(hold);
 	}
 
 	requestsTo(method: string, path: RegExp): RecordedRequest[] {
@@ -126,7 +149,15 @@ export class FakeServer {
 		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
 	}
 
+	private takeHold(method: string, path: string): Hold | undefined {
+		const index = this.holds.findIndex(
+			(candidate) => (!candidate.method || candidate.method === method) && (!candidate.path || candidate.path.test(path)),
+		);
+		return index >= 0 ? this.holds.splice(index, 1)[0] : undefined;
+	}
+
 	private takeFault(method: string, path: string): Fault | undefined {
+		if (this.window && Date.now() < this.window.endsAt) return this.window.fault;
 		const fault = this.faults.find(
 			(candidate) =>
 				candidate.left > 0 &&
@@ -134,6 +165,7 @@ export class FakeServer {
 				(!candidate.path || candidate.path.test(path)),
 		);
 		if (fault) fault.left--;
+		if (fault?.windowMs) this.window = { fault, endsAt: Date.now() + fault.windowMs };
 		return fault;
 	}
 
@@ -160,7 +192,11 @@ export class FakeServer {
 		this.requests.push(recorded);
 		if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
 
+		// Whether a fault or a rate-limit window applies is decided when the request arrives, even if it is held.
+		const inWindow = this.window !== undefined && Date.now() < this.window.endsAt;
 		const fault = this.takeFault(recorded.method, url.pathname);
+		const hold = this.takeHold(recorded.method, url.pathname);
+		if (hold) await hold.until.catch(() => undefined);
 		if (fault?.hang) return;
 		if (fault?.reset) {
 			request.socket.destroy();
@@ -174,6 +210,7 @@ export class FakeServer {
 		}
 		recorded.status = answer.status;
 		this.send(response, answer);
+		if (fault && !inWindow) fault.onAnswered?.();
 	}
 
 	private async dispatch(recorded: RecordedRequest, rawPath: string): Promise<FakeResponse> {

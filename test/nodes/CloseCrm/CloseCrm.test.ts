@@ -38,6 +38,7 @@ function run(parameters: Record<string, unknown>, items: TestItem[], extra: Part
 }
 
 const noteOn = (leadId: string, note = 'Signed contract attached') => ({ resource: 'note', operation: 'create', leadId, note });
+const NOTE_PATH = /\/activity\/note\/$/;
 const emailTo = (leadId: string, contactId: string) => ({
 	resource: 'email',
 	operation: 'create',
@@ -278,6 +279,35 @@ describe('Close node', () => {
 			expect(created).toHaveLength(1);
 			expect(created[0].attachments).toHaveLength(1);
 			await expectStored(created[0].attachments[0].url, file);
+		});
+
+		it('pauses every item of the run when Close answers 429, so no other item runs into the limit', async () => {
+			const files = [randomFile('first.txt', 1000, 'text/plain'), randomFile('second.txt', 1100, 'text/plain')];
+			const before = close.requests.length;
+			const notesBefore = close.notes.length;
+			let throttleAnswered!: () => void;
+			const throttled = new Promise<void>((resolve) => (throttleAnswered = resolve));
+			// Close's limit on the first note, refusing everything for the 1 s its rate_reset names.
+			close.injectFault({
+				method: 'POST',
+				path: NOTE_PATH,
+				status: 429,
+				body: { error: { rate_reset: 1, message: 'API call count exceeded for this 15 second window' } },
+				windowMs: 1000,
+				onAnswered: throttleAnswered,
+			});
+			// One item's lead read is answered only after the other item was told to wait.
+			close.hold({ method: 'GET', path: /\/lead\//, until: throttled });
+
+			const result = await run(
+				{ ...noteOn('lead_existing'), options: { concurrency: 2 } },
+				files.map((file) => ({ files: { data: file.spec } })),
+			);
+
+			expect(result.error).toBeUndefined();
+			expect(close.requests.slice(before).filter((request) => request.status === 429)).toHaveLength(1);
+			const created = close.notes.slice(notesBefore);
+			expect(created.map((note) => note.attachments[0].filename).sort()).toEqual(['first.txt', 'second.txt']);
 		});
 
 		it('with Continue On Fail, gives one output per input item, the failed one in place', async () => {

@@ -207,6 +207,39 @@ describe('EspoCRM node: upload', () => {
 		);
 	});
 
+	it('pauses every item of the run when EspoCRM answers 429, so no other item runs into the limit', async () => {
+		const records = [caseWithAttachments(1), caseWithAttachments(1)];
+		const files = records.map((_, index) => randomFile(`limited-${index}.png`, 3_000 + index, 'image/png'));
+		const before = espo.server.requests.length;
+		let throttleAnswered!: () => void;
+		const throttled = new Promise<void>((resolve) => (throttleAnswered = resolve));
+		// EspoCRM (or its proxy) limits the rate on the first upload and refuses everything for the 1 s it asked for.
+		espo.server.injectFault({
+			method: 'POST',
+			path: /\/Attachment$/,
+			status: 429,
+			headers: { 'retry-after': '1' },
+			body: { message: 'Too many requests' },
+			windowMs: 1000,
+			onAnswered: throttleAnswered,
+		});
+		// One item's first read is answered only after the other item was told to wait.
+		espo.server.hold({ method: 'GET', path: /\/Case\//, until: throttled });
+
+		const result = await run({
+			parameters: { ...uploadTo('Case', 'attachments', 'attachmentMultiple', '={{ $json.recordId }}'), options: { concurrency: 2 } },
+			items: records.map((record, index) => ({ json: { recordId: record.id }, files: { data: files[index].spec } })),
+		});
+
+		expect(result.error).toBeUndefined();
+		expect(espo.server.requests.slice(before).filter((request) => request.status === 429)).toHaveLength(1);
+		for (const [index, record] of records.entries()) {
+			const ids = espo.record('Case', record.id)!.attachmentsIds as string[];
+			expect(ids).toHaveLength(2);
+			expect(sha256(espo.attachments.get(ids[1])!.content)).toBe(files[index].sha256);
+		}
+	});
+
 	it('uploads several files of one item to an Attachment-Multiple field', async () => {
 		const record = caseWithAttachments(1);
 		const a = randomFile('a.txt', 11, 'text/plain');

@@ -122,6 +122,43 @@ describe('OnePageCRM node: several files and items', () => {
 		expect(crm.attachmentsOf('note', noteId)).toHaveLength(files.length);
 	});
 
+	it('pauses every item of the run when OnePageCRM signals its rate limit, so no other item runs into it', async () => {
+		const contactId = crm.seedContact();
+		const noteId = crm.seedRecord('note', contactId);
+		const files = [randomFile('first.txt', 2000, 'text/plain'), randomFile('second.txt', 2100, 'text/plain')];
+		const before = crm.requests.length;
+		let throttleAnswered!: () => void;
+		const throttled = new Promise<void>((resolve) => (throttleAnswered = resolve));
+		// OnePageCRM's rate limit (403, plain text) on the first registration; like the real API, the fake
+		// keeps refusing every request for the 1 s it asked the client to wait.
+		crm.injectFault({
+			method: 'POST',
+			path: /\/attachments$/,
+			status: 403,
+			headers: { 'content-type': 'text/plain', 'retry-after': '1' },
+			body: 'Rate limit exceeded',
+			windowMs: 1000,
+			onAnswered: throttleAnswered,
+		});
+		// One item's form request is answered only after the other item was told to wait: that item then
+		// has everything it needs to go on at once, and only the shared pause holds it back.
+		crm.hold({ method: 'GET', path: /\/attachments\/s3_form$/, until: throttled });
+
+		const result = await upload(
+			files.map((file) => ({ files: { data: file.spec } })),
+			{ contactId, referenceType: 'note', referenceId: noteId, options: { concurrency: 2 } },
+		);
+
+		expect(result.error).toBeUndefined();
+		// One refusal: the request that met the limit. Nothing else was sent while the limit lasted.
+		expect(crm.requests.slice(before).filter((request) => request.status === 403)).toHaveLength(1);
+		expect(crm.attachmentsOf('note', noteId).map((attachment) => attachment.filename).sort()).toEqual(['first.txt', 'second.txt']);
+		expect(result.items.map((item) => [item.json.fileName, item.pairedItem])).toEqual([
+			['first.txt', { item: 0 }],
+			['second.txt', { item: 1 }],
+		]);
+	});
+
 	it('uploads two files of one item as two attachments, one output each', async () => {
 		const contactId = crm.seedContact();
 		const meetingId = crm.seedRecord('meeting', contactId);
