@@ -3,12 +3,12 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { closeApiRequest } from './transport';
 
-/** Lead and contact ids go into a URL path: "." or ".." would name another path, not a record. */
-function assertPathId(ctx: IExecuteFunctions, itemIndex: number, id: string, label: string): void {
-	if (/^\.{1,2}$/.test(id) || /[/\\?#]/.test(id)) {
-		throw new NodeOperationError(ctx.getNode(), `"${id}" is not a valid ${label} (item ${itemIndex + 1})`, {
+/** The lead id goes into the URL path: "/", "?", "#" or a bare "." / ".." would name another path. */
+function assertLeadIdFitsPath(ctx: IExecuteFunctions, itemIndex: number, leadId: string): void {
+	if (/^\.{1,2}$/.test(leadId) || /[/\\?#]/.test(leadId)) {
+		throw new NodeOperationError(ctx.getNode(), `"${leadId}" is not a valid Lead ID (item ${itemIndex + 1})`, {
 			itemIndex,
-			description: `A Close ${label} looks like "${label === 'Lead ID' ? 'lead_' : 'cont_'}…" and has no "/", "?" or "#". Check the parameter or the expression that gives it.`,
+			description: 'A Close lead ID looks like "lead_…" and has no "/", "?" or "#". Check the parameter or the expression that gives it.',
 		});
 	}
 }
@@ -26,7 +26,7 @@ export async function assertLeadBeforeUpload(
 	subject: string,
 	contactId?: string,
 ): Promise<void> {
-	assertPathId(ctx, itemIndex, leadId, 'Lead ID');
+	assertLeadIdFitsPath(ctx, itemIndex, leadId);
 	const lead = await closeApiRequest(ctx, itemIndex, {
 		method: 'GET',
 		path: `/lead/${encodeURIComponent(leadId)}/`,
