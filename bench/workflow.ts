@@ -11,12 +11,10 @@ import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
 	IDataObject,
-	IExecuteFunctions,
 	INode,
 	INodeExecutionData,
 	INodeParameters,
 	INodeType,
-	INodeTypes,
 	IRun,
 	IVersionedNodeType,
 	IConnections,
@@ -24,7 +22,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { TestCredentialsHelper } from '../test/harness/credentialsHelper';
-import { executeWorkflow } from '../test/harness/executeWorkflow';
+import { executeWorkflow, isVersioned, itemSourceNode, NodeTypeRegistry } from '../test/harness/executeWorkflow';
 
 export const SOURCE_NODE = 'Files';
 const SOURCE_TYPE = 'bench.files';
@@ -74,56 +72,14 @@ export interface RunWorkflowResult {
 	run: IRun;
 }
 
-function sourceNode(items: INodeExecutionData[]): INodeType {
-	return {
-		description: {
-			displayName: 'Files',
-			name: SOURCE_TYPE,
-			group: ['input'],
-			version: 1,
-			description: 'Benchmark source',
-			defaults: { name: SOURCE_NODE },
-			inputs: [NodeConnectionTypes.Main],
-			outputs: [NodeConnectionTypes.Main],
-			properties: [],
-		},
-		async execute(this: IExecuteFunctions) {
-			return [items];
-		},
-	};
-}
-
-function isVersioned(type: INodeType | IVersionedNodeType): type is IVersionedNodeType {
-	return typeof (type as IVersionedNodeType).getNodeType === 'function';
-}
-
 function defaultVersion(type: INodeType | IVersionedNodeType): number {
 	if (isVersioned(type)) return type.currentVersion;
 	const version = type.description.version;
 	return Array.isArray(version) ? Math.max(...version) : version;
 }
 
-class BenchNodeTypes implements INodeTypes {
-	constructor(private readonly types: Record<string, INodeType | IVersionedNodeType>) {}
-
-	getByName(nodeType: string): INodeType | IVersionedNodeType {
-		const type = this.types[nodeType];
-		if (!type) throw new Error(`unknown node type ${nodeType}`);
-		return type;
-	}
-
-	getByNameAndVersion(nodeType: string, version?: number): INodeType {
-		const type = this.getByName(nodeType);
-		return isVersioned(type) ? type.getNodeType(version) : type;
-	}
-
-	getKnownTypes() {
-		return {};
-	}
-}
-
 export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkflowResult> {
-	const types: Record<string, INodeType | IVersionedNodeType> = { [SOURCE_TYPE]: sourceNode(options.input) };
+	const types: Record<string, INodeType | IVersionedNodeType> = { [SOURCE_TYPE]: itemSourceNode(SOURCE_TYPE, SOURCE_NODE, options.input) };
 	const nodes: INode[] = [
 		{ id: 'source', name: SOURCE_NODE, type: SOURCE_TYPE, typeVersion: 1, position: [0, 0], parameters: {} },
 	];
@@ -156,7 +112,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 	});
 	const result = options.nodes[options.nodes.length - 1]?.resultFrom ?? { node: previous, output: 0 };
 
-	const nodeTypes = new BenchNodeTypes(types);
+	const nodeTypes = new NodeTypeRegistry(types);
 	const credentialsHelper = new TestCredentialsHelper(options.credentialTypes ?? [], { ...(options.credentials ?? {}) });
 	const run = await executeWorkflow({
 		id: 'crm-attachments-bench',

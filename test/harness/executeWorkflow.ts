@@ -3,13 +3,17 @@ import './environment';
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import type {
 	IConnections,
+	IExecuteFunctions,
 	INode,
+	INodeExecutionData,
+	INodeType,
 	INodeTypes,
 	IRun,
+	IVersionedNodeType,
 	IWorkflowBase,
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
-import { createDeferredPromise, Workflow } from 'n8n-workflow';
+import { createDeferredPromise, NodeConnectionTypes, Workflow } from 'n8n-workflow';
 
 import type { TestCredentialsHelper } from './credentialsHelper';
 
@@ -24,6 +28,50 @@ export interface ExecuteWorkflowOptions {
 }
 
 const UNUSED_URL = 'http://127.0.0.1:1';
+
+/** A first node that emits prepared items, as if an earlier node (a trigger, a download) had produced them. */
+export function itemSourceNode(typeName: string, nodeName: string, items: INodeExecutionData[]): INodeType {
+	return {
+		description: {
+			displayName: nodeName,
+			name: typeName,
+			group: ['input'],
+			version: 1,
+			description: 'Emits prepared items',
+			defaults: { name: nodeName },
+			inputs: [NodeConnectionTypes.Main],
+			outputs: [NodeConnectionTypes.Main],
+			properties: [],
+		},
+		async execute(this: IExecuteFunctions) {
+			return [items];
+		},
+	};
+}
+
+export function isVersioned(type: INodeType | IVersionedNodeType): type is IVersionedNodeType {
+	return typeof (type as IVersionedNodeType).getNodeType === 'function';
+}
+
+/** The node types a workflow uses, by type name; versioned types (n8n's own nodes) resolve per version. */
+export class NodeTypeRegistry implements INodeTypes {
+	constructor(private readonly types: Record<string, INodeType | IVersionedNodeType>) {}
+
+	getByName(nodeType: string): INodeType | IVersionedNodeType {
+		const type = this.types[nodeType];
+		if (!type) throw new Error(`unknown node type ${nodeType}`);
+		return type;
+	}
+
+	getByNameAndVersion(nodeType: string, version?: number): INodeType {
+		const type = this.getByName(nodeType);
+		return isVersioned(type) ? type.getNodeType(version) : type;
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
 
 /**
  * Runs a workflow in n8n-core's real WorkflowExecute from its first node, with the additional data

@@ -4,21 +4,18 @@ import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
 	IDataObject,
-	IExecuteFunctions,
 	INode,
 	INodeExecutionData,
 	INodeParameters,
 	INodeType,
-	INodeTypes,
 	IRun,
-	IVersionedNodeType,
 	ExecutionError,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { BinaryMode, FileSpec } from './binaryStore';
 import { binaryDataService, makeBinaryData } from './binaryStore';
-import { executeWorkflow } from './executeWorkflow';
+import { executeWorkflow, itemSourceNode, NodeTypeRegistry } from './executeWorkflow';
 import { TestCredentialsHelper } from './credentialsHelper';
 
 /** An input item for the node under test: JSON plus files, turned into n8n binary data per mode. */
@@ -54,44 +51,6 @@ export interface RunNodeResult {
 const SOURCE_NODE_TYPE = 'test.fixtureItems';
 const NODE_UNDER_TEST = 'Node Under Test';
 const SOURCE_NODE = 'Fixture Items';
-
-/** Emits the items a test prepared, as if an earlier node (a trigger, a download) had produced them. */
-function fixtureSourceNode(items: INodeExecutionData[]): INodeType {
-	return {
-		description: {
-			displayName: 'Fixture Items',
-			name: SOURCE_NODE_TYPE,
-			group: ['input'],
-			version: 1,
-			description: 'Test source',
-			defaults: { name: SOURCE_NODE },
-			inputs: [NodeConnectionTypes.Main],
-			outputs: [NodeConnectionTypes.Main],
-			properties: [],
-		},
-		async execute(this: IExecuteFunctions) {
-			return [items];
-		},
-	};
-}
-
-class TestNodeTypes implements INodeTypes {
-	constructor(private readonly types: Record<string, INodeType>) {}
-
-	getByName(nodeType: string): INodeType | IVersionedNodeType {
-		return this.getByNameAndVersion(nodeType);
-	}
-
-	getByNameAndVersion(nodeType: string): INodeType {
-		const type = this.types[nodeType];
-		if (!type) throw new Error(`unknown node type ${nodeType}`);
-		return type;
-	}
-
-	getKnownTypes() {
-		return {};
-	}
-}
 
 export async function prepareItems(items: TestItem[], mode: BinaryMode): Promise<INodeExecutionData[]> {
 	await binaryDataService();
@@ -146,8 +105,8 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const connections = {
 		[SOURCE_NODE]: { main: [[{ node: NODE_UNDER_TEST, type: NodeConnectionTypes.Main, index: 0 }]] },
 	};
-	const nodeTypes = new TestNodeTypes({
-		[SOURCE_NODE_TYPE]: fixtureSourceNode(input),
+	const nodeTypes = new NodeTypeRegistry({
+		[SOURCE_NODE_TYPE]: itemSourceNode(SOURCE_NODE_TYPE, SOURCE_NODE, input),
 		[typeName]: options.nodeType,
 	});
 	const credentialsHelper = new TestCredentialsHelper(
