@@ -119,6 +119,18 @@ export class FakeServer {
 		this.holds.push(hold);
 	}
 
+	/**
+	 * A rate limit (`limit`, with its window) on the next matching request, and the next request
+	 * matching `held` answered only once that refusal went out: the held client then has what it
+	 * needs to go on at once, and only a pause shared by its whole pool keeps it out of the window.
+	 */
+	limitRateWhileHolding(limit: Fault & { windowMs: number }, held: Omit<Hold, 'until'>): void {
+		let refused!: () => void;
+		const until = new Promise<void>((resolve) => (refused = resolve));
+		this.injectFault({ ...limit, onAnswered: refused });
+		this.hold({ ...held, until });
+	}
+
 	requestsTo(method: string, path: RegExp): RecordedRequest[] {
 		return this.requests.filter((request) => request.method === method && path.test(request.path));
 	}

@@ -285,19 +285,18 @@ describe('Close node', () => {
 			const files = [randomFile('first.txt', 1000, 'text/plain'), randomFile('second.txt', 1100, 'text/plain')];
 			const before = close.requests.length;
 			const notesBefore = close.notes.length;
-			let throttleAnswered!: () => void;
-			const throttled = new Promise<void>((resolve) => (throttleAnswered = resolve));
 			// Close's limit on the first note, refusing everything for the 1 s its rate_reset names.
-			close.injectFault({
-				method: 'POST',
-				path: NOTE_PATH,
-				status: 429,
-				body: { error: { rate_reset: 1, message: 'API call count exceeded for this 15 second window' } },
-				windowMs: 1000,
-				onAnswered: throttleAnswered,
-			});
-			// One item's lead read is answered only after the other item was told to wait.
-			close.hold({ method: 'GET', path: /\/lead\//, until: throttled });
+			close.limitRateWhileHolding(
+				{
+					method: 'POST',
+					path: NOTE_PATH,
+					status: 429,
+					body: { error: { rate_reset: 1, message: 'API call count exceeded for this 15 second window' } },
+					windowMs: 1000,
+				},
+				// One item's lead read is answered only after the other item was told to wait.
+				{ method: 'GET', path: /\/lead\// },
+			);
 
 			const result = await run(
 				{ ...noteOn('lead_existing'), options: { concurrency: 2 } },

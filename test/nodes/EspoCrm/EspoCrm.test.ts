@@ -211,20 +211,19 @@ describe('EspoCRM node: upload', () => {
 		const records = [caseWithAttachments(1), caseWithAttachments(1)];
 		const files = records.map((_, index) => randomFile(`limited-${index}.png`, 3_000 + index, 'image/png'));
 		const before = espo.server.requests.length;
-		let throttleAnswered!: () => void;
-		const throttled = new Promise<void>((resolve) => (throttleAnswered = resolve));
 		// EspoCRM (or its proxy) limits the rate on the first upload and refuses everything for the 1 s it asked for.
-		espo.server.injectFault({
-			method: 'POST',
-			path: /\/Attachment$/,
-			status: 429,
-			headers: { 'retry-after': '1' },
-			body: { message: 'Too many requests' },
-			windowMs: 1000,
-			onAnswered: throttleAnswered,
-		});
-		// One item's first read is answered only after the other item was told to wait.
-		espo.server.hold({ method: 'GET', path: /\/Case\//, until: throttled });
+		espo.server.limitRateWhileHolding(
+			{
+				method: 'POST',
+				path: /\/Attachment$/,
+				status: 429,
+				headers: { 'retry-after': '1' },
+				body: { message: 'Too many requests' },
+				windowMs: 1000,
+			},
+			// One item's first read is answered only after the other item was told to wait.
+			{ method: 'GET', path: /\/Case\// },
+		);
 
 		const result = await run({
 			parameters: { ...uploadTo('Case', 'attachments', 'attachmentMultiple', '={{ $json.recordId }}'), options: { concurrency: 2 } },

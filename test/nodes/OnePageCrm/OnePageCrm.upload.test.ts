@@ -127,22 +127,21 @@ describe('OnePageCRM node: several files and items', () => {
 		const noteId = crm.seedRecord('note', contactId);
 		const files = [randomFile('first.txt', 2000, 'text/plain'), randomFile('second.txt', 2100, 'text/plain')];
 		const before = crm.requests.length;
-		let throttleAnswered!: () => void;
-		const throttled = new Promise<void>((resolve) => (throttleAnswered = resolve));
 		// OnePageCRM's rate limit (403, plain text) on the first registration; like the real API, the fake
 		// keeps refusing every request for the 1 s it asked the client to wait.
-		crm.injectFault({
-			method: 'POST',
-			path: /\/attachments$/,
-			status: 403,
-			headers: { 'content-type': 'text/plain', 'retry-after': '1' },
-			body: 'Rate limit exceeded',
-			windowMs: 1000,
-			onAnswered: throttleAnswered,
-		});
-		// One item's form request is answered only after the other item was told to wait: that item then
-		// has everything it needs to go on at once, and only the shared pause holds it back.
-		crm.hold({ method: 'GET', path: /\/attachments\/s3_form$/, until: throttled });
+		crm.limitRateWhileHolding(
+			{
+				method: 'POST',
+				path: /\/attachments$/,
+				status: 403,
+				headers: { 'content-type': 'text/plain', 'retry-after': '1' },
+				body: 'Rate limit exceeded',
+				windowMs: 1000,
+			},
+			// One item's form request is answered only after the other item was told to wait: that item then
+			// has everything it needs to go on at once, and only the shared pause holds it back.
+			{ method: 'GET', path: /\/attachments\/s3_form$/ },
+		);
 
 		const result = await upload(
 			files.map((file) => ({ files: { data: file.spec } })),
