@@ -96,6 +96,14 @@ export class FakeServer {
 	baseUrl = '';
 	/** Added latency: every request waits this long (after its body arrived) before it is answered. */
 	latencyMs = 0;
+	/**
+	 * The answer to a method and path the fake has no route for. A CRM fake replaces it with its
+	 * vendor's own answer to an unknown route (cited there), so an undocumented call fails as it would live.
+	 */
+	noRoute: (request: RecordedRequest) => FakeResponse = (request) => ({
+		status: 404,
+		body: { message: `no route ${request.method} ${request.rawPath} in fake ${this.name}` },
+	});
 
 	constructor(readonly name: string) {}
 
@@ -238,7 +246,7 @@ export class FakeServer {
 				return { status: 500, body: { message: `fake ${this.name} crashed: ${(error as Error).message}` } };
 			}
 		}
-		return { status: 404, body: { message: `no route ${recorded.method} ${rawPath} in fake ${this.name}` } };
+		return this.noRoute(recorded);
 	}
 
 	private send(response: ServerResponse, answer: FakeResponse): void {
