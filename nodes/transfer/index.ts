@@ -2,6 +2,8 @@ export * from './binaryInput';
 export * from './fileLimits';
 export * from './httpResponse';
 export * from './httpErrors';
+export * from './contentDisposition';
+export * from './rateLimitHeaders';
 export * from './retry';
 export * from './multipartBody';
 export * from './presignedPost';
