@@ -135,6 +135,27 @@ describe('S3 Presigned POST Upload node', () => {
 		expect(await storedObject(s3.client, `${prefix}renamed/final.bin`)).toMatchObject({ sha256: file.sha256 });
 	});
 
+	it.each(['Résumé café.pdf', '契約書 2024.docx', 'report 📎✅.xlsx'])(
+		'stores %s under its own name, byte for byte, in filesystem binary mode',
+		async (name) => {
+			const prefix = `unicode/${randomUUID()}/`;
+			const file = randomFile(name, 2_000, 'application/pdf');
+			const form = await formFor(prefix);
+
+			const result = await runNode({
+				nodeType: new PresignedPostUpload(),
+				parameters: uploadParameters(form),
+				items: [{ files: { data: file.spec } }],
+				binaryMode: 'filesystem',
+			});
+
+			expect(result.error).toBeUndefined();
+			// S3 fills ${filename} from the file part's filename: the name must reach it as UTF-8, not mangled.
+			expect(await storedObject(s3.client, `${prefix}${name}`)).toMatchObject({ size: file.size, sha256: file.sha256 });
+			expect(result.items[0].json).toMatchObject({ key: `${prefix}${name}`, fileName: name });
+		},
+	);
+
 	it('reports a file over the policy\'s size range as S3\'s EntityTooLarge, and stores nothing', async () => {
 		const prefix = `oversize/${randomUUID()}/`;
 		const form = await formFor(prefix, 1000);
