@@ -80,7 +80,8 @@ export class S3Tap {
 		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
 	}
 
-	private scanner(): (chunk: Buffer) => void {
+	/** A scanner for one request: it records into that request's own set, so parallel uploads never share one. */
+	private scanner(seen: Set<string>): (chunk: Buffer) => void {
 		const longest = Math.max(0, ...[...this.secrets].map((secret) => secret.length));
 		let tail = '';
 		return (chunk: Buffer) => {
@@ -88,13 +89,11 @@ export class S3Tap {
 			// Keep an overlap so a secret split across two chunks is still found.
 			const text = tail + chunk.toString('latin1');
 			for (const secret of this.secrets) {
-				if (text.includes(secret) || text.includes(Buffer.from(secret).toString('base64'))) this.seen.add(secret);
+				if (text.includes(secret) || text.includes(Buffer.from(secret).toString('base64'))) seen.add(secret);
 			}
 			tail = text.slice(-Math.max(longest * 2, 1));
 		};
 	}
-
-	private seen = new Set<string>();
 
 	private async forward(request: IncomingMessage, response: ServerResponse): Promise<void> {
 		this.inFlight++;
@@ -128,18 +127,18 @@ export class S3Tap {
 			secretsSeen: [],
 		};
 		this.requests.push(record);
-		this.seen = new Set<string>();
-		const scan = this.scanner();
+		const seen = new Set<string>();
+		const scan = this.scanner(seen);
 		scan(Buffer.from(`${request.method} ${request.url}\n${JSON.stringify(request.headers)}\n`, 'latin1'));
 
 		const fault = this.faults.find((candidate) => candidate.left > 0);
 		if (fault) fault.left--;
-		const seen = this.seen;
 		const finishRecord = () => (record.secretsSeen = [...seen]);
 
 		if (fault?.resetAfterBytes !== undefined) {
 			request.on('data', (chunk: Buffer) => {
 				record.bodyBytes += chunk.length;
+				scan(chunk);
 				if (record.bodyBytes >= fault.resetAfterBytes!) request.socket.destroy();
 			});
 			request.on('close', finishRecord);
