@@ -93,9 +93,10 @@ describe('retry policy (through n8n\'s real HTTP helper)', () => {
 	it('retries a refused connection (nothing reached the server)', async () => {
 		const result = await runNode({
 			nodeType: new TestRetryProbe(),
-			parameters: { url: 'http://127.0.0.1:1/thing', maxAttempts: 2 },
+			parameters: { url: 'http://127.0.0.1:1/thing', maxAttempts: 3 },
 			items: [{}],
 		});
 		expect(result.error?.message).toBe('Could not reach Test API for the probe request: the connection was refused');
+		expect((result.error as { attempts?: number } | undefined)?.attempts).toBe(3);
 	});
 });

@@ -122,7 +122,10 @@ export class TestRetryProbe implements INodeType {
 					},
 				);
 			} catch (error) {
-				throw networkError(this, error, context);
+				const failure = networkError(this, error, context);
+				// How often the probe sent is what the retry tests assert on; the error alone cannot show it.
+				(failure as { attempts?: number }).attempts = attempts;
+				throw failure;
 			}
 			if (!isSuccessStatus(response.statusCode)) throw responseError(this, response, context);
 			return [{ json: { statusCode: response.statusCode, attempts }, pairedItem: { item: itemIndex } }];
