@@ -40,30 +40,31 @@ describe('streamed presigned POST uploads', () => {
 		});
 	}
 
-	it('streams a 50 MB file from the filesystem store: Content-Length sent, memory does not grow by the file', async () => {
-		const prefix = `stream/${randomUUID()}/`;
+	// Peak RSS depends on when the garbage collector runs, so the bounds are wide and relative: a
+	// buffered upload holds at least one whole copy of the file, a streamed one a few 1 MiB chunks.
+	// The exact figures belong to the benchmark (bench/); this test only proves there is no whole-file copy.
+	it('streams a 50 MB file from the filesystem store: Content-Length sent, no whole-file copy held (memory mode as the control)', async () => {
+		const streamedPrefix = `stream/${randomUUID()}/`;
 		const before = s3.tap.requests.length;
+		const streamed = await probe('filesystem', streamedPrefix);
 
-		const report = await probe('filesystem', prefix);
-
-		expect(report.error).toBeUndefined();
+		expect(streamed.error).toBeUndefined();
 		const upload = s3.tap.requests.slice(before).find((request) => request.bodyBytes > FILE_SIZE);
 		expect(upload?.headers['content-length']).toBe(String(upload?.bodyBytes));
 		expect(upload?.headers['transfer-encoding']).toBeUndefined();
-		expect(await storedObject(s3.client, `${prefix}large.bin`)).toMatchObject({ size: FILE_SIZE, sha256: file.sha256 });
-		// A buffered upload holds at least the whole file; a streamed one a few chunks.
-		expect(report.growthBytes).toBeLessThan(FILE_SIZE / 2);
-		process.stdout.write(`streamed 50 MB: peak RSS growth ${(report.growthBytes / MB).toFixed(1)} MB\n`);
-	});
+		expect(await storedObject(s3.client, `${streamedPrefix}large.bin`)).toMatchObject({ size: FILE_SIZE, sha256: file.sha256 });
 
-	it('the memory probe does see a whole-file copy (memory mode decodes the file into a buffer)', async () => {
-		const prefix = `buffered/${randomUUID()}/`;
+		// The control: the same upload from n8n's memory mode, which decodes the whole file into a buffer.
+		const bufferedPrefix = `buffered/${randomUUID()}/`;
+		const buffered = await probe('memory', bufferedPrefix);
+		expect(buffered.error).toBeUndefined();
+		expect(await storedObject(s3.client, `${bufferedPrefix}large.bin`)).toMatchObject({ sha256: file.sha256 });
 
-		const report = await probe('memory', prefix);
-
-		expect(report.error).toBeUndefined();
-		expect(await storedObject(s3.client, `${prefix}large.bin`)).toMatchObject({ sha256: file.sha256 });
-		expect(report.growthBytes).toBeGreaterThan(FILE_SIZE * 0.9);
-		process.stdout.write(`memory mode 50 MB: peak RSS growth ${(report.growthBytes / MB).toFixed(1)} MB\n`);
+		process.stdout.write(
+			`50 MB upload, peak RSS growth: streamed ${(streamed.growthBytes / MB).toFixed(1)} MB, buffered ${(buffered.growthBytes / MB).toFixed(1)} MB\n`,
+		);
+		expect(buffered.growthBytes).toBeGreaterThan(FILE_SIZE * 0.9);
+		expect(streamed.growthBytes).toBeLessThan(FILE_SIZE);
+		expect(streamed.growthBytes * 3).toBeLessThan(buffered.growthBytes);
 	});
 });
