@@ -22,6 +22,7 @@ import {
 	throttleGateFor,
 } from '../transfer';
 import { CUSTOM_DATA_CENTER, findDataCenter, trimTrailingSlash } from './dataCenters';
+import { exhaustedWindowPauseMs, zohoThrottleDelayMs } from './throttle';
 
 export const ZOHO_CREDENTIAL_TYPE = 'zohoCrmOAuth2Api';
 export const SERVICE_NAME = 'Zoho CRM';
@@ -29,11 +30,16 @@ export const SERVICE_NAME = 'Zoho CRM';
 export const MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024;
 export const REFUSED_EXTENSIONS = ['exe'];
 
-const API_VERSION_PATH = '/crm/v2';
+/**
+ * Zoho's current API version: every operation of the official SDKs (@zohocrm/typescript-sdk-8.0,
+ * core/com/zoho/crm/api/attachments/attachments_operations.js and modules_operations.js) calls
+ * /crm/v8; the docs' pages for these calls are under zoho.com/crm/developer/docs/api/v8/.
+ */
+export const API_VERSION_PATH = '/crm/v8';
 
 export type ZohoContext = IExecuteFunctions | ILoadOptionsFunctions;
 
-/** What one request needs: the API path below /crm/v2 as segments, each URL-encoded here. */
+/** What one request needs: the API path below /crm/v8 as segments, each URL-encoded here. */
 export interface ZohoRequest {
 	method: IHttpRequestMethods;
 	segments: string[];
@@ -317,12 +323,19 @@ export async function zohoRequest(ctx: ZohoContext, request: ZohoRequest): Promi
 			secrets: session.secrets,
 		};
 		let response: HttpResponse;
+		const gate = throttleGateFor(ctx);
 		try {
 			const current = session;
-			response = await sendWithRetry(async () => await sendOnce(ctx, current, request), {
-				idempotent: request.idempotent,
-				gate: throttleGateFor(ctx),
-			});
+			response = await sendWithRetry(
+				async () => {
+					const answer = await sendOnce(ctx, current, request);
+					// An exhausted window pauses every parallel request before the next one runs into TOO_MANY_REQUESTS.
+					const pauseMs = exhaustedWindowPauseMs(answer);
+					if (pauseMs !== undefined) gate.pause(pauseMs);
+					return answer;
+				},
+				{ idempotent: request.idempotent, gate, throttleDelayMs: zohoThrottleDelayMs },
+			);
 		} catch (error) {
 			throw networkError(asExecuteFunctions(ctx), error, errorContext);
 		}

@@ -1,8 +1,21 @@
 import { createHash, randomUUID } from 'crypto';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import type { FakeRequest, FakeResponse } from './fakeServer';
+import type { FakeRequest, FakeResponse, RecordedRequest } from './fakeServer';
 import { FakeServer } from './fakeServer';
+
+/*
+ * Sources (cited per route and answer below):
+ * - SDK = npm @zohocrm/typescript-sdk-8.0@3.0.0 (same code in @zohocrm/nodejs-sdk-8.0@2.0.0, under lib/):
+ *   dist/core/com/zoho/crm/api/attachments/attachments_operations.js  (paths, methods, params)
+ *   dist/config/json_details.json  (keys "core/com/zoho/crm/api/attachments/*": answer shapes, required params)
+ *   dist/utils/util/downloader.js  (file name from Content-Disposition)
+ *   dist/models/authenticator/oauth_token.js  (token refresh request and answer)
+ *   dist/routes/dc/*_data_center.js  (accounts server and API domain per data centre)
+ * - Docs = https://www.zoho.com/crm/developer/docs/api/v8/upload-attachment.html,
+ *   .../v8/get-attachments.html, and the v2 upload page in /work/shared/seeds/zoho-crm-upload-attachment.md.
+ * What no source settles is marked "unverified".
+ */
 
 /** One part of a multipart/form-data body, parsed from the raw bytes the fake received. */
 export interface MultipartPart {
@@ -26,11 +39,24 @@ export interface ZohoAttachment {
 	createdTime: string;
 }
 
-const API = '/crm/v2';
+/**
+ * How the fake writes the file name into Content-Disposition on download. Zoho's exact form is
+ * unverified: the SDK (downloader.js) takes everything after the last `'` when there is one (the
+ * RFC 5987 `filename*=UTF-8''...` form), else the value after the last `=` without quotes.
+ * - `rfc5987`: `attachment;filename*=UTF-8''<percent-encoded UTF-8>`
+ * - `rawUtf8`: `attachment;filename*=UTF-8''<raw UTF-8 bytes>` (what the SDK reads verbatim)
+ * - `quoted`: `attachment; filename="<raw UTF-8 bytes>"`
+ */
+export type DispositionStyle = 'rfc5987' | 'rawUtf8' | 'quoted';
+
+/** SDK attachments_operations.js: every path is built on "/crm/v8/". */
+export const ZOHO_API_PATH = '/crm/v8';
+/** Docs (upload page): "Maximum allowed file size: 100 MB". */
 const MAX_FILE_BYTES = 100 * 1024 * 1024;
+/** Docs (get-attachments v2 Java sample / Zoho's per_page ceiling for lists): at most 200 per page. */
 const MAX_PER_PAGE = 200;
 
-/** Modules as GET /crm/v2/settings/modules lists them (trimmed to the fields the node reads). */
+/** Modules as GET /crm/v8/settings/modules lists them (SDK modules/modules: api_name, module_name, plural_label, api_supported, generated_type). */
 export const FAKE_MODULES = [
 	{ api_name: 'Leads', module_name: 'Leads', plural_label: 'Leads', singular_label: 'Lead', api_supported: true, generated_type: 'default' },
 	{ api_name: 'Contacts', module_name: 'Contacts', plural_label: 'Contacts', singular_label: 'Contact', api_supported: true, generated_type: 'default' },
@@ -44,6 +70,17 @@ export const FAKE_MODULES = [
 ];
 const ATTACHABLE = new Set(['Leads', 'Contacts', 'Deals', 'Sales_Orders', 'Projects_Custom']);
 
+/**
+ * The fields a list answer can carry: the keys of the SDK's Attachment model
+ * (json_details "core/com/zoho/crm/api/attachments/attachment").
+ */
+export const ATTACHMENT_MODEL_FIELDS = [
+	'id', 'File_Name', 'Size', 'Created_Time', 'Modified_Time', 'Owner', 'Created_By', 'Modified_By', 'Parent_Id',
+	'$se_module', '$type', '$link_url', '$file_id', '$editable', '$attachment_type', '$sharing_permission', '$state',
+	'Attachment_Source__s', 'File_Id__s', 'Record_Status__s', '$field_states', '$zia_visions',
+];
+
+/** SDK json_details "attachments/api_exception": `{code, details, message, status: "error"}`. */
 function zohoError(status: number, code: string, message: string, details: Record<string, unknown> = {}): FakeResponse {
 	return { status, body: { code, details, message, status: 'error' } };
 }
@@ -63,6 +100,7 @@ export function parseMultipart(contentType: string | undefined, body: Buffer): M
 		position += 2;
 		const headerEnd = body.indexOf('\r\n\r\n', position);
 		if (headerEnd < 0) return undefined;
+		// Part headers as UTF-8: the SDK's form-data package writes a file name's raw UTF-8 bytes there.
 		const headers = body.subarray(position, headerEnd).toString('utf8').split('\r\n');
 		const next = body.indexOf(Buffer.concat([Buffer.from('\r\n'), boundary]), headerEnd + 4);
 		if (next < 0) return undefined;
@@ -81,10 +119,35 @@ export function parseMultipart(contentType: string | undefined, body: Buffer): M
 	}
 }
 
+/** A header value carrying raw UTF-8 bytes (Node's writeHead takes latin1 strings, one char per byte). */
+function rawUtf8Header(value: string): string {
+	return Buffer.from(value, 'utf8').toString('latin1');
+}
+
+export function contentDispositionFor(fileName: string, style: DispositionStyle): string {
+	if (style === 'rfc5987') return `attachment;filename*=UTF-8''${encodeURIComponent(fileName)}`;
+	if (style === 'rawUtf8') return rawUtf8Header(`attachment;filename*=UTF-8''${fileName}`);
+	return rawUtf8Header(`attachment; filename="${fileName}"`);
+}
+
+/** The refresh_token grant's fields from wherever a client puts them. */
+function tokenRequestFields(request: FakeRequest): URLSearchParams {
+	const fields = new URLSearchParams(request.query);
+	const contentType = String(request.headers['content-type'] ?? '');
+	if (/application\/x-www-form-urlencoded/i.test(contentType)) {
+		// n8n's OAuth2 client (authentication "body").
+		for (const [key, value] of new URLSearchParams(request.body.toString('utf8'))) fields.set(key, value);
+	} else if (/multipart\/form-data/i.test(contentType)) {
+		// SDK oauth_token.js refreshAccessToken: a FormData body.
+		for (const part of parseMultipart(contentType, request.body) ?? []) fields.set(part.name, part.data.toString('utf8'));
+	}
+	return fields;
+}
+
 /**
- * Zoho's accounts server: the refresh_token grant with the client id and secret in the body, short
- * access tokens, and `api_domain` pointing at the fake API. Like Zoho, a refused renewal is an
- * HTTP 200 whose JSON says {"error": ...}.
+ * Zoho's accounts server (SDK routes/dc/*_data_center.js: `https://accounts.zoho.<dc>/oauth/v2/token`).
+ * Short access tokens and `api_domain` pointing at the fake API; like Zoho, a refused grant is an
+ * HTTP 200 whose JSON has `error` and no `access_token` (SDK oauth_token.js parseResponse).
  */
 export class FakeZohoAccounts extends FakeServer {
 	readonly clientId = `1000.${randomUUID().replace(/-/g, '').toUpperCase()}`;
@@ -97,6 +160,7 @@ export class FakeZohoAccounts extends FakeServer {
 
 	constructor() {
 		super('Zoho accounts');
+		// SDK oauth_token.js refreshAccessToken: POST {iam}/oauth/v2/token, grant_type=refresh_token.
 		this.route('POST', '/oauth/v2/token', (request) => this.token(request));
 	}
 
@@ -116,14 +180,13 @@ export class FakeZohoAccounts extends FakeServer {
 	}
 
 	private token(request: FakeRequest): FakeResponse {
-		if (!/application\/x-www-form-urlencoded/.test(String(request.headers['content-type']))) {
-			return { status: 400, body: { error: 'invalid_request' } };
-		}
-		const form = new URLSearchParams(request.body.toString('utf8'));
+		const form = tokenRequestFields(request);
+		// Error codes: unverified beyond "invalid_code" (Zoho's OAuth docs name it for a bad refresh token).
 		if (form.get('grant_type') !== 'refresh_token') return { status: 200, body: { error: 'unsupported_grant_type' } };
 		if (form.get('client_id') !== this.clientId) return { status: 200, body: { error: 'invalid_client' } };
 		if (form.get('client_secret') !== this.clientSecret) return { status: 200, body: { error: 'invalid_client_secret' } };
 		if (form.get('refresh_token') !== this.refreshToken) return { status: 200, body: { error: 'invalid_code' } };
+		// SDK oauth_token.js parseResponse reads access_token, expires_in, refresh_token (absent on refresh), api_domain.
 		return {
 			status: 200,
 			body: {
@@ -136,10 +199,19 @@ export class FakeZohoAccounts extends FakeServer {
 	}
 }
 
+/** A per-window request budget announced in X-RATELIMIT-* headers (unverified for Zoho, see rateLimit). */
+interface RateLimitWindow {
+	limit: number;
+	windowMs: number;
+	startedAt: number;
+	used: number;
+}
+
 /**
- * Zoho CRM's API v2 for attachments: `Authorization: Zoho-oauthtoken <valid token>` (else 401
- * INVALID_TOKEN), multipart uploads with a Content-Length whose bytes are stored, .exe and >100 MB
- * refused with 415, paged lists, downloads with Content-Disposition, deletes, and the module list.
+ * Zoho CRM's API v8 for record attachments: `Authorization: Zoho-oauthtoken <token>` (SDK
+ * oauth_token.js authenticate; else 401 INVALID_TOKEN, a code in SDK attachments/api_exception),
+ * multipart uploads stored byte for byte, links, paged lists with mandatory `fields`, downloads with
+ * Content-Disposition, deletes, and the module list.
  */
 export class FakeZohoApi extends FakeServer {
 	readonly attachments: ZohoAttachment[] = [];
@@ -151,25 +223,54 @@ export class FakeZohoApi extends FakeServer {
 	]);
 	/** An organisation that keeps its files in WorkDrive without the integration enabled. */
 	workDriveWithoutIntegration = false;
+	dispositionStyle: DispositionStyle = 'rfc5987';
+	/**
+	 * From this page on, the list answers with `next_page_token` and expects `page_token` (SDK
+	 * attachments/info has next_page_token; get_attachments_param has page_token). The page where Zoho
+	 * switches to tokens is unverified for attachments (Zoho's record lists switch after 2000 records).
+	 */
+	pageTokensFromPage = 11;
+	private rateLimitWindow?: RateLimitWindow;
+	private readonly pageTokens = new Map<string, number>();
 	private nextId = 4150868000000500000n;
 
 	constructor(private readonly accounts: FakeZohoAccounts) {
 		super('Zoho CRM API');
-		this.route('GET', `${API}/settings/modules`, (request) =>
+		// SDK modules/modules_operations.js getModules: GET /crm/v8/settings/modules -> {modules: [...]}.
+		this.route('GET', `${ZOHO_API_PATH}/settings/modules`, (request) =>
 			this.authorized(request, () => ({ status: 200, body: { modules: FAKE_MODULES } })),
 		);
-		this.route('POST', `${API}/:module/:recordId/Attachments`, (request) =>
+		// SDK attachments_operations.js uploadAttachments (multipart) and uploadUrlAttachments (attachmentUrl param).
+		this.route('POST', `${ZOHO_API_PATH}/:module/:recordId/Attachments`, (request) =>
 			this.authorized(request, () => this.upload(request)),
 		);
-		this.route('GET', `${API}/:module/:recordId/Attachments`, (request) =>
+		// SDK attachments_operations.js getAttachments.
+		this.route('GET', `${ZOHO_API_PATH}/:module/:recordId/Attachments`, (request) =>
 			this.authorized(request, () => this.list(request)),
 		);
-		this.route('GET', `${API}/:module/:recordId/Attachments/:id`, (request) =>
+		// SDK attachments_operations.js getAttachment (the file itself).
+		this.route('GET', `${ZOHO_API_PATH}/:module/:recordId/Attachments/:id`, (request) =>
 			this.authorized(request, () => this.download(request)),
 		);
-		this.route('DELETE', `${API}/:module/:recordId/Attachments/:id`, (request) =>
+		// SDK attachments_operations.js deleteAttachment.
+		this.route('DELETE', `${ZOHO_API_PATH}/:module/:recordId/Attachments/:id`, (request) =>
 			this.authorized(request, () => this.remove(request)),
 		);
+		this.noRoute = (request) => this.unknownRoute(request);
+	}
+
+	/**
+	 * Every answer carries X-RATELIMIT-LIMIT / -REMAINING / -RESET (seconds until the window ends), and a
+	 * request over the budget gets 429 TOO_MANY_REQUESTS. Zoho documents TOO_MANY_REQUESTS (HTTP 429) for
+	 * its concurrency and credit limits (help.zoho.com Kaizen #203, "Handling API Limits and Error
+	 * Responses"); the header names and the meaning of RESET are unverified.
+	 */
+	limitRate(limit: number, windowMs: number): void {
+		this.rateLimitWindow = { limit, windowMs, startedAt: Date.now(), used: 0 };
+	}
+
+	clearRateLimit(): void {
+		this.rateLimitWindow = undefined;
 	}
 
 	addAttachment(module: string, recordId: string, fileName: string, data: Buffer, contentType = 'application/octet-stream'): ZohoAttachment {
@@ -197,50 +298,63 @@ export class FakeZohoApi extends FakeServer {
 		}));
 	}
 
+	/**
+	 * Docs (upload page, "Possible Errors"): INVALID_URL_PATTERN 404 for a wrong URL and
+	 * INVALID_REQUEST_METHOD 400 for a method the URL does not take. The message texts are the docs'.
+	 */
+	private unknownRoute(request: RecordedRequest): FakeResponse {
+		const attachmentsPath = new RegExp(`^${ZOHO_API_PATH}/[^/]+/[^/]+/Attachments(/[^/]+)?/?$`);
+		if (attachmentsPath.test(request.rawPath) || request.rawPath === `${ZOHO_API_PATH}/settings/modules`) {
+			return zohoError(400, 'INVALID_REQUEST_METHOD', 'The http request method type is not a valid one');
+		}
+		return zohoError(404, 'INVALID_URL_PATTERN', 'Please check if the URL trying to access is a correct one');
+	}
+
+	private rateLimited(): { refused?: FakeResponse; headers: Record<string, string> } {
+		const window = this.rateLimitWindow;
+		if (!window) return { headers: {} };
+		const now = Date.now();
+		if (now - window.startedAt >= window.windowMs) {
+			window.startedAt = now;
+			window.used = 0;
+		}
+		window.used++;
+		const headers = {
+			'x-ratelimit-limit': String(window.limit),
+			'x-ratelimit-remaining': String(Math.max(0, window.limit - window.used)),
+			'x-ratelimit-reset': String(Math.ceil((window.startedAt + window.windowMs - now) / 1000)),
+		};
+		if (window.used > window.limit) {
+			return {
+				headers,
+				refused: zohoError(429, 'TOO_MANY_REQUESTS', 'The number of requests exceeded the limit'),
+			};
+		}
+		return { headers };
+	}
+
 	private authorized(request: FakeRequest, handle: () => FakeResponse): FakeResponse {
 		const token = /^Zoho-oauthtoken (\S+)$/.exec(String(request.headers.authorization ?? ''))?.[1];
+		// SDK attachments/api_exception lists INVALID_TOKEN; the HTTP status 401 is the docs' (status codes page).
 		if (!token || !this.accounts.isValid(token)) return zohoError(401, 'INVALID_TOKEN', 'invalid oauth token');
-		return handle();
+		const limited = this.rateLimited();
+		const answer = limited.refused ?? handle();
+		return { ...answer, headers: { ...(answer.headers ?? {}), ...limited.headers } };
 	}
 
 	private checkRecord(request: FakeRequest): FakeResponse | undefined {
 		const { module, recordId } = request.params;
-		if (!ATTACHABLE.has(module)) return zohoError(400, 'INVALID_MODULE', 'the module name given seems to be invalid');
+		// Docs (upload page): INVALID_MODULE 400 "the module name given seems to be invalid".
+		if (!ATTACHABLE.has(module)) return zohoError(400, 'INVALID_MODULE', 'the module name given seems to be invalid', { resource_path_index: 0 });
 		if (!this.records.get(module)?.has(recordId)) {
-			return zohoError(400, 'INVALID_DATA', 'the related id given seems to be invalid', { id: recordId });
+			// Docs (upload page): INVALID_DATA 400 "the related id given seems to be invalid".
+			return zohoError(400, 'INVALID_DATA', 'the related id given seems to be invalid', { resource_path_index: 1 });
 		}
 		return undefined;
 	}
 
-	private upload(request: FakeRequest): FakeResponse {
-		const refused = this.checkRecord(request);
-		if (refused) return refused;
-		if (request.headers['content-length'] === undefined) {
-			return zohoError(411, 'LENGTH_REQUIRED', 'the fake refuses uploads without a Content-Length');
-		}
-		const parts = parseMultipart(String(request.headers['content-type'] ?? ''), request.body);
-		if (!parts) return zohoError(400, 'INVALID_DATA', 'the request body is not multipart/form-data');
-		if (this.workDriveWithoutIntegration) {
-			return zohoError(400, 'INTEGRATION_NOT_ENABLED', 'Zoho WorkDrive integration is not enabled');
-		}
-		const file = parts.find((part) => part.name === 'file' && part.fileName !== undefined);
-		const link = parts.find((part) => part.name === 'attachmentUrl');
-		let attachment: ZohoAttachment;
-		if (file) {
-			if (/\.exe$/i.test(file.fileName!)) return zohoError(415, 'INVALID_DATA', 'invalid file type');
-			if (file.data.length > MAX_FILE_BYTES) {
-				return zohoError(415, 'FILE_SIZE_MORE_THAN_ALLOWED_SIZE', 'please check if the file size is in the correct range');
-			}
-			attachment = this.addAttachment(request.params.module, request.params.recordId, file.fileName!, file.data, file.contentType);
-		} else if (link) {
-			const url = link.data.toString('utf8');
-			const title = parts.find((part) => part.name === 'title')?.data.toString('utf8');
-			attachment = this.addAttachment(request.params.module, request.params.recordId, title ?? url, Buffer.alloc(0));
-			attachment.linkUrl = url;
-			attachment.title = title;
-		} else {
-			return zohoError(400, 'REQUIRED_PARAM_MISSING', 'one of the expected parameter is missing', { param_name: 'file' });
-		}
+	/** SDK json_details "attachments/success_response" in an "attachments/action_wrapper" ({data: [...]}). */
+	private actionAnswer(attachment: ZohoAttachment, message: string): FakeResponse {
 		const who = { name: 'Patricia Boyle', id: '4150868000000191001' };
 		return {
 			status: 200,
@@ -255,7 +369,7 @@ export class FakeZohoApi extends FakeServer {
 							id: attachment.id,
 							Created_By: who,
 						},
-						message: 'attachment uploaded successfully',
+						message,
 						status: 'success',
 					},
 				],
@@ -263,11 +377,71 @@ export class FakeZohoApi extends FakeServer {
 		};
 	}
 
+	private upload(request: FakeRequest): FakeResponse {
+		const refused = this.checkRecord(request);
+		if (refused) return refused;
+		const contentType = String(request.headers['content-type'] ?? '');
+		const parts = /multipart\/form-data/i.test(contentType) ? parseMultipart(contentType, request.body) : [];
+		if (!parts) return zohoError(400, 'INVALID_DATA', 'the request body is not multipart/form-data');
+		if (parts.length > 0 && request.headers['content-length'] === undefined) {
+			// Not Zoho's: the fake insists on a Content-Length so streamed uploads are checked (unverified for Zoho).
+			return zohoError(411, 'LENGTH_REQUIRED', 'the fake refuses uploads without a Content-Length');
+		}
+		if (this.workDriveWithoutIntegration) {
+			return zohoError(400, 'INTEGRATION_NOT_ENABLED', 'Zoho WorkDrive integration is not enabled');
+		}
+		const file = parts.find((part) => part.name === 'file' && part.fileName !== undefined);
+		// SDK uploadUrlAttachments sends attachmentUrl as a query parameter; the docs' curl sample sends it
+		// as a form field (-F "attachmentUrl=..."): both are taken.
+		const linkUrl = request.query.attachmentUrl ?? parts.find((part) => part.name === 'attachmentUrl')?.data.toString('utf8');
+		if (file && linkUrl !== undefined) {
+			// Docs (v8 upload page): "you can add either a file or an attachment link, but not both". The answer is unverified.
+			return zohoError(400, 'INVALID_DATA', 'either a file or an attachment link can be added');
+		}
+		if (file) {
+			// Docs (upload page): INVALID_DATA 415 "invalid file type" for .exe.
+			if (/\.exe$/i.test(file.fileName!)) return zohoError(415, 'INVALID_DATA', 'invalid file type');
+			if (file.data.length > MAX_FILE_BYTES) {
+				// Docs (upload page): FILE_SIZE_MORE_THAN_ALLOWED_SIZE 415.
+				return zohoError(415, 'FILE_SIZE_MORE_THAN_ALLOWED_SIZE', 'please check if the file size is in the correct range');
+			}
+			const stored = this.addAttachment(request.params.module, request.params.recordId, file.fileName!, file.data, file.contentType);
+			// Docs (upload page sample answer): message "attachment uploaded successfully".
+			return this.actionAnswer(stored, 'attachment uploaded successfully');
+		}
+		if (linkUrl !== undefined) {
+			// Docs (v8 upload page, "Parameters"): title is a (query) parameter; SDK UploadUrlAttachmentsParam.TITLE too.
+			const title = request.query.title;
+			const stored = this.addAttachment(request.params.module, request.params.recordId, title ?? linkUrl, Buffer.alloc(0));
+			stored.linkUrl = linkUrl;
+			stored.title = title;
+			// The link's success message is unverified.
+			return this.actionAnswer(stored, 'attachment uploaded successfully');
+		}
+		// REQUIRED_PARAM_MISSING and its details shape: Zoho's answer to a missing mandatory parameter
+		// (SDK attachments/api_exception has MANDATORY_NOT_FOUND; the exact code here is unverified).
+		return zohoError(400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'file' });
+	}
+
 	private list(request: FakeRequest): FakeResponse {
 		const refused = this.checkRecord(request);
 		if (refused) return refused;
-		const page = Number(request.query.page ?? 1);
+		// Docs (v8 get-attachments): "fields string, mandatory"; SDK get_attachments_param: fields required_for "true".
+		const fields = (request.query.fields ?? '').split(',').map((field) => field.trim()).filter(Boolean);
+		if (fields.length === 0) {
+			return zohoError(400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'fields' });
+		}
 		const perPage = Number(request.query.per_page ?? MAX_PER_PAGE);
+		let page = Number(request.query.page ?? 1);
+		if (request.query.page_token !== undefined) {
+			const tokenPage = this.pageTokens.get(request.query.page_token);
+			// The answer to an unknown page token is unverified.
+			if (tokenPage === undefined) return zohoError(400, 'INVALID_DATA', 'invalid page token', { param: 'page_token' });
+			page = tokenPage;
+		} else if (page >= this.pageTokensFromPage) {
+			// Unverified for attachments: Zoho's record lists refuse page beyond 2000 records without page_token.
+			return zohoError(400, 'INVALID_DATA', 'use page_token to fetch records beyond this page', { param: 'page' });
+		}
 		if (!Number.isInteger(page) || page < 1 || !Number.isInteger(perPage) || perPage < 1 || perPage > MAX_PER_PAGE) {
 			return zohoError(400, 'INVALID_DATA', 'invalid data', { param: 'page/per_page' });
 		}
@@ -275,21 +449,48 @@ export class FakeZohoApi extends FakeServer {
 			(attachment) => attachment.module === request.params.module && attachment.recordId === request.params.recordId,
 		);
 		const slice = all.slice((page - 1) * perPage, page * perPage);
+		// Zoho answers 204 with no body for an empty list (SDK common_api_handler: NO_CONTENT_STATUS_CODE 204).
 		if (slice.length === 0) return { status: 204 };
+		const moreRecords = page * perPage < all.length;
+		let nextPageToken: string | null = null;
+		if (moreRecords && page + 1 >= this.pageTokensFromPage) {
+			nextPageToken = randomUUID();
+			this.pageTokens.set(nextPageToken, page + 1);
+		}
+		const owner = { name: 'Patricia Boyle', id: '4150868000000191001', email: 'p.boyle@zylker.com' };
 		return {
 			status: 200,
 			body: {
-				data: slice.map((attachment) => ({
-					File_Name: attachment.fileName,
-					Size: String(attachment.data.length),
-					id: attachment.id,
-					Created_Time: attachment.createdTime,
-					$link_url: attachment.linkUrl ?? null,
-					$type: attachment.linkUrl ? 'Link URL' : 'Attachment',
-					Parent_Id: { id: attachment.recordId },
-					$se_module: attachment.module,
-				})),
-				info: { per_page: perPage, count: slice.length, page, more_records: page * perPage < all.length },
+				// SDK "attachments/response_wrapper": {data: [attachment], info}; only the asked-for fields come back.
+				data: slice.map((attachment) => {
+					const full: Record<string, unknown> = {
+						id: attachment.id,
+						File_Name: attachment.fileName,
+						Size: String(attachment.data.length),
+						Created_Time: attachment.createdTime,
+						Modified_Time: attachment.createdTime,
+						Owner: owner,
+						Created_By: owner,
+						Modified_By: owner,
+						Parent_Id: { id: attachment.recordId, name: null },
+						$se_module: attachment.module,
+						$type: attachment.linkUrl ? 'Link URL' : 'Attachment', // value unverified
+						$link_url: attachment.linkUrl ?? null,
+						$file_id: attachment.linkUrl ? null : `file_${attachment.id}`,
+						$editable: true,
+					};
+					return Object.fromEntries(Object.entries(full).filter(([key]) => fields.includes(key)));
+				}),
+				// SDK "attachments/info": per_page, count, page, more_records, next_page_token, previous_page_token, page_token_expiry.
+				info: {
+					per_page: perPage,
+					count: slice.length,
+					page,
+					more_records: moreRecords,
+					next_page_token: nextPageToken,
+					previous_page_token: null,
+					page_token_expiry: null,
+				},
 			},
 		};
 	}
@@ -307,13 +508,15 @@ export class FakeZohoApi extends FakeServer {
 		const refused = this.checkRecord(request);
 		if (refused) return refused;
 		const attachment = this.find(request);
-		if (!attachment) return zohoError(400, 'INVALID_DATA', 'the related id given seems to be invalid', { id: request.params.id });
-		const ascii = attachment.fileName.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '');
+		// The answer for an unknown id, and for a link (no file), is unverified.
+		if (!attachment) return zohoError(400, 'INVALID_DATA', 'the related id given seems to be invalid', { resource_path_index: 3 });
+		if (attachment.linkUrl) return zohoError(400, 'INVALID_DATA', 'the attachment is a link and has no file');
+		// SDK getAttachment: the answer is the file with its own Content-Type (not JSON), name in Content-Disposition.
 		return {
 			status: 200,
 			headers: {
 				'content-type': attachment.contentType,
-				'content-disposition': `attachment;filename="${ascii}";filename*=UTF-8''${encodeURIComponent(attachment.fileName)}`,
+				'content-disposition': contentDispositionFor(attachment.fileName, this.dispositionStyle),
 			},
 			body: attachment.data,
 		};
@@ -324,6 +527,7 @@ export class FakeZohoApi extends FakeServer {
 		if (refused) return refused;
 		const attachment = this.find(request);
 		if (!attachment) {
+			// The answer for an id that is gone is unverified: an action_wrapper entry with status "error".
 			return {
 				status: 400,
 				body: {
@@ -334,6 +538,7 @@ export class FakeZohoApi extends FakeServer {
 			};
 		}
 		this.attachments.splice(this.attachments.indexOf(attachment), 1);
+		// SDK deleteAttachment -> action_wrapper with success_response (details.id); message text unverified.
 		return {
 			status: 200,
 			body: { data: [{ code: 'SUCCESS', details: { id: attachment.id }, message: 'record deleted', status: 'success' }] },

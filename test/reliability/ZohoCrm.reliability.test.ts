@@ -174,7 +174,7 @@ const scenarios: Scenario[] = [
 		parameters: { module: 'Projects_Custom', recordId: 'site/7?draft' },
 		arrange: remember,
 		check: () => {
-			for (const request of sentSince()) expect(request.path).toBe('/crm/v2/Projects_Custom/site%2F7%3Fdraft/Attachments');
+			for (const request of sentSince()) expect(request.path).toBe('/crm/v8/Projects_Custom/site%2F7%3Fdraft/Attachments');
 			expect(zoho.api.attachments.slice(-2).map((attachment) => attachment.recordId)).toEqual(['site/7?draft', 'site/7?draft']);
 		},
 	},
@@ -186,7 +186,7 @@ const scenarios: Scenario[] = [
 		failing: [0, 1],
 		error: /^Zoho CRM refused the upload of "[^"]+" to Leads record 4150868000000224005\/\.\.\/\.\.\/settings\/modules#x: INVALID_DATA/,
 		check: () => {
-			for (const request of sentSince()) expect(request.path).toBe(`/crm/v2/Leads/${LEAD}%2F..%2F..%2Fsettings%2Fmodules%23x/Attachments`);
+			for (const request of sentSince()) expect(request.path).toBe(`/crm/v8/Leads/${LEAD}%2F..%2F..%2Fsettings%2Fmodules%23x/Attachments`);
 		},
 	},
 	{

@@ -95,8 +95,8 @@ export function zohoToEspoCrmMigrationCase(): E2eCase {
 
 			// Zoho: one list, one download per attachment; nothing uploaded or deleted there.
 			expect(s.zoho.api.requests.map((request) => [request.method, request.path, request.status])).toEqual([
-				['GET', `/crm/v2/Leads/${ZOHO_RECORD_ID}/Attachments`, 200],
-				...s.seeded.map((file) => ['GET', `/crm/v2/Leads/${ZOHO_RECORD_ID}/Attachments/${file.id}`, 200]),
+				['GET', `/crm/v8/Leads/${ZOHO_RECORD_ID}/Attachments`, 200],
+				...s.seeded.map((file) => ['GET', `/crm/v8/Leads/${ZOHO_RECORD_ID}/Attachments/${file.id}`, 200]),
 			]);
 			expect(s.zoho.api.attachments).toHaveLength(2);
 

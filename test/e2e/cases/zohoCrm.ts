@@ -64,8 +64,8 @@ export function zohoUploadCase(): E2eCase {
 
 			// The expired token was refused, n8n renewed it with the refresh token, the upload went through once.
 			expect(seen.map((request) => [request.method, request.path, request.status])).toEqual([
-				['POST', `/crm/v2/Leads/${RECORD_ID}/Attachments`, 401],
-				['POST', `/crm/v2/Leads/${RECORD_ID}/Attachments`, 200],
+				['POST', `/crm/v8/Leads/${RECORD_ID}/Attachments`, 401],
+				['POST', `/crm/v8/Leads/${RECORD_ID}/Attachments`, 200],
 			]);
 			expect(seen[0].token).toBe(s.expired);
 			const tokenCalls = s.zoho.accounts.requests;

@@ -14,7 +14,9 @@ import { TestCredentialsHelper } from '../../harness/credentialsHelper';
 import { randomFile } from '../../harness/fixtures';
 import type { TestItem } from '../../harness/runNode';
 import { runNode } from '../../harness/runNode';
-import { FakeZoho } from '../../fakes/zoho';
+import { ATTACHMENT_FIELDS } from '../../../nodes/ZohoCrm/actions/attachment/getMany.operation';
+import type { DispositionStyle } from '../../fakes/zoho';
+import { ATTACHMENT_MODEL_FIELDS, FakeZoho } from '../../fakes/zoho';
 
 const zoho = new FakeZoho();
 const LEAD = '4150868000000224005';
@@ -29,6 +31,9 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
+	zoho.api.dispositionStyle = 'rfc5987';
+	zoho.api.pageTokensFromPage = 11;
+	zoho.api.clearRateLimit();
 	zoho.api.requests.length = 0;
 	zoho.accounts.requests.length = 0;
 	zoho.api.attachments.length = 0;
@@ -79,7 +84,7 @@ describe('Zoho CRM Attachments node: upload', () => {
 			expect(stored.data.length).toBe(file.size);
 			expect(stored.sha256).toBe(file.sha256);
 			const [request] = uploads();
-			expect(request.path).toBe(`/crm/v2/Leads/${LEAD}/Attachments`);
+			expect(request.path).toBe(`/crm/v8/Leads/${LEAD}/Attachments`);
 			expect(Number(request.headers['content-length'])).toBe(request.body.length);
 			expect(request.headers['transfer-encoding']).toBeUndefined();
 			expect(request.headers.authorization).toMatch(/^Zoho-oauthtoken 1000\./);
@@ -130,7 +135,7 @@ describe('Zoho CRM Attachments node: upload', () => {
 
 		expect(result.error).toBeUndefined();
 		expect(zoho.api.attachments[0]).toMatchObject({ module: 'Projects_Custom', recordId: 'site/7?draft', sha256: file.sha256 });
-		expect(uploads()[0].path).toBe('/crm/v2/Projects_Custom/site%2F7%3Fdraft/Attachments');
+		expect(uploads()[0].path).toBe('/crm/v8/Projects_Custom/site%2F7%3Fdraft/Attachments');
 	});
 
 	it('refuses an .exe file before sending any request', async () => {
@@ -212,7 +217,7 @@ describe('Zoho CRM Attachments node: upload', () => {
 		const result = await run(uploadParameters('999'), [{ files: { data: file.spec } }]);
 
 		expect(result.error?.message).toBe(
-			'Zoho CRM refused the upload of "a.pdf" to Leads record 999: INVALID_DATA: the related id given seems to be invalid (details: {"id":"999"}) (HTTP 400)',
+			'Zoho CRM refused the upload of "a.pdf" to Leads record 999: INVALID_DATA: the related id given seems to be invalid (details: {"resource_path_index":1}) (HTTP 400)',
 		);
 		expect(result.error?.description).toMatch(/Record ID/);
 	});
@@ -336,7 +341,7 @@ describe('Zoho CRM Attachments node: token renewal', () => {
 
 		expect(result.error).toBeUndefined();
 		expect(zoho.api.requests).toHaveLength(1);
-		expect(zoho.accounts.requests.map((request) => request.path)).toEqual([`/crm/v2/Leads/${LEAD}/Attachments`]);
+		expect(zoho.accounts.requests.map((request) => request.path)).toEqual([`/crm/v8/Leads/${LEAD}/Attachments`]);
 		expect(misdirected.error?.message).toMatch(/^Zoho CRM refused the attachment list of Leads record .*\(HTTP 404\)$/);
 	});
 
@@ -398,7 +403,7 @@ describe('Zoho CRM Attachments node: module list', () => {
 			['Sales Orders', 'Sales_Orders'],
 			['Site Visits', 'Projects_Custom'],
 		]);
-		expect(zoho.api.requests[0].path).toBe('/crm/v2/settings/modules');
+		expect(zoho.api.requests[0].path).toBe('/crm/v8/settings/modules');
 	});
 
 	it('renews an expired token while loading the list', async () => {
@@ -425,7 +430,7 @@ describe('Zoho CRM Attachments node: module list', () => {
 		// only the node's request after the renewal, with Zoho's scheme and the new token, succeeds.
 		const seen = zoho.api.tokensSeen();
 		expect(seen.slice(0, -1).every((request) => request.status === 401 && request.token !== renewed)).toBe(true);
-		expect(seen[seen.length - 1]).toMatchObject({ path: '/crm/v2/settings/modules', status: 200, token: renewed });
+		expect(seen[seen.length - 1]).toMatchObject({ path: '/crm/v8/settings/modules', status: 200, token: renewed });
 	});
 });
 
@@ -446,7 +451,9 @@ describe('Zoho CRM Attachments node: link, list, download, delete', () => {
 			linkUrl: 'https://example.com/contract.pdf',
 			title: 'Signed contract',
 		});
-		expect(uploads()[0].headers['content-length']).toBeDefined();
+		// As the SDK's uploadUrlAttachments: attachmentUrl and title as query parameters, no body.
+		expect(uploads()[0].query).toEqual({ attachmentUrl: 'https://example.com/contract.pdf', title: 'Signed contract' });
+		expect(uploads()[0].body.length).toBe(0);
 		expect(result.items[0].json).toMatchObject({
 			id: zoho.api.attachments[0].id,
 			code: 'SUCCESS',
@@ -470,8 +477,8 @@ describe('Zoho CRM Attachments node: link, list, download, delete', () => {
 
 		expect(result.error).toBeUndefined();
 		expect(zoho.api.requests.map((request) => request.query)).toEqual([
-			{ page: '1', per_page: '200' },
-			{ page: '2', per_page: '200' },
+			{ fields: ATTACHMENT_FIELDS, page: '1', per_page: '200' },
+			{ fields: ATTACHMENT_FIELDS, page: '2', per_page: '200' },
 		]);
 		expect(result.items).toHaveLength(205);
 		expect(result.items[204].json).toMatchObject({ File_Name: 'f204.txt', module: 'Leads', recordId: LEAD });
@@ -485,7 +492,7 @@ describe('Zoho CRM Attachments node: link, list, download, delete', () => {
 
 		expect(result.items.map((item) => item.json.File_Name)).toEqual(['f0.txt', 'f1.txt']);
 		expect(zoho.api.requests).toHaveLength(1);
-		expect(zoho.api.requests[0].query).toEqual({ page: '1', per_page: '2' });
+		expect(zoho.api.requests[0].query).toEqual({ fields: ATTACHMENT_FIELDS, page: '1', per_page: '2' });
 	});
 
 	it('gives no items for a record without attachments (Zoho answers 204)', async () => {
@@ -546,7 +553,130 @@ describe('Zoho CRM Attachments node: link, list, download, delete', () => {
 	it('names a module that takes no attachments with Zoho\'s code', async () => {
 		const result = await run({ operation: 'getMany', module: 'Visits', recordId: '1', returnAll: true });
 
-		expect(result.error?.message).toMatch(/INVALID_MODULE: the module name given seems to be invalid \(HTTP 400\)/);
+		expect(result.error?.message).toMatch(/INVALID_MODULE: the module name given seems to be invalid .*\(HTTP 400\)/);
 		expect(result.error?.description).toMatch(/Choose the module from the "Module" list/);
+	});
+});
+
+describe('Zoho CRM Attachments node: vendor contract (Zoho SDK 8.0 and v8 docs)', () => {
+	it('calls API v8 for every operation, as the official SDK does', async () => {
+		const file = randomFile('v8.txt', 100, 'text/plain');
+		await run(uploadParameters(), [{ files: { data: file.spec } }]);
+		const id = zoho.api.attachments[0].id;
+		await run({ operation: 'getMany', module: 'Leads', recordId: LEAD, returnAll: true });
+		await run({ operation: 'download', module: 'Leads', recordId: LEAD, attachmentId: id, binaryPropertyName: 'data' });
+		await run({ operation: 'delete', module: 'Leads', recordId: LEAD, attachmentId: id });
+
+		expect(zoho.api.requests.map((request) => [request.method, request.path, request.status])).toEqual([
+			['POST', `/crm/v8/Leads/${LEAD}/Attachments`, 200],
+			['GET', `/crm/v8/Leads/${LEAD}/Attachments`, 200],
+			['GET', `/crm/v8/Leads/${LEAD}/Attachments/${id}`, 200],
+			['DELETE', `/crm/v8/Leads/${LEAD}/Attachments/${id}`, 200],
+		]);
+	});
+
+	it('asks the list for the SDK Attachment model\'s fields (mandatory since v3) and passes them on', async () => {
+		zoho.api.addAttachment('Leads', LEAD, 'plan.pdf', Buffer.from('plan'), 'application/pdf');
+
+		const result = await run({ operation: 'getMany', module: 'Leads', recordId: LEAD, returnAll: true });
+
+		expect(result.error).toBeUndefined();
+		const asked = String(zoho.api.requests[0].query.fields).split(',');
+		expect(asked.every((field) => ATTACHMENT_MODEL_FIELDS.includes(field))).toBe(true);
+		expect(asked).toEqual(expect.arrayContaining(['id', 'File_Name', 'Size', 'Created_Time', 'Owner', 'Parent_Id', '$link_url', '$type']));
+		expect(result.items[0].json).toMatchObject({ File_Name: 'plan.pdf', Size: '4', $type: 'Attachment', $link_url: null });
+	});
+
+	it('follows next_page_token where Zoho pages by token', async () => {
+		zoho.api.pageTokensFromPage = 2;
+		for (let index = 0; index < 405; index++) zoho.api.addAttachment('Leads', LEAD, `t${index}.txt`, Buffer.from('t'));
+
+		const result = await run({ operation: 'getMany', module: 'Leads', recordId: LEAD, returnAll: true });
+
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(405);
+		const queries = zoho.api.requests.map((request) => request.query);
+		expect(queries[0]).toMatchObject({ page: '1', per_page: '200' });
+		expect(queries[1].page).toBeUndefined();
+		expect(queries[1].page_token).toEqual(expect.any(String));
+		expect(queries[2].page_token).toEqual(expect.any(String));
+		expect(zoho.api.requests.map((request) => request.status)).toEqual([200, 200, 200]);
+	});
+
+	const names = ['Crème brûlée & "Café".pdf', '報告書 2024年.xlsx', '🚀 launch plan.txt'];
+
+	it.each(names)('uploads %s with its UTF-8 name in the multipart filename, as the SDK\'s form-data does', async (name) => {
+		const file = randomFile(name, 2_000, 'application/octet-stream');
+
+		const result = await run(uploadParameters(), [{ files: { data: file.spec } }]);
+
+		expect(result.error).toBeUndefined();
+		expect(zoho.api.attachments).toHaveLength(1);
+		expect(zoho.api.attachments[0].sha256).toBe(file.sha256);
+		const raw = uploads()[0].body.toString('utf8', 0, 600);
+		expect(raw).toContain(`filename=`);
+		expect(result.items[0].json.fileName).toBe(name);
+	});
+
+	const styles: DispositionStyle[] = ['rfc5987', 'rawUtf8', 'quoted'];
+	it.each(styles.flatMap((style) => ['Crème brûlée.pdf', '報告書 2024年.xlsx', '🚀 launch plan.txt'].map((name) => [style, name])))(
+		'downloads with the exact name when Content-Disposition is %s: %s',
+		async (style, name) => {
+			zoho.api.dispositionStyle = style as DispositionStyle;
+			const stored = zoho.api.addAttachment('Leads', LEAD, name, Buffer.from('content'), 'application/pdf');
+
+			const result = await run({ operation: 'download', module: 'Leads', recordId: LEAD, attachmentId: stored.id, binaryPropertyName: 'data' });
+
+			expect(result.error).toBeUndefined();
+			expect(result.items[0].json.fileName).toBe(name);
+			expect(result.items[0].binary!.data.fileName).toBe(name);
+		},
+	);
+
+	it('waits for the window Zoho\'s X-RATELIMIT headers announce instead of running into TOO_MANY_REQUESTS', async () => {
+		zoho.api.limitRate(1, 1_500);
+		const first = randomFile('one.bin', 1_000);
+		const second = randomFile('two.bin', 1_000);
+
+		const result = await run(uploadParameters(LEAD, 'Leads', { binaryPropertyName: 'a,b' }), [
+			{ files: { a: first.spec, b: second.spec } },
+		]);
+
+		expect(result.error).toBeUndefined();
+		expect(uploads().map((request) => request.status)).toEqual([200, 200]);
+		expect(zoho.api.attachments.map((attachment) => attachment.sha256)).toEqual([first.sha256, second.sha256]);
+	});
+
+	it('waits out TOO_MANY_REQUESTS without Retry-After and attaches once', async () => {
+		const file = randomFile('busy.bin', 1_000);
+		zoho.api.injectFault({
+			method: 'POST',
+			path: /Attachments$/,
+			status: 429,
+			body: { code: 'TOO_MANY_REQUESTS', details: {}, message: 'The number of requests exceeded the limit', status: 'error' },
+		});
+
+		const result = await run(uploadParameters(), [{ files: { data: file.spec } }]);
+
+		expect(result.error).toBeUndefined();
+		expect(uploads().map((request) => request.status)).toEqual([429, 200]);
+		expect(zoho.api.attachments).toHaveLength(1);
+	});
+
+	it('treats TOO_MANY_REQUESTS in the body as a throttle whatever the HTTP status', async () => {
+		const file = randomFile('busy.bin', 1_000);
+		zoho.api.injectFault({
+			method: 'POST',
+			path: /Attachments$/,
+			status: 400,
+			headers: { 'retry-after': '0' },
+			body: { code: 'TOO_MANY_REQUESTS', details: {}, message: 'The concurrency limit exceeded', status: 'error' },
+		});
+
+		const result = await run(uploadParameters(), [{ files: { data: file.spec } }]);
+
+		expect(result.error).toBeUndefined();
+		expect(uploads().map((request) => request.status)).toEqual([400, 200]);
+		expect(zoho.api.attachments).toHaveLength(1);
 	});
 });

@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { FormFieldValue } from '../../../transfer';
-import { buildMultipartFields, timeoutOption } from '../../../transfer';
+import { timeoutOption } from '../../../transfer';
 import { zohoJson, zohoRequest } from '../../transport';
 import { getRecordRef, recordFields, requiredText } from './fields';
 
@@ -34,7 +33,7 @@ export const description: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. Signed contract',
-				description: 'The name the link gets in the record\'s attachments',
+				description: 'The name the link gets in the record\'s attachments. Without it, Zoho uses the page\'s title.',
 			},
 			timeoutOption,
 		],
@@ -63,15 +62,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const title = String(options.title ?? '').trim();
 
-	const fields: Array<[string, FormFieldValue]> = [['attachmentUrl', url]];
-	if (title) fields.push(['title', title]);
+	// SDK uploadUrlAttachments (attachments_operations.js) sends attachmentUrl and title as query
+	// parameters, with no body; the v8 upload page lists title under "Parameters" (query) too.
+	const qs: IDataObject = { attachmentUrl: url };
+	if (title) qs.title = title;
 	const response = await zohoRequest(this, {
 		method: 'POST',
 		segments: [record.module, record.recordId, 'Attachments'],
-		body: async () => {
-			const multipart = buildMultipartFields(fields);
-			return { body: multipart.form, headers: multipart.headers };
-		},
+		qs,
 		idempotent: false,
 		itemIndex,
 		subject: `the link attachment to ${record.module} record ${record.recordId}`,

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { HttpResponse } from '../../../transfer';
-import { headerValue } from '../../../transfer';
+import { fileNameFromContentDisposition, headerValue } from '../../../transfer';
 import { zohoRequest } from '../../transport';
 import { attachmentIdField, getRecordRef, recordFields, requiredText } from './fields';
 
@@ -22,23 +22,6 @@ export const description: INodeProperties[] = [
 		displayOptions,
 	},
 ];
-
-/** The file name from Content-Disposition: RFC 5987 `filename*` first, then the plain `filename`. */
-export function fileNameFromDisposition(disposition: string | undefined): string | undefined {
-	if (!disposition) return undefined;
-	const extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(disposition);
-	if (extended) {
-		try {
-			return decodeURIComponent(extended[2].trim().replace(/^"|"$/g, ''));
-		} catch {
-			// A malformed escape: fall back to the plain parameter.
-		}
-	}
-	const plain = /filename\s*=\s*("((?:[^"\\]|\\.)*)"|[^;]+)/i.exec(disposition);
-	if (!plain) return undefined;
-	const value = plain[2] !== undefined ? plain[2].replace(/\\(.)/g, '$1') : plain[1].trim();
-	return value || undefined;
-}
 
 function mimeTypeOf(response: HttpResponse): string | undefined {
 	const value = headerValue(response, 'content-type');
@@ -70,7 +53,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 		subject: `the download of attachment ${attachmentId} of ${record.module} record ${record.recordId}`,
 	});
-	const fileName = fileNameFromDisposition(headerValue(response, 'content-disposition'));
+	// Zoho's exact Content-Disposition form is unverified (the SDK's downloader.js takes the text after the
+	// last "'" of `filename*=UTF-8''...`, else the quoted `filename`): the shared parser reads both, percent-
+	// encoded or as raw UTF-8 bytes.
+	const fileName = fileNameFromContentDisposition(headerValue(response, 'content-disposition'));
 	if (!fileName && headerValue(response, 'content-type')?.includes('json')) {
 		(response.body as { resume?: () => void }).resume?.();
 		throw new NodeOperationError(this.getNode(), `Zoho CRM sent no file for attachment ${attachmentId}`, {
