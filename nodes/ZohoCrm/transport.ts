@@ -289,7 +289,8 @@ async function sendOnce(ctx: ZohoContext, session: ZohoSession, request: ZohoReq
 		qs: request.qs,
 		headers: {
 			...(built?.headers ?? {}),
-			Accept: 'application/json',
+			// A download answers with the file's own type (SDK getAttachment); JSON only on errors.
+			Accept: request.responseType === 'stream' ? '*/*' : 'application/json',
 			Authorization: `Zoho-oauthtoken ${session.accessToken}`,
 		},
 		body: built?.body as IHttpRequestOptions['body'],

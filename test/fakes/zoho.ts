@@ -60,6 +60,7 @@ const MAX_PER_PAGE = 200;
 export const FAKE_MODULES = [
 	{ api_name: 'Leads', module_name: 'Leads', plural_label: 'Leads', singular_label: 'Lead', api_supported: true, generated_type: 'default' },
 	{ api_name: 'Contacts', module_name: 'Contacts', plural_label: 'Contacts', singular_label: 'Contact', api_supported: true, generated_type: 'default' },
+	{ api_name: 'Calls', module_name: 'Calls', plural_label: 'Calls', singular_label: 'Call', api_supported: true, generated_type: 'default' },
 	{ api_name: 'Deals', module_name: 'Deals', plural_label: 'Deals', singular_label: 'Deal', api_supported: true, generated_type: 'default' },
 	{ api_name: 'Sales_Orders', module_name: 'SalesOrders', plural_label: 'Sales Orders', singular_label: 'Sales Order', api_supported: true, generated_type: 'default' },
 	{ api_name: 'Projects_Custom', module_name: 'Projects_Custom', plural_label: 'Site Visits', singular_label: 'Site Visit', api_supported: true, generated_type: 'custom' },
@@ -68,7 +69,8 @@ export const FAKE_MODULES = [
 	{ api_name: 'Visits', module_name: 'Visits', plural_label: 'Visits', singular_label: 'Visit', api_supported: true, generated_type: 'default' },
 	{ api_name: 'Approvals', module_name: 'Approvals', plural_label: 'Approvals', singular_label: 'Approval', api_supported: false, generated_type: 'default' },
 ];
-const ATTACHABLE = new Set(['Leads', 'Contacts', 'Deals', 'Sales_Orders', 'Projects_Custom']);
+/** Docs v8 upload/get-attachments "Supported modules" (Calls is new in v8's list). */
+const ATTACHABLE = new Set(['Leads', 'Calls', 'Contacts', 'Deals', 'Sales_Orders', 'Projects_Custom']);
 
 /**
  * The fields a list answer can carry: the keys of the SDK's Attachment model

@@ -3,8 +3,11 @@ import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n
 import { zohoJson, zohoRequest } from '../transport';
 
 /**
- * Standard modules whose records take attachments (Zoho's "Upload an attachment" page); custom
- * modules take them too. Others (Documents, Projects, Visits, ...) answer INVALID_MODULE.
+ * Standard modules whose records take attachments: the "Supported modules" of the v8 pages
+ * (zoho.com/crm/developer/docs/api/v8/upload-attachment.html and get-attachments.html), which add
+ * Calls, Appointments and Services to v2's list; custom modules take them too. Others (Documents,
+ * Projects, Visits, ...) answer INVALID_MODULE. The API names Appointments__s and Services__s are
+ * unverified (system modules added after v2 carry the __s suffix).
  */
 export const ATTACHMENT_MODULES = new Set([
 	'Leads',
@@ -15,6 +18,7 @@ export const ATTACHMENT_MODULES = new Set([
 	'Tasks',
 	'Cases',
 	'Events',
+	'Calls',
 	'Solutions',
 	'Products',
 	'Vendors',
@@ -24,6 +28,8 @@ export const ATTACHMENT_MODULES = new Set([
 	'Purchase_Orders',
 	'Invoices',
 	'Notes',
+	'Appointments__s',
+	'Services__s',
 ]);
 
 export function takesAttachments(module: IDataObject): boolean {

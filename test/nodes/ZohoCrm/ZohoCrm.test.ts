@@ -396,7 +396,9 @@ describe('Zoho CRM Attachments node: module list', () => {
 	it('lists only modules whose records take attachments, by label with the API name as value', async () => {
 		const { options } = await loadModules(zoho.credentials());
 
+		// Calls is among v8's modules with attachments (docs v8 upload-attachment.html, "Supported modules").
 		expect(options.map((option) => [option.name, option.value])).toEqual([
+			['Calls', 'Calls'],
 			['Contacts', 'Contacts'],
 			['Deals', 'Deals'],
 			['Leads', 'Leads'],
@@ -412,7 +414,7 @@ describe('Zoho CRM Attachments node: module list', () => {
 
 		const { options, credentialsHelper } = await loadModules(zoho.credentials({ accessToken: expired }));
 
-		expect(options).toHaveLength(5);
+		expect(options).toHaveLength(6);
 		expect(zoho.api.requests.map((request) => request.status)).toEqual([401, 200]);
 		expect(credentialsHelper.updates).toHaveLength(1);
 	});
@@ -423,7 +425,7 @@ describe('Zoho CRM Attachments node: module list', () => {
 
 		const { options, credentialsHelper } = await loadModules(zoho.credentials({ accessToken: expired }), true);
 
-		expect(options).toHaveLength(5);
+		expect(options).toHaveLength(6);
 		expect(zoho.accounts.requests).toHaveLength(1);
 		const renewed = (credentialsHelper.updates[0].data.oauthTokenData as Record<string, string>).access_token;
 		// n8n signs its own requests with "Bearer", which this fake Zoho refuses like an expired token:
@@ -559,6 +561,24 @@ describe('Zoho CRM Attachments node: link, list, download, delete', () => {
 });
 
 describe('Zoho CRM Attachments node: vendor contract (Zoho SDK 8.0 and v8 docs)', () => {
+	it('answers a route Zoho does not have as Zoho does (INVALID_URL_PATTERN 404), e.g. the old /crm/v2 path', async () => {
+		const token = zoho.accounts.issueAccessToken();
+		const response = await fetch(`${zoho.api.baseUrl}/crm/v2/Leads/${LEAD}/Attachments`, {
+			headers: { Authorization: `Zoho-oauthtoken ${token}` },
+		});
+
+		expect(response.status).toBe(404);
+		expect(await response.json()).toMatchObject({ code: 'INVALID_URL_PATTERN', status: 'error' });
+	});
+
+	it('sends no JSON-only Accept header when downloading a file', async () => {
+		const stored = zoho.api.addAttachment('Leads', LEAD, 'scan.png', Buffer.from('png'), 'image/png');
+
+		await run({ operation: 'download', module: 'Leads', recordId: LEAD, attachmentId: stored.id, binaryPropertyName: 'data' });
+
+		expect(zoho.api.requests[0].headers.accept).not.toBe('application/json');
+	});
+
 	it('calls API v8 for every operation, as the official SDK does', async () => {
 		const file = randomFile('v8.txt', 100, 'text/plain');
 		await run(uploadParameters(), [{ files: { data: file.spec } }]);
