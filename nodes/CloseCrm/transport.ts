@@ -6,12 +6,16 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 
-import type { HttpResponse, ServiceFailure } from '../transfer';
+import type { HttpResponse, ServiceFailure, ThrottleGate } from '../transfer';
 import {
 	bodyJson,
+	headerValue,
+	readRateLimitHeaders,
 	requestTimeoutMs,
+	retryAfterMs,
 	sendJsonApiRequest,
 	readNodeCredentials,
+	throttleGateFor,
 } from '../transfer';
 
 export const SERVICE_NAME = 'Close';
@@ -51,14 +55,57 @@ export async function closeConnection(ctx: Context): Promise<CloseConnection> {
 }
 
 /**
- * Close's throttle signal: a 429 whose JSON body says in `error.rate_reset` how many seconds
- * remain in the rate window. Whether a Retry-After header comes as well is unverified.
+ * What closeio-api sleeps when a 429 names no wait (closeio_api/__init__.py, DEFAULT_RATE_LIMIT_DELAY = 2).
  */
-export function closeThrottleDelayMs(response: HttpResponse): number | undefined {
-	if (response.statusCode !== 429) return undefined;
+export const CLOSE_DEFAULT_RATE_LIMIT_DELAY_MS = 2000;
+
+/** One header of the answer read alone through the shared parser, so each signal keeps its own rank. */
+function resetFromHeader(response: HttpResponse, name: string): number | undefined {
+	const value = headerValue(response, name);
+	if (value === undefined) return undefined;
+	return readRateLimitHeaders({ statusCode: response.statusCode, headers: { [name]: value }, body: undefined }).resetMs;
+}
+
+/** The deprecated 429 body `{"error": {"rate_reset": seconds}}` (Close's rate limits page; changelog 2024-04-24). */
+function resetFromBody(response: HttpResponse): number | undefined {
 	const error = bodyJson(response.body)?.error;
 	const reset = error && typeof error === 'object' ? Number((error as IDataObject).rate_reset) : NaN;
 	return Number.isFinite(reset) && reset >= 0 ? Math.ceil(reset * 1000) : undefined;
+}
+
+/**
+ * How long a 429 from Close asks us to wait, in the order Close's official client reads it
+ * (closeio/closeio-api, closeio_api/__init__.py `_get_rate_limit_sleep_time`, since 48d1503): the
+ * `RateLimit` header's `reset`, else `Retry-After`, else `RateLimit-Reset`. After those come the signals
+ * the client no longer reads but Close documented: the older `X-Rate-Limit-Reset` headers and the
+ * deprecated body `error.rate_reset`; with none at all, the client's 2 s.
+ */
+export function closeThrottleDelayMs(response: HttpResponse): number | undefined {
+	if (response.statusCode !== 429) return undefined;
+	return (
+		resetFromHeader(response, 'ratelimit') ??
+		retryAfterMs(response) ??
+		resetFromHeader(response, 'ratelimit-reset') ??
+		resetFromHeader(response, 'x-rate-limit-reset') ??
+		resetFromHeader(response, 'x-ratelimit-reset') ??
+		resetFromBody(response) ??
+		CLOSE_DEFAULT_RATE_LIMIT_DELAY_MS
+	);
+}
+
+/**
+ * Close sends `RateLimit: limit=N, remaining=R, reset=S` on most answers, not only on 429s (rate limits
+ * page; changelog 2023-07-21). When an answer says nothing remains in the window, every request of the
+ * run waits for its reset instead of running into a 429.
+ */
+export function closeThrottle(gate: ThrottleGate): (response: HttpResponse) => number | undefined {
+	return (response) => {
+		const delay = closeThrottleDelayMs(response);
+		if (delay !== undefined) return delay;
+		const { remaining, resetMs } = readRateLimitHeaders(response);
+		if (remaining === 0 && resetMs !== undefined && resetMs > 0) gate.pause(resetMs);
+		return undefined;
+	};
 }
 
 /**
@@ -127,7 +174,7 @@ export async function closeApiRequest(
 			qs: request.qs,
 			timeoutMs: requestTimeoutMs(ctx, itemIndex),
 			idempotent: request.idempotent,
-			throttleDelayMs: closeThrottleDelayMs,
+			throttleDelayMs: closeThrottle(throttleGateFor(ctx)),
 		},
 		errorContext,
 	);

@@ -1,19 +1,52 @@
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { randomUUID } from 'crypto';
+import { createHmac, randomUUID } from 'crypto';
 
 import { TEST_BUCKET } from '../rig/s3';
 import type { S3Rig } from '../rig/useS3';
-import type { FakeRequest, FakeResponse } from './fakeServer';
+import type { FakeRequest, FakeResponse, RecordedRequest } from './fakeServer';
 import { FakeServer } from './fakeServer';
+
+/*
+ * Sources, cited per route and refusal below:
+ * [files]   developer.close.com/api/resources/files/create ("Generate a signed S3 POST"): request
+ *           UploadFile {content_type, filename} (both required, additionalProperties false), answer 200
+ *           with the example form; also /work/shared/seeds/close-files.md (60 s, 201, 24 h).
+ * [note]    developer.close.com/api/resources/activities/notes/create: CreateNoteActivity (lead_id
+ *           required, additionalProperties false), attachments items {url, filename, content_type}
+ *           (filename, url required), url "must begin https://app.close.com/go/file/", answer 200
+ *           with each attachment's size, and url/thumbnail_url under /go/file/persisted/.
+ * [email]   developer.close.com/api/resources/activities/emails/create: CreateEmailActivity (lead_id,
+ *           status required; status inbox|draft|scheduled|outbox|sent|error), attachments items
+ *           {url, filename, size, content_type, ...} (filename, size, url required), answer 200.
+ * [lead]    developer.close.com/api/resources/leads (GET /lead/{id}/ with _fields) and
+ *           developer.close.com/api/overview/fields ("_fields" picks the answer's fields).
+ * [me]      developer.close.com OpenAPI, operation get-me (GET /me/).
+ * [auth]    developer.close.com/api/overview/api-key-authentication: HTTP Basic, key as user name,
+ *           empty password; closeio-api closeio_api/__init__.py (`session.auth = (api_key, '')`).
+ * [codes]   developer.close.com/api/overview/http-response-codes: 400 issue with the request, 401
+ *           needs auth, 404 URL not found, 405 method not supported.
+ * [errors]  closeio-api ValidationError and tests/test_api.py test_validation_error: 400 body
+ *           {"errors": [], "field-errors": {field: message}}.
+ * [rate]    developer.close.com/api/overview/rate-limits (per endpoint group, per key; "sleep for
+ *           rate_reset"), changelog 2023-07-21 (RateLimit header per the RFC draft) and 2024-04-24
+ *           (body deprecated, headers carry it); closeio-api 48d1503 reads `RateLimit: limit=N,
+ *           remaining=R, reset=S`, then Retry-After, then RateLimit-Reset (tests/test_api.py
+ *           test_retry_on_rate_limit sends those headers on a 429).
+ * Anything marked "unverified" has no source and is our best guess.
+ */
 
 /** Where Close's API lives below the fake's origin, as in https://api.close.com/api/v1. */
 export const CLOSE_API_PATH = '/api/v1';
+
+/** [note] Every attachment URL Close takes starts here. */
+export const CLOSE_FILE_URL_PREFIX = 'https://app.close.com/go/file/';
 
 export interface CloseAttachmentRecord {
 	url: string;
 	filename: string;
 	size: number;
 	content_type: string;
+	thumbnail_url?: string | null;
 }
 
 export interface HandedOutFile {
@@ -21,6 +54,8 @@ export interface HandedOutFile {
 	key: string;
 	filename: string;
 	content_type: string;
+	/** The form field S3 stores as the object's Content-Disposition. */
+	contentDisposition: string;
 	downloadUrl: string;
 }
 
@@ -31,23 +66,39 @@ export interface CloseActivity {
 	[field: string]: unknown;
 }
 
-const MAX_FILE_BYTES = 25 * 1024 * 1024;
-const EMAIL_STATUSES = ['inbox', 'draft', 'scheduled', 'outbox', 'sent'];
+/** [email] CreateEmailActivityStatus. */
+const EMAIL_STATUSES = ['inbox', 'draft', 'scheduled', 'outbox', 'sent', 'error'];
+/** [note] CreateNoteActivity's properties (additionalProperties: false). */
+const NOTE_FIELDS = ['activity_at', 'attachments', 'contact_id', 'created_by', 'date_created', 'lead_id', 'note', 'note_html', 'organization_id', 'pinned', 'title', 'user_id'];
+/** [files] A form is usable for 60 seconds. */
+const FORM_LIFETIME_S = 60;
+const USER_ID = 'user_fake';
+
+/** A rate window per API key and endpoint group, as Close counts ([rate]); the size of a group is unverified. */
+export interface CloseRateLimit {
+	limit: number;
+	windowMs: number;
+}
 
 /**
- * A fake Close API enforcing the Files API contract: HTTP Basic with the API key as user name, a
- * real presigned S3 POST form valid 60 s per /files/upload/ request (key prefix and size range in
- * its policy), and activities that accept only download URLs it handed out whose object really
- * exists in S3 with the stated size.
+ * A fake Close API enforcing the Files API contract: HTTP Basic with the API key as user name; a real
+ * S3 POST form (signature v2 fields, full key and Content-Disposition, as Close's example) valid 60 s
+ * per /files/upload/ request; activities that accept only download URLs it handed out whose object
+ * really exists in S3; and Close's rate-limit headers on every answer.
  */
 export class FakeClose extends FakeServer {
 	readonly leads = new Map<string, string[]>();
+	/** Handed-out files by download URL (temporary) and by the persisted URL a note gives them. */
 	readonly files = new Map<string, HandedOutFile>();
 	readonly notes: CloseActivity[] = [];
 	readonly emails: CloseActivity[] = [];
-	/** How many of the next forms are handed out already expired (Expires 1 s, answered 2.5 s later). */
+	/** How many of the next forms are handed out already expired (policy 1 s, answered 2.5 s later). */
 	expiredFormsToHandOut = 0;
-	readonly keyPrefix = `close/${randomUUID()}/`;
+	readonly keyPrefix = `temporary/user/${USER_ID}/${randomUUID().slice(0, 8)}`;
+	/** Close's limits are not published as numbers ([rate]): tests set a small one to see the headers work. */
+	rateLimit: CloseRateLimit = { limit: 10_000, windowMs: 1000 };
+	private readonly windows = new Map<string, { startedAt: number; count: number }>();
+	private readonly knownPaths: Array<{ method: string; pattern: RegExp }> = [];
 
 	constructor(
 		private readonly s3: S3Rig,
@@ -55,21 +106,19 @@ export class FakeClose extends FakeServer {
 	) {
 		super('Close');
 		this.leads.set('lead_existing', ['cont_existing']);
-		this.route('GET', `${CLOSE_API_PATH}/me/`, (request) =>
-			this.authorized(request, () => ({ status: 200, body: { id: 'user_fake', email: 'owner@example.com' } })),
-		);
-		this.route('GET', `${CLOSE_API_PATH}/lead/:id/`, (request) =>
-			this.authorized(request, () => this.readLead(request.params.id, request.query._fields)),
-		);
-		this.route('POST', `${CLOSE_API_PATH}/files/upload/`, async (request) =>
-			await this.authorizedAsync(request, async () => await this.uploadForm(request)),
-		);
-		this.route('POST', `${CLOSE_API_PATH}/activity/note/`, async (request) =>
-			await this.authorizedAsync(request, async () => await this.createNote(request)),
-		);
-		this.route('POST', `${CLOSE_API_PATH}/activity/email/`, async (request) =>
-			await this.authorizedAsync(request, async () => await this.createEmail(request)),
-		);
+		// [me] operation get-me; the answer's fields beyond id/email are left out.
+		this.closeRoute('GET', '/me/', () => ({ status: 200, body: { id: USER_ID, email: 'owner@example.com' } }));
+		// [lead] GET /lead/{id}/ with _fields.
+		this.closeRoute('GET', '/lead/:id/', (request) => this.readLead(request.params.id, request.query._fields));
+		// [files] POST /files/upload/.
+		this.closeRoute('POST', '/files/upload/', async (request) => await this.uploadForm(request));
+		// [note] POST /activity/note/.
+		this.closeRoute('POST', '/activity/note/', async (request) => await this.createNote(request));
+		// [email] POST /activity/email/.
+		this.closeRoute('POST', '/activity/email/', async (request) => await this.createEmail(request));
+		// [codes] 404 for a URL Close does not have, 405 for a method it does not take there; the body's
+		// wording is unverified (Close documents the codes, not these bodies).
+		this.noRoute = (request) => this.unknownRoute(request);
 	}
 
 	/** The credential's base URL for this fake. */
@@ -81,18 +130,61 @@ export class FakeClose extends FakeServer {
 		return `Basic ${Buffer.from(`${this.apiKey}:`).toString('base64')}`;
 	}
 
+	private closeRoute(method: string, path: string, handler: (request: FakeRequest) => FakeResponse | Promise<FakeResponse>): void {
+		const full = `${CLOSE_API_PATH}${path}`;
+		this.knownPaths.push({ method, pattern: new RegExp(`^${full.replace(/:[a-z]+/g, '[^/]+')}?$`) });
+		this.route(method, full, async (request) =>
+			await this.rateLimited(request, async () => (this.isAuthorized(request) ? await handler(request) : this.unauthorized())),
+		);
+	}
+
+	private unknownRoute(request: RecordedRequest): FakeResponse {
+		const known = this.knownPaths.filter((candidate) => candidate.pattern.test(request.rawPath));
+		if (known.length > 0) return { status: 405, body: { error: `Method ${request.method} not allowed.` } };
+		return { status: 404, body: { error: 'Not found.' } };
+	}
+
+	/**
+	 * [rate] Counts the request in its key's window for the endpoint group (here: method and first path
+	 * segment, an approximation of Close's unpublished groups) and answers with the `RateLimit` header;
+	 * over the limit, a 429 with `RateLimit`, `Retry-After` (the client reads it; whether Close sends it
+	 * beside `RateLimit` is unverified) and the deprecated body `error.rate_reset`.
+	 */
+	private async rateLimited(request: RecordedRequest, handler: () => FakeResponse | Promise<FakeResponse>): Promise<FakeResponse> {
+		const group = `${String(request.headers.authorization)} ${request.method} ${request.rawPath.slice(CLOSE_API_PATH.length).split('/')[1] ?? ''}`;
+		const now = Date.now();
+		let window = this.windows.get(group);
+		if (!window || now - window.startedAt >= this.rateLimit.windowMs) {
+			window = { startedAt: now, count: 0 };
+			this.windows.set(group, window);
+		}
+		window.count++;
+		const resetSeconds = Math.max(0, (window.startedAt + this.rateLimit.windowMs - now) / 1000);
+		const resetWhole = Math.ceil(resetSeconds);
+		if (window.count > this.rateLimit.limit) {
+			return {
+				status: 429,
+				headers: {
+					RateLimit: `limit=${this.rateLimit.limit}, remaining=0, reset=${resetWhole}`,
+					'Retry-After': String(resetWhole),
+				},
+				// The message's wording is unverified; rate_reset is what the docs and the client's older versions read.
+				body: { error: { rate_reset: resetSeconds, message: 'API call count exceeded for this window' } },
+			};
+		}
+		const answer = await handler();
+		const remaining = this.rateLimit.limit - window.count;
+		return {
+			...answer,
+			headers: { ...(answer.headers ?? {}), RateLimit: `limit=${this.rateLimit.limit}, remaining=${remaining}, reset=${resetWhole}` },
+		};
+	}
+
 	private isAuthorized(request: FakeRequest): boolean {
 		return request.headers.authorization === this.basicAuthorization;
 	}
 
-	private authorized(request: FakeRequest, handler: () => FakeResponse): FakeResponse {
-		return this.isAuthorized(request) ? handler() : this.unauthorized();
-	}
-
-	private async authorizedAsync(request: FakeRequest, handler: () => Promise<FakeResponse>): Promise<FakeResponse> {
-		return this.isAuthorized(request) ? await handler() : this.unauthorized();
-	}
-
+	/** [auth][codes] 401; the body's wording is unverified. */
 	private unauthorized(): FakeResponse {
 		return {
 			status: 401,
@@ -101,7 +193,11 @@ export class FakeClose extends FakeServer {
 		};
 	}
 
-	/** GET /lead/{id}/: the lead with its contacts; `_fields` picks the fields, as Close does. */
+	private fieldErrors(errors: Record<string, string>): FakeResponse {
+		return { status: 400, body: { errors: [], 'field-errors': errors } };
+	}
+
+	/** [lead] The lead with its contacts; `_fields` picks the fields. The 404 body's wording is unverified. */
 	private readLead(id: string, fields: string | undefined): FakeResponse {
 		const contacts = this.leads.get(id);
 		if (!contacts) return { status: 404, body: { error: 'Lead matching query does not exist.' } };
@@ -115,79 +211,110 @@ export class FakeClose extends FakeServer {
 		return { status: 200, body: Object.fromEntries(Object.entries(lead).filter(([field]) => picked.includes(field))) };
 	}
 
+	/**
+	 * [files] The form as Close's example: AWSAccessKeyId, Content-Disposition `inline; filename="…"`,
+	 * Content-Type, the full key (no `${filename}`), policy, signature (S3 signature v2),
+	 * success_action_status 201. How Close writes a non-ASCII name into Content-Disposition, the key and
+	 * the download URL is unverified: here RFC 6266's `filename*` beside an ASCII fallback, the name as is
+	 * in the key, and percent-encoded in the URL.
+	 */
 	private async uploadForm(request: FakeRequest): Promise<FakeResponse> {
 		const json = (request.json ?? {}) as Record<string, unknown>;
-		const fieldErrors: Record<string, string> = {};
-		if (typeof json.filename !== 'string' || !json.filename) fieldErrors.filename = 'This field is required.';
-		if (typeof json.content_type !== 'string' || !json.content_type) fieldErrors.content_type = 'This field is required.';
-		if (Object.keys(fieldErrors).length) return { status: 400, body: { errors: [], 'field-errors': fieldErrors } };
+		const errors: Record<string, string> = {};
+		if (typeof json.filename !== 'string' || !json.filename) errors.filename = 'This field is required.';
+		if (typeof json.content_type !== 'string' || !json.content_type) errors.content_type = 'This field is required.';
+		for (const field of Object.keys(json)) {
+			if (field !== 'filename' && field !== 'content_type') errors[field] = 'Unknown field.';
+		}
+		if (Object.keys(errors).length) return this.fieldErrors(errors);
 
-		const id = `file_${randomUUID().replace(/-/g, '')}`;
-		const prefix = `${this.keyPrefix}${id}/`;
+		const id = randomUUID().replace(/-/g, '').slice(0, 22);
 		const filename = json.filename as string;
+		const contentType = json.content_type as string;
+		const key = `${this.keyPrefix}/${id}/${filename}`;
+		const contentDisposition = /^[\x20-\x7e]*$/.test(filename)
+			? `inline; filename="${filename.replace(/["\\]/g, '\\$&')}"`
+			: `inline; filename="${filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '\\$&')}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 		const expired = this.expiredFormsToHandOut > 0;
 		if (expired) this.expiredFormsToHandOut--;
-		const form = await this.s3.form({
-			Key: `${prefix}\${filename}`,
-			Conditions: [['content-length-range', 1, MAX_FILE_BYTES], { success_action_status: '201' }],
-			Fields: { success_action_status: '201' },
-			Expires: expired ? 1 : 60,
-		});
+		const fields = this.signedFormV2(
+			{ 'Content-Disposition': contentDisposition, 'Content-Type': contentType, key, success_action_status: '201' },
+			expired ? 1 : FORM_LIFETIME_S,
+		);
 		if (expired) await new Promise((resolve) => setTimeout(resolve, 2500));
-		const downloadUrl = `https://app.close.com/go/file/${id}/`;
-		this.files.set(downloadUrl, {
-			id,
-			key: `${prefix}${filename}`,
-			filename,
-			content_type: json.content_type as string,
-			downloadUrl,
-		});
+		const downloadUrl = `${CLOSE_FILE_URL_PREFIX}temporary/${USER_ID}/${id}/${encodeURIComponent(filename)}/`;
+		this.files.set(downloadUrl, { id, key, filename, content_type: contentType, contentDisposition, downloadUrl });
 		return {
 			status: 200,
-			body: { upload: { url: form.url, fields: form.fields }, download: { url: downloadUrl } },
+			body: { upload: { url: this.s3.tap.through(`${this.s3.settings.endpoint}/${TEST_BUCKET}/`), fields }, download: { url: downloadUrl } },
 		};
 	}
 
-	/** Close refuses attachments it did not hand out, or whose upload to S3 never happened. */
-	private async attachmentErrors(attachments: unknown): Promise<string | undefined> {
-		if (attachments === undefined) return undefined;
-		if (!Array.isArray(attachments)) return 'attachments must be a list';
-		for (const [index, attachment] of (attachments as Array<Record<string, unknown>>).entries()) {
-			const handedOut = typeof attachment?.url === 'string' ? this.files.get(attachment.url) : undefined;
-			if (!handedOut) return `attachments[${index}].url is not a URL returned by /files/upload/`;
-			if (typeof attachment.filename !== 'string' || !attachment.filename) return `attachments[${index}].filename is required`;
-			if (typeof attachment.content_type !== 'string' || !attachment.content_type) {
-				return `attachments[${index}].content_type is required`;
-			}
-			if (typeof attachment.size !== 'number') return `attachments[${index}].size must be a number`;
-			let stored: number | undefined;
-			try {
-				const head = await this.s3.client.send(
-					new HeadObjectCommand({ Bucket: TEST_BUCKET, Key: handedOut.key }),
-				);
-				stored = head.ContentLength;
-			} catch {
-				return `attachments[${index}]: the file was never uploaded to S3`;
-			}
-			if (stored !== attachment.size) return `attachments[${index}].size is ${attachment.size} but the uploaded file has ${stored} bytes`;
+	/** An S3 signature v2 POST form (AWS "Browser-based uploads using POST", signature version 2) over exactly these fields. */
+	private signedFormV2(fields: Record<string, string>, lifetimeSeconds: number): Record<string, string> {
+		const policy = Buffer.from(
+			JSON.stringify({
+				expiration: new Date(Date.now() + lifetimeSeconds * 1000).toISOString(),
+				conditions: [{ bucket: TEST_BUCKET }, ...Object.entries(fields).map(([name, value]) => ({ [name]: value }))],
+			}),
+			'utf8',
+		).toString('base64');
+		const signature = createHmac('sha1', this.s3.settings.secretKey).update(policy).digest('base64');
+		const { key, success_action_status: status, ...headers } = fields;
+		// The order of Close's example answer.
+		return { AWSAccessKeyId: this.s3.settings.accessKey, ...headers, key, policy, signature, success_action_status: status };
+	}
+
+	/** The stored object's size, or why an attachment cannot be used. */
+	private async storedSize(attachment: Record<string, unknown>, index: number): Promise<{ file: HandedOutFile; size: number } | string> {
+		if (typeof attachment?.url !== 'string' || !attachment.url) return `attachments[${index}].url: This field is required.`;
+		if (typeof attachment.filename !== 'string' || !attachment.filename) return `attachments[${index}].filename: This field is required.`;
+		// [note] The URL must begin https://app.close.com/go/file/.
+		if (!attachment.url.startsWith(CLOSE_FILE_URL_PREFIX)) return `attachments[${index}].url: must begin ${CLOSE_FILE_URL_PREFIX}`;
+		const file = this.files.get(attachment.url);
+		// [files] "attempting to use this file before the S3 upload request has been made successfully will
+		// result in a failed request"; the message's wording is unverified.
+		if (!file) return `attachments[${index}].url: not a file uploaded to Close`;
+		try {
+			const head = await this.s3.client.send(new HeadObjectCommand({ Bucket: TEST_BUCKET, Key: file.key }));
+			return { file, size: head.ContentLength ?? 0 };
+		} catch {
+			return `attachments[${index}]: the file was never uploaded to S3`;
 		}
-		return undefined;
 	}
 
 	private async createNote(request: FakeRequest): Promise<FakeResponse> {
 		const json = (request.json ?? {}) as Record<string, unknown>;
-		if (typeof json.lead_id !== 'string' || !json.lead_id) {
-			return { status: 400, body: { errors: [], 'field-errors': { lead_id: 'This field is required.' } } };
+		const errors: Record<string, string> = {};
+		if (typeof json.lead_id !== 'string' || !json.lead_id) errors.lead_id = 'This field is required.';
+		for (const field of Object.keys(json)) if (!NOTE_FIELDS.includes(field)) errors[field] = 'Unknown field.';
+		if (json.attachments !== undefined && json.attachments !== null && !Array.isArray(json.attachments)) errors.attachments = 'Must be a list.';
+		if (Object.keys(errors).length) return this.fieldErrors(errors);
+		// The 404 for an unknown lead and its wording are unverified.
+		if (!this.leads.has(json.lead_id as string)) return { status: 404, body: { error: 'Lead matching query does not exist.' } };
+		const id = `acti_${randomUUID().replace(/-/g, '')}`;
+		const attachments: CloseAttachmentRecord[] = [];
+		for (const [index, attachment] of ((json.attachments ?? []) as Array<Record<string, unknown>>).entries()) {
+			const stored = await this.storedSize(attachment, index);
+			if (typeof stored === 'string') return this.fieldErrors({ attachments: stored });
+			// [note] The answer gives each file's size and moves it under /go/file/persisted/.
+			const persisted = `${CLOSE_FILE_URL_PREFIX}persisted/orga_fake/activity.note/${id}/${stored.file.id}/${encodeURIComponent(stored.file.filename)}/`;
+			this.files.set(persisted, stored.file);
+			attachments.push({
+				content_type: typeof attachment.content_type === 'string' ? attachment.content_type : stored.file.content_type,
+				filename: attachment.filename as string,
+				size: stored.size,
+				thumbnail_url: `${persisted}thumbnail/`,
+				url: persisted,
+			});
 		}
-		if (!this.leads.has(json.lead_id)) return { status: 404, body: { error: `Lead matching query does not exist.` } };
-		const attachmentError = await this.attachmentErrors(json.attachments);
-		if (attachmentError) return { status: 400, body: { errors: [], 'field-errors': { attachments: attachmentError } } };
 		const note: CloseActivity = {
-			id: `acti_${randomUUID().replace(/-/g, '')}`,
 			_type: 'Note',
-			lead_id: json.lead_id,
+			id,
+			lead_id: json.lead_id as string,
 			note: json.note ?? '',
-			attachments: (json.attachments ?? []) as CloseAttachmentRecord[],
+			attachments,
+			source: 'api',
 			date_created: new Date().toISOString(),
 		};
 		this.notes.push(note);
@@ -196,27 +323,39 @@ export class FakeClose extends FakeServer {
 
 	private async createEmail(request: FakeRequest): Promise<FakeResponse> {
 		const json = (request.json ?? {}) as Record<string, unknown>;
-		const fieldErrors: Record<string, string> = {};
-		if (typeof json.lead_id !== 'string' || !json.lead_id) fieldErrors.lead_id = 'This field is required.';
-		if (!EMAIL_STATUSES.includes(json.status as string)) fieldErrors.status = `Must be one of ${EMAIL_STATUSES.join(', ')}.`;
-		if (json.direction !== 'outgoing' && json.direction !== 'incoming') fieldErrors.direction = 'Must be incoming or outgoing.';
-		if (!Array.isArray(json.to) || json.to.length === 0) fieldErrors.to = 'At least one recipient is required.';
-		if (Object.keys(fieldErrors).length) return { status: 400, body: { errors: [], 'field-errors': fieldErrors } };
+		const errors: Record<string, string> = {};
+		if (typeof json.lead_id !== 'string' || !json.lead_id) errors.lead_id = 'This field is required.';
+		if (!EMAIL_STATUSES.includes(json.status as string)) errors.status = `Must be one of ${EMAIL_STATUSES.join(', ')}.`;
+		// [email] sender is required for inbox, scheduled, outbox and error; not for draft or sent.
+		if (['inbox', 'scheduled', 'outbox', 'error'].includes(json.status as string) && !json.sender) errors.sender = 'This field is required.';
+		if (json.attachments !== undefined && json.attachments !== null && !Array.isArray(json.attachments)) errors.attachments = 'Must be a list.';
+		if (Object.keys(errors).length) return this.fieldErrors(errors);
 		const contacts = this.leads.get(json.lead_id as string);
+		// Unverified: the 404 for an unknown lead, and refusing a contact of another lead.
 		if (!contacts) return { status: 404, body: { error: 'Lead matching query does not exist.' } };
-		if (json.contact_id !== undefined && !contacts.includes(json.contact_id as string)) {
-			return { status: 400, body: { errors: [], 'field-errors': { contact_id: 'Contact does not belong to this lead.' } } };
+		if (json.contact_id !== undefined && json.contact_id !== null && !contacts.includes(json.contact_id as string)) {
+			return this.fieldErrors({ contact_id: 'Contact does not belong to this lead.' });
 		}
-		const attachmentError = await this.attachmentErrors(json.attachments);
-		if (attachmentError) return { status: 400, body: { errors: [], 'field-errors': { attachments: attachmentError } } };
+		const attachments: CloseAttachmentRecord[] = [];
+		for (const [index, attachment] of ((json.attachments ?? []) as Array<Record<string, unknown>>).entries()) {
+			// [email] size is required on an email's attachment.
+			if (typeof attachment?.size !== 'number') return this.fieldErrors({ attachments: `attachments[${index}].size: This field is required.` });
+			const stored = await this.storedSize(attachment, index);
+			if (typeof stored === 'string') return this.fieldErrors({ attachments: stored });
+			// Unverified: Close may not compare the stated size with the stored object.
+			if (stored.size !== attachment.size) {
+				return this.fieldErrors({ attachments: `attachments[${index}].size is ${String(attachment.size)} but the uploaded file has ${stored.size} bytes` });
+			}
+			attachments.push({ ...(attachment as unknown as CloseAttachmentRecord) });
+		}
 		const email: CloseActivity = {
-			id: `acti_${randomUUID().replace(/-/g, '')}`,
 			_type: 'Email',
 			...json,
+			id: `acti_${randomUUID().replace(/-/g, '')}`,
 			lead_id: json.lead_id as string,
-			attachments: (json.attachments ?? []) as CloseAttachmentRecord[],
+			attachments,
 		};
 		this.emails.push(email);
-		return { status: 201, body: email };
+		return { status: 200, body: email };
 	}
 }

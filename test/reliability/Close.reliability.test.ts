@@ -78,7 +78,7 @@ function adapter(): NodeAdapter<number> {
 	};
 }
 
-const registrationFailed = /is already stored at S3 key "close\/[^"]+" but is not registered with Close, so nothing is lost: Close's file URL https:\/\/app\.close\.com\/go\/file\/\S+ stays usable for 24 hours/;
+const registrationFailed = /is already stored at S3 key "temporary\/user\/[^"]+" but is not registered with Close, so nothing is lost: Close's file URL https:\/\/app\.close\.com\/go\/file\/\S+ stays usable for 24 hours/;
 
 const scenarios: Scenario[] = [
 	// Throttles: waited out and retried, even for the note (the server did not act).

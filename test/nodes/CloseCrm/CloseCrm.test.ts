@@ -281,6 +281,85 @@ describe('Close node', () => {
 			await expectStored(created[0].attachments[0].url, file);
 		});
 
+		it('waits out a 429 that carries its wait only in the RateLimit header (body without rate_reset), asking once more', async () => {
+			const before = close.requests.length;
+			const notesBefore = close.notes.length;
+			// closeio-api tests/test_api.py test_retry_on_rate_limit: a 429 with body {} and only the header.
+			close.injectFault({
+				method: 'POST',
+				path: NOTE_PATH,
+				status: 429,
+				headers: { RateLimit: 'limit=100, remaining=0, reset=1' },
+				body: {},
+				windowMs: 1000,
+			});
+
+			const result = await run(noteOn('lead_existing'), [{ files: { data: randomFile('header.txt', 500, 'text/plain').spec } }]);
+
+			expect(result.error).toBeUndefined();
+			expect(close.requests.slice(before).filter((request) => NOTE_PATH.test(request.path)).map((request) => request.status)).toEqual([429, 200]);
+			expect(close.notes.slice(notesBefore)).toHaveLength(1);
+		});
+
+		it('holds every request when an answer\'s RateLimit header says nothing remains, so Close never has to answer 429', async () => {
+			const files = [0, 1, 2].map((index) => randomFile(`paced-${index}.txt`, 300 + index, 'text/plain'));
+			const before = close.requests.length;
+			const notesBefore = close.notes.length;
+			close.rateLimit = { limit: 2, windowMs: 1500 };
+			try {
+				// One item at a time: the pause comes from the answers' headers, not from a 429.
+				const result = await run({ ...noteOn('lead_existing'), options: { concurrency: 1 } }, files.map((file) => ({ files: { data: file.spec } })));
+
+				expect(result.error).toBeUndefined();
+				const sent = close.requests.slice(before);
+				expect(sent.map((request) => request.status).filter((status) => status === 429)).toEqual([]);
+				// Each endpoint group had three requests against a limit of two: one window had to pass.
+				expect(sent.filter((request) => NOTE_PATH.test(request.path))).toHaveLength(3);
+				expect(close.notes.slice(notesBefore).map((note) => note.attachments[0].filename)).toEqual(files.map((file) => file.spec.fileName));
+			} finally {
+				close.rateLimit = { limit: 10_000, windowMs: 1000 };
+			}
+		});
+
+		it('sends each attachment as Close\'s note takes it: url, filename and content_type', async () => {
+			const file = randomFile('fields.pdf', 700, 'application/pdf');
+			const before = close.requests.length;
+
+			const result = await run(noteOn('lead_existing'), [{ files: { data: file.spec } }]);
+
+			expect(result.error).toBeUndefined();
+			const [sent] = close.requests.slice(before).filter((request) => NOTE_PATH.test(request.path));
+			const attachments = (sent.json as { attachments: Array<Record<string, unknown>> }).attachments;
+			expect(attachments).toEqual([
+				{ url: expect.stringMatching(/^https:\/\/app\.close\.com\/go\/file\//), filename: 'fields.pdf', content_type: 'application/pdf' },
+			]);
+			// Close answers with the size it found and the file's persisted URL.
+			expect(result.items[0].json.attachments).toEqual([
+				expect.objectContaining({ filename: 'fields.pdf', size: file.size, url: expect.stringContaining('/go/file/persisted/') }),
+			]);
+		});
+
+		it.each(['Résumé – Zoë.pdf', '履歴書.pdf', 'party 🎉.pdf'])(
+			'keeps the non-ASCII name "%s" exactly, in the form request, the S3 object and the note',
+			async (fileName) => {
+				const file = randomFile(fileName, 900, 'application/pdf');
+				const before = close.requests.length;
+				const notesBefore = close.notes.length;
+
+				const result = await run(noteOn('lead_existing'), [{ files: { data: file.spec } }], { binaryMode: 'filesystem' });
+
+				expect(result.error).toBeUndefined();
+				const [asked] = close.requests.slice(before).filter((request) => request.path.endsWith('/files/upload/'));
+				expect(asked.json).toEqual({ filename: fileName, content_type: 'application/pdf' });
+				const [note] = close.notes.slice(notesBefore);
+				expect(note.attachments.map((attachment) => attachment.filename)).toEqual([fileName]);
+				const stored = handedOut(note.attachments[0].url);
+				expect(stored.key.endsWith(`/${fileName}`)).toBe(true);
+				// The form's policy names the exact key and Content-Disposition: S3 stores nothing if either changed.
+				await expectStored(note.attachments[0].url, file);
+			},
+		);
+
 		it('pauses every item of the run when Close answers 429, so no other item runs into the limit', async () => {
 			const files = [randomFile('first.txt', 1000, 'text/plain'), randomFile('second.txt', 1100, 'text/plain')];
 			const before = close.requests.length;
@@ -470,11 +549,18 @@ describe('Close node', () => {
 	});
 
 	describe('Close\'s own error and throttle formats', () => {
-		it('reads the wait from error.rate_reset of a 429', () => {
+		it('reads a 429\'s wait in the official client\'s order: RateLimit reset, Retry-After, RateLimit-Reset, then the deprecated body', () => {
+			const all = { RateLimit: 'limit=100, remaining=0, reset=3', 'Retry-After': '5', 'RateLimit-Reset': '7' };
+			const body = { error: { rate_reset: 9 } };
+			expect(closeThrottleDelayMs({ statusCode: 429, headers: all, body })).toBe(3000);
+			expect(closeThrottleDelayMs({ statusCode: 429, headers: { 'retry-after': '5', 'ratelimit-reset': '7' }, body })).toBe(5000);
+			expect(closeThrottleDelayMs({ statusCode: 429, headers: { 'ratelimit-reset': '7' }, body })).toBe(7000);
 			expect(closeThrottleDelayMs({ statusCode: 429, headers: {}, body: { error: { rate_reset: 2.5 } } })).toBe(2500);
 			expect(closeThrottleDelayMs({ statusCode: 429, headers: {}, body: '{"error": {"rate_reset": 0}}' })).toBe(0);
-			expect(closeThrottleDelayMs({ statusCode: 429, headers: {}, body: 'slow down' })).toBeUndefined();
-			expect(closeThrottleDelayMs({ statusCode: 400, headers: {}, body: { error: { rate_reset: 3 } } })).toBeUndefined();
+			// closeio-api sleeps DEFAULT_RATE_LIMIT_DELAY (2 s) when a 429 names no wait.
+			expect(closeThrottleDelayMs({ statusCode: 429, headers: {}, body: 'slow down' })).toBe(2000);
+			expect(closeThrottleDelayMs({ statusCode: 400, headers: all, body })).toBeUndefined();
+			expect(closeThrottleDelayMs({ statusCode: 200, headers: all, body: {} })).toBeUndefined();
 		});
 
 		it('keeps field errors with their field names', () => {

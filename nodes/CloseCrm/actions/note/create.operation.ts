@@ -57,7 +57,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		await closeApiRequest(this, itemIndex, {
 			method: 'POST',
 			path: '/activity/note/',
-			body: { lead_id: leadId, note, attachments },
+			// Close's note takes `url`, `filename` and `content_type` per attachment and works out the size
+			// itself (developer.close.com, "Create a Note activity": CreateNoteActivityAttachmentsItems).
+			body: { lead_id: leadId, note, attachments: attachments.map(({ url, filename, content_type }) => ({ url, filename, content_type })) },
 			subject,
 		}),
 	);
