@@ -44,11 +44,13 @@ export function zohoToEspoCrmMigrationCase(): E2eCase {
 			const zoho = new FakeZoho();
 			const espo = new FakeEspoCrm();
 			await Promise.all([zoho.start(), espo.start()]);
+			// Raw UTF-8 bytes after filename*=UTF-8'' (one form the Zoho SDK's downloader.js reads; Zoho's exact form is unverified).
+			zoho.api.dispositionStyle = 'rawUtf8';
 
 			const suffix = randomUUID().slice(0, 8);
 			const seeded: Seeded[] = [
 				{ fileName: `site-plan-${suffix}.pdf`, mimeType: 'application/pdf', data: randomBytes(220_000) },
-				{ fileName: `Überweisung ${suffix}.png`, mimeType: 'image/png', data: randomBytes(90_000) },
+				{ fileName: `Überweisung 報告 🚀 ${suffix}.png`, mimeType: 'image/png', data: randomBytes(90_000) },
 			].map(({ fileName, mimeType, data }) => {
 				const attachment = zoho.api.addAttachment('Leads', ZOHO_RECORD_ID, fileName, data, mimeType);
 				return { id: attachment.id, fileName, mimeType, size: data.length, sha256: sha256(data) };

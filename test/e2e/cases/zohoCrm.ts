@@ -34,7 +34,8 @@ export function zohoUploadCase(): E2eCase {
 			const expired = zoho.accounts.issueAccessToken();
 			zoho.accounts.expire(expired);
 
-			const fileName = `quote-${randomUUID().slice(0, 8)}.pdf`;
+			// Accents and CJK: the multipart filename carries the raw UTF-8 name, as the SDK's form-data writes it.
+			const fileName = `Angebot für Kunde 報告-${randomUUID().slice(0, 8)}.pdf`;
 			const content = randomBytes(300_000 + Math.floor(Math.random() * 1000));
 			writeFileSync(join(files, fileName), content);
 
