@@ -109,6 +109,24 @@ describe('Traffio node', () => {
 			expect(s3.tap.requests.slice(tapBefore).map((request) => request.status)).toEqual([204]);
 		});
 
+		it.each(['Führerschein – Zoë.pdf', '運転免許証.pdf', 'licence 🚚.pdf'])(
+			'keeps the non-ASCII name "%s" exactly at the end of the S3 key and in file_name',
+			async (fileName) => {
+				const file = randomFile(fileName, 1500, 'application/pdf');
+				const filesBefore = traffio.files.length;
+
+				const result = await run({ personId: '15' }, [{ files: { data: file.spec } }], { binaryMode: 'filesystem' });
+
+				expect(result.error).toBeUndefined();
+				const form = traffio.forms[traffio.forms.length - 1];
+				// [seed] file_name is the key sent to S3: the prefix Traffio gave, then the file's own name.
+				const [registered] = traffio.files.slice(filesBefore);
+				expect(registered.file_name).toBe(`${form.keyPrefix}${fileName}`);
+				expect(await storedObject(s3.client, registered.file_name)).toMatchObject({ size: file.size, sha256: file.sha256 });
+				expect(result.items[0].json).toMatchObject({ file_name: registered.file_name, fileName });
+			},
+		);
+
 		it('registers each item\'s file when one execution carries several items', async () => {
 			const files = [randomFile('a.txt', 1000, 'text/plain'), randomFile('b.png', 2000, 'image/png'), randomFile('c.csv', 3000, 'text/csv')];
 			const filesBefore = traffio.files.length;
