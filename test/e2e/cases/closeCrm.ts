@@ -33,7 +33,8 @@ export function closeNoteCase(s3: S3Rig): E2eCase {
 			await close.start();
 			s3.tap.watchSecrets(close.apiKey);
 
-			const fileName = `contract-${randomUUID().slice(0, 8)}.pdf`;
+			// A non-ASCII name: it must reach Close, S3 and the note exactly as it is.
+			const fileName = `Vertrag – Zoë 契約 🎉 ${randomUUID().slice(0, 8)}.pdf`;
 			const content = randomBytes(350_000 + Math.floor(Math.random() * 1000));
 			writeFileSync(join(files, fileName), content);
 			const note = `Signed contract ${randomUUID().slice(0, 8)}`;
@@ -68,6 +69,11 @@ export function closeNoteCase(s3: S3Rig): E2eCase {
 				note: s.note,
 				attachments: [{ url: expect.any(String), filename: s.fileName, size: s.size, content_type: 'application/pdf' }],
 			});
+			// Close's note takes url, filename and content_type per attachment (its Create a Note activity page).
+			const sent = s.close.requests.filter((request) => request.path.endsWith('/activity/note/'));
+			expect((sent[0].json as { attachments: unknown[] }).attachments).toEqual([
+				{ url: expect.stringMatching(/^https:\/\/app\.close\.com\/go\/file\//), filename: s.fileName, content_type: 'application/pdf' },
+			]);
 			const handedOut = s.close.files.get(note.attachments[0].url);
 			expect(handedOut).toBeDefined();
 			expect(await storedObject(s3.client, handedOut!.key)).toMatchObject({ size: s.size, sha256: s.sha256 });
