@@ -143,7 +143,8 @@ export class EspoCrmApi implements ICredentialType {
 		return options;
 	}
 
-	// GET App/user needs a valid sign-in and nothing else: it answers for any active user.
+	// GET App/user (Tools/App/Api/GetUser) needs a valid sign-in and nothing else: it answers for any
+	// active user. Core/Authentication/Hook/Hooks/FailedAttemptsLimit and IpAddressWhitelist refuse with 403.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL:
@@ -164,7 +165,7 @@ export class EspoCrmApi implements ICredentialType {
 				properties: {
 					value: 403,
 					message:
-						'EspoCRM knows the user but refused access (HTTP 403). Check that the user is active and has a role that allows API access.',
+						'EspoCRM refused the sign-in (HTTP 403). EspoCRM answers so when too many sign-ins failed from this address (wait for the period in Administration > Authentication to pass) or when the address is not in the user\'s IP whitelist; check both there.',
 				},
 			},
 			{

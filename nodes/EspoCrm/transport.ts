@@ -48,7 +48,22 @@ const FIXES: Partial<Record<number, string>> = {
 	401: 'Check the EspoCRM credential: the API key, the secret key (HMAC) or the username and password may be wrong, the user may be inactive, or its authentication method in EspoCRM (Administration > API Users) may differ from the one chosen in the credential. Use the credential\'s "Test" button.',
 	403: 'The EspoCRM user is signed in but its role does not allow this. Give the API user\'s role read and edit access to the entity type, and access to attachments (Administration > Roles).',
 	404: 'Check the entity type, the record id and the attachment id: the record may not exist, may have been deleted, or may not be visible to the API user. If every request fails this way, check the Base URL in the credential.',
+	// Core/Authentication/Authentication::login: the only 503 EspoCRM sends itself.
+	503: 'EspoCRM is in maintenance mode (Administration > Settings) or a server in front of it is overloaded: run the workflow again later.',
 };
+
+/**
+ * EspoCRM's error bodies (Core/Exceptions/Error/Body::encode) carry `messageTranslation: {label, data}`
+ * for its front end, e.g. "cannotRelateNonExisting" or "validationFailure" with the field: kept
+ * as is, users search for these labels.
+ */
+function translationLabel(json: ReturnType<typeof bodyJson>): string | undefined {
+	if (!json || Array.isArray(json)) return undefined;
+	const translation = json.messageTranslation as { label?: unknown; data?: unknown } | undefined;
+	if (!translation || typeof translation.label !== 'string') return undefined;
+	const data = translation.data && typeof translation.data === 'object' ? JSON.stringify(translation.data) : '';
+	return data && data !== '{}' ? `${translation.label} ${data}` : translation.label;
+}
 
 /**
  * EspoCRM states its reason in the `X-Status-Reason` header (bodies are often empty), sometimes a
@@ -58,14 +73,15 @@ export function readEspoFailure(response: HttpResponse): ServiceFailure | undefi
 	const reason = headerValue(response, 'x-status-reason')?.trim();
 	const json = bodyJson(response.body);
 	const bodyMessage =
-		json && !Array.isArray(json) && typeof json.message === 'string' ? json.message.trim() : undefined;
+		json && !Array.isArray(json) && typeof json.message === 'string' ? json.message.trim() : translationLabel(json);
 	if (response.statusCode === 413) {
 		return {
 			message: `the request is larger than the server accepts (413 Request Entity Too Large, from EspoCRM's web server or a proxy in front of it)${reason ? `; ${reason}` : ''}`,
 		};
 	}
 	if (response.statusCode === 401) {
-		// EspoCRM answers a failed sign-in with an empty body, at most a terse reason.
+		// Core/Api/Auth::handleUnauthorized: a failed sign-in is a bare 401 (X-Status-Reason only "error"
+		// or "second-step-required" for two-factor users).
 		return { message: `the credential was not accepted${reason ? ` (${reason})` : ''}` };
 	}
 	if (reason || bodyMessage) {
@@ -214,6 +230,8 @@ function isSizeRefusal(response: HttpResponse): boolean {
 	if (response.statusCode === 413) return true;
 	if (response.statusCode !== 403 && response.statusCode !== 400 && response.statusCode !== 500) return false;
 	const failure = readEspoFailure(response);
+	// RecordHooks/Attachment/BeforeCreate (403 "Attachment size exceeds `attachmentUploadMaxSize`."),
+	// Record/Attachment/CreateInputFilter (400 "File size should not exceed N Mb."), proxies (413).
 	return /attachmentUploadMaxSize|size should not exceed|too large|exceeds/i.test(failure?.message ?? '');
 }
 

@@ -290,7 +290,7 @@ describe('EspoCRM node: upload', () => {
 			parameters: uploadTo('Case', 'attachments', 'attachmentMultiple', record.id),
 			items: [{ files: { data: randomFile('w.txt', 9, 'text/plain').spec } }],
 		});
-		expect(result.error?.message).toMatch(/^EspoCRM refused the read of Case record ".+": the credential was not accepted \(Unauthorized\) \(HTTP 401\)$/);
+		expect(result.error?.message).toMatch(/^EspoCRM refused the read of Case record ".+": the credential was not accepted \(HTTP 401\)$/);
 		expect((result.error as { description?: string }).description).toMatch(/secret key \(HMAC\)/);
 		expect(JSON.stringify(result.error)).not.toContain(wrongSecret);
 		expectNoSecrets(result.error);
@@ -336,25 +336,150 @@ describe('EspoCRM node: retries', () => {
 	});
 });
 
-describe('EspoCRM node: oversized files', () => {
+function attachmentPosts() {
+	return espo.server.requests.filter((request) => request.method === 'POST' && request.path === '/api/v1/Attachment');
+}
+
+describe('EspoCRM node: upload limits (Tools/Attachment/DetailsObtainer, RecordHooks/Attachment/BeforeCreate)', () => {
 	afterEach(() => {
-		espo.maxUploadBytes = 5 * 1024 * 1024;
-		espo.oversizeStatus = 403;
+		espo.attachmentUploadMaxSize = 256;
+		delete espo.entityDefs.Case.fields.attachments.maxFileSize;
+		espo.server.clearFaults();
+		espo.proxyBodyLimitBytes = 0;
 	});
 
-	it.each([403, 413] as const)('says clearly that the server refused a file over its limit (HTTP %i)', async (status) => {
-		espo.maxUploadBytes = 50_000;
-		espo.oversizeStatus = status;
+	it("refuses a file over the field's Max File Size before sending a byte of it", async () => {
+		espo.setField('Case', 'attachments', { type: 'attachmentMultiple', maxFileSize: 0.05 });
 		const record = caseWithAttachments(2);
+		const postsBefore = attachmentPosts().length;
 		const result = await run({
 			parameters: uploadTo('Case', 'attachments', 'attachmentMultiple', record.id),
 			items: [{ files: { data: randomFile('big.zip', 60_000, 'application/zip').spec } }],
 		});
-		expect(result.error?.message).toMatch(/EspoCRM refused the upload of "big\.zip" \(.+\): the file is larger than this EspoCRM server accepts/);
-		expect(result.error?.message).toContain(`(HTTP ${status})`);
-		if (status === 403) expect(result.error?.message).toContain('attachmentUploadMaxSize');
+		expect(result.error?.message).toMatch(/^EspoCRM would refuse the upload of "big\.zip" \(.+\): the file is larger than this EspoCRM server accepts for field "attachments" of Case/);
+		expect((result.error as { description?: string }).description).toMatch(/Max File Size" \(0\.05 MB\)/);
+		expect(attachmentPosts().length).toBe(postsBefore);
+		expect((espo.record('Case', record.id)!.attachmentsIds as string[]).length).toBe(2);
+	});
+
+	it('refuses a file over attachmentUploadMaxSize (whole MB, read from GET Settings) before sending it', async () => {
+		espo.attachmentUploadMaxSize = 1;
+		const record = caseWithAttachments(0);
+		const postsBefore = attachmentPosts().length;
+		const result = await run({
+			parameters: uploadTo('Case', 'attachments', 'attachmentMultiple', record.id),
+			items: [{ files: { data: randomFile('big.zip', 1024 * 1024 + 1, 'application/zip').spec } }],
+		});
+		expect(result.error?.message).toMatch(/EspoCRM would refuse the upload of "big\.zip"/);
+		expect((result.error as { description?: string }).description).toMatch(/"attachmentUploadMaxSize" setting \(1 MB\)/);
+		expect(attachmentPosts().length).toBe(postsBefore);
+		expect(espo.server.requestsTo('GET', /\/api\/v1\/Settings$/).length).toBeGreaterThan(0);
+	});
+
+	it('declares the file size, so EspoCRM itself refuses a file over its limit when the limit cannot be read (HTTP 403)', async () => {
+		espo.setField('Case', 'attachments', { type: 'attachmentMultiple', maxFileSize: 0.05 });
+		espo.server.injectFault({ method: 'GET', path: /\/Metadata$/, status: 403, headers: { 'X-Status-Reason': '' } });
+		const record = caseWithAttachments(2);
+		const file = randomFile('big.zip', 60_000, 'application/zip');
+		const result = await run({
+			parameters: uploadTo('Case', 'attachments', 'attachmentMultiple', record.id),
+			items: [{ files: { data: file.spec } }],
+		});
+		expect((attachmentPosts().at(-1)!.json as { size?: number }).size).toBe(file.size);
+		expect(result.error?.message).toMatch(/EspoCRM refused the upload of "big\.zip" \(.+\): the file is larger than this EspoCRM server accepts: Attachment size exceeds `attachmentUploadMaxSize`\. \(HTTP 403\)/);
 		expect((result.error as { description?: string }).description).toMatch(/attachmentUploadMaxSize/);
 		expect((espo.record('Case', record.id)!.attachmentsIds as string[]).length).toBe(2);
+	});
+
+	it("says clearly that a proxy in front of EspoCRM refused the body (HTTP 413)", async () => {
+		espo.proxyBodyLimitBytes = 50_000;
+		const record = caseWithAttachments(1);
+		const result = await run({
+			parameters: uploadTo('Case', 'attachments', 'attachmentMultiple', record.id),
+			items: [{ files: { data: randomFile('big.zip', 60_000, 'application/zip').spec } }],
+		});
+		expect(result.error?.message).toMatch(/EspoCRM refused the upload of "big\.zip" \(.+\): the file is larger than this EspoCRM server accepts.*\(HTTP 413\)/);
+		expect((result.error as { description?: string }).description).toMatch(/client_max_body_size/);
+	});
+});
+
+describe('EspoCRM node: what the server reads and sends (checked against its source)', () => {
+	it('sends relatedType for a File field and parentType for an Attachment-Multiple field, never the ids CreateInputFilter clears', async () => {
+		const document = espo.addRecord('Document', { name: 'Contract' });
+		await run({ parameters: uploadTo('Document', 'file', 'file', document.id), items: [{ files: { data: randomFile('a.pdf', 10, 'application/pdf').spec } }] });
+		const toFile = attachmentPosts().at(-1)!.json as Record<string, unknown>;
+		const record = caseWithAttachments(0);
+		await run({ parameters: uploadTo('Case', 'attachments', 'attachmentMultiple', record.id), items: [{ files: { data: randomFile('b.txt', 10, 'text/plain').spec } }] });
+		const toMultiple = attachmentPosts().at(-1)!.json as Record<string, unknown>;
+		expect(toFile).toMatchObject({ relatedType: 'Document', field: 'file', role: 'Attachment', name: 'a.pdf', type: 'application/pdf', size: 10 });
+		expect(toMultiple).toMatchObject({ parentType: 'Case', field: 'attachments', role: 'Attachment', size: 10 });
+		for (const body of [toFile, toMultiple]) {
+			expect(body).not.toHaveProperty('relatedId');
+			expect(body).not.toHaveProperty('parentId');
+		}
+		expect(toFile).not.toHaveProperty('parentType');
+		expect(toMultiple).not.toHaveProperty('relatedType');
+	});
+
+	it('says that EspoCRM deleted the file a File field held before an upload replaced it', async () => {
+		const old = espo.addAttachment(randomBytes(20), 'old.pdf', 'application/pdf', { field: 'file', relatedType: 'Document' });
+		const document = espo.addRecord('Document', { name: 'Contract', fileId: old.id });
+		const result = await run({
+			parameters: uploadTo('Document', 'file', 'file', document.id),
+			items: [{ files: { data: randomFile('new.pdf', 30, 'application/pdf').spec } }],
+		});
+		expect(result.error).toBeUndefined();
+		expect(espo.attachments.has(old.id)).toBe(false);
+		expect(espo.record('Document', document.id)!.fileId).toBe(result.items[0].json.id);
+		expect(result.items[0].json).toMatchObject({ replacedAttachmentId: old.id, replacedAttachmentDeleted: true });
+	});
+
+	it.each([
+		['accents', 'Überweisung Café Zürich.pdf'],
+		['CJK', '請求書 2024年.pdf'],
+		['emoji', 'receipt 🧾✅.pdf'],
+		['a quote EspoCRM does not escape', 'say "hi" now.pdf'],
+	])('keeps a file name with %s exactly, up and down (raw UTF-8 in Content-Disposition)', async (_label, name) => {
+		const record = caseWithAttachments(0);
+		const file = randomFile(name, 2_048, 'application/pdf');
+		const uploaded = await run({
+			parameters: uploadTo('Case', 'attachments', 'attachmentMultiple', record.id),
+			items: [{ files: { data: file.spec } }],
+		});
+		expect(uploaded.error).toBeUndefined();
+		const attachmentId = uploaded.items[0].json.id as string;
+		expect(espo.attachments.get(attachmentId)!.name).toBe(name);
+
+		const result = await run({ parameters: { operation: 'download', attachmentId, binaryPropertyName: 'data' }, items: [{ json: {} }] });
+		const download = espo.server.requestsTo('GET', /\/Attachment\/file\//).at(-1)!;
+		expect(download.status).toBe(200);
+		expect(result.items[0].binary!.data.fileName).toBe(name);
+		expect(result.items[0].json).toMatchObject({ fileName: name });
+	});
+
+	it("keeps EspoCRM's reason and message label when it refuses a link (Record/Access/LinkCheck)", async () => {
+		const record = caseWithAttachments(1);
+		espo.server.injectFault({
+			method: 'PUT',
+			path: /\/Case\//,
+			status: 403,
+			headers: { 'X-Status-Reason': "Can't relate with non-existing record. entity type: Case, link: attachments." },
+			body: { messageTranslation: { label: 'cannotRelateNonExisting', scope: null, data: { foreignEntityType: 'Attachment' } } },
+		});
+		const result = await run({
+			parameters: uploadTo('Case', 'attachments', 'attachmentMultiple', record.id),
+			items: [{ files: { data: randomFile('c.txt', 10, 'text/plain').spec } }],
+		});
+		expect(result.error?.message).toContain("Can't relate with non-existing record");
+		expect(result.error?.message).toContain('cannotRelateNonExisting');
+	});
+
+	it("names the entity type EspoCRM does not know (its 404 for a missing controller)", async () => {
+		const result = await run({
+			parameters: { operation: 'getMany', entityType: locator('Nonexistent'), field: locator('attachments'), fieldType: 'attachmentMultiple', recordId: 'abc' },
+			items: [{ json: {} }],
+		});
+		expect(result.error?.message).toMatch(/Controller 'Nonexistent' does not exist\. \(HTTP 404\)/);
 	});
 });
 
@@ -495,6 +620,8 @@ describe('EspoCRM node: get many, download, delete', () => {
 		expect(result.error).toBeUndefined();
 		expect(espo.record('Document', document.id)!.fileId).toBeNull();
 		expect(espo.attachments.has(attachment.id)).toBe(false);
+		// File/Saver::removePrevious deleted it when the field was emptied: the DELETE finds it gone.
+		expect(result.items[0].json).toMatchObject({ id: attachment.id, deleted: true, alreadyRemoved: true });
 	});
 
 	it('refuses to delete an attachment that is not in the field, deleting nothing', async () => {

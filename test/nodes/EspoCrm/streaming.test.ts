@@ -14,7 +14,6 @@ describe('EspoCRM node: streamed base64 upload', () => {
 	let file: Awaited<ReturnType<typeof randomFileOnDisk>>;
 
 	beforeAll(async () => {
-		espo.maxUploadBytes = 100 * MB;
 		await espo.start();
 		file = await randomFileOnDisk('large.bin', FILE_SIZE);
 	});

@@ -51,7 +51,7 @@ export function locationProperties(operations: string[], recordIdRequired: boole
 				{
 					name: 'File or Image (One File)',
 					value: 'file',
-					description: 'A field holding one file (e.g. "file" on Document); an upload replaces its file',
+					description: 'A field holding one file (e.g. "file" on Document); an upload replaces its file, and EspoCRM deletes the file it held before',
 				},
 			],
 		},

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { HttpResponse } from '../../../transfer';
-import { headerValue } from '../../../transfer';
+import { fileNameFromContentDisposition, headerValue } from '../../../transfer';
 import { apiPath, espoRequest } from '../../transport';
 
 const displayOptions = { show: { resource: ['attachment'], operation: ['download'] } };
@@ -29,20 +29,17 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** The file name from Content-Disposition (RFC 6266: filename* wins over filename). */
-export function fileNameFromDisposition(disposition: string | undefined): string | undefined {
-	if (!disposition) return undefined;
-	const extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(disposition);
-	if (extended) {
-		try {
-			return decodeURIComponent(extended[2].trim().replace(/^"|"$/g, ''));
-		} catch {
-			// fall through to the plain parameter
-		}
-	}
-	const plain = /filename\s*=\s*("((?:[^"\\]|\\.)*)"|[^;]+)/i.exec(disposition);
-	if (!plain) return undefined;
-	return (plain[2] !== undefined ? plain[2].replace(/\\(.)/g, '$1') : plain[1]).trim() || undefined;
+/**
+ * The file name EspoCRM sends. Its download route (Tools/Attachment/Api/GetFile) writes
+ * `attachment; filename="` + the stored name + `"`: the name's raw UTF-8 bytes, with no escaping and
+ * no filename*. A name holding a quote would end a quoted-string early, so in exactly that shape the
+ * whole text between the first and the last quote is the name, escaped here for the shared reader
+ * (which turns the raw bytes back into UTF-8 and drops directory parts).
+ */
+export function espoFileName(disposition: string | undefined): string | undefined {
+	const exact = disposition === undefined ? null : /^attachment; filename="(.*)"$/s.exec(disposition);
+	if (exact) return fileNameFromContentDisposition(`attachment; filename="${exact[1].replace(/["\\]/g, '\\$&')}"`);
+	return fileNameFromContentDisposition(disposition);
 }
 
 function mimeTypeOf(response: HttpResponse): string {
@@ -66,7 +63,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 		stream: true,
 	});
-	const fileName = fileNameFromDisposition(headerValue(response, 'content-disposition')) ?? `attachment-${attachmentId}`;
+	const fileName = espoFileName(headerValue(response, 'content-disposition')) ?? `attachment-${attachmentId}`;
 	const mimeType = mimeTypeOf(response);
 	const binary = await this.helpers.prepareBinaryData(response.body as Buffer, fileName, mimeType);
 	let size: number | null = null;

@@ -6,6 +6,7 @@ import { withKeyLock } from '../../../shared/keyedLock';
 import type { BinaryFile } from '../../../transfer';
 import { getInputFiles, mayHaveBeenProcessed, timeoutOption } from '../../../transfer';
 import { uploadAttachment } from '../../transport';
+import { assertWithinUploadLimit, uploadLimitFor } from '../../uploadLimit';
 import type { AttachmentLocation } from './common';
 import {
 	attachmentIdsOf,
@@ -33,15 +34,17 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** The attachment's attributes as EspoCRM's Attachment API page asks for them, per field type. */
+/**
+ * The attachment's attributes as EspoCRM's CreateInputFilter reads them (Classes/Record/Attachment):
+ * `relatedType` for a File/Image field, `parentType` for Attachment-Multiple, as EspoCRM's own front
+ * end sends them. No relatedId/parentId: the filter clears both, the record's save makes the link.
+ * `size` is declared because EspoCRM's size check (RecordHooks/Attachment/BeforeCreate) compares the
+ * limit with the size the client declares, not with the decoded contents.
+ */
 function attachmentAttributes(location: AttachmentLocation, file: BinaryFile): IDataObject {
-	const attributes: IDataObject = { name: file.fileName, type: file.mimeType, role: 'Attachment' };
-	if (location.fieldType === 'file') {
-		attributes.relatedType = location.entityType;
-		if (location.recordId) attributes.relatedId = location.recordId;
-	} else {
-		attributes.parentType = location.entityType;
-	}
+	const attributes: IDataObject = { name: file.fileName, type: file.mimeType, role: 'Attachment', size: file.size };
+	if (location.fieldType === 'file') attributes.relatedType = location.entityType;
+	else attributes.parentType = location.entityType;
 	attributes.field = location.field;
 	return attributes;
 }
@@ -162,6 +165,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		else attachmentIdsOf(this, itemIndex, location, record);
 	}
 
+	const limit = await uploadLimitFor(this, itemIndex, location.entityType, location.field);
+	for (const file of files) {
+		assertWithinUploadLimit(this, itemIndex, file, limit, `field "${location.field}" of ${location.entityType}`);
+	}
+
 	const uploaded: Array<{ file: BinaryFile; answer: IDataObject }> = [];
 	for (const file of files) {
 		const answer = await uploadAttachment(this, itemIndex, attachmentAttributes(location, file), file);
@@ -186,7 +194,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			throw linkingFailed(this, itemIndex, error, location, uploaded);
 		}
 		return uploaded.map(({ file, answer }) =>
-			outputItem(itemIndex, location, file, answer, { linked: true, replacedAttachmentId: previousFileId }),
+			// File/Saver::removePrevious: EspoCRM deletes the file the field held before.
+			outputItem(itemIndex, location, file, answer, { linked: true, replacedAttachmentId: previousFileId, replacedAttachmentDeleted: previousFileId !== null }),
 		);
 	}
 

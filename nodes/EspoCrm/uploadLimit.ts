@@ -1,0 +1,97 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { BinaryFile } from '../transfer';
+import { bodyJson, formatBytes } from '../transfer';
+import { espoRequest } from './transport';
+
+const MB = 1024 * 1024;
+
+export interface UploadLimit {
+	/** Bytes; 0 = EspoCRM sets no limit. */
+	bytes: number;
+	/** Where the limit comes from, in the admin's terms. */
+	source: string;
+}
+
+/** One look-up per field and node execution: the settings do not change while a run lasts. */
+const limitsByRun = new WeakMap<object, Map<string, Promise<UploadLimit | undefined>>>();
+
+function numberOf(value: unknown): number {
+	const number = typeof value === 'number' ? value : Number(value ?? 0);
+	return Number.isFinite(number) && number > 0 ? number : 0;
+}
+
+/**
+ * The limit as EspoCRM computes it (Tools/Attachment/DetailsObtainer::getUploadMaxSize): the field's
+ * `maxFileSize` (MB) when set, else the `attachmentUploadMaxSize` setting (MB, cast to a whole number
+ * first). Both are readable by any API user (GET Settings, GET Metadata). Undefined when they cannot
+ * be read: EspoCRM still checks the `size` the upload declares.
+ */
+async function readUploadLimit(ctx: IExecuteFunctions, itemIndex: number, entityType: string, field: string): Promise<UploadLimit | undefined> {
+	try {
+		const fieldResponse = await espoRequest(ctx, {
+			method: 'GET',
+			path: 'Metadata',
+			qs: { key: `entityDefs.${entityType}.fields.${field}` },
+			subject: `the read of field "${field}" of ${entityType} (for its upload limit)`,
+			itemIndex,
+		});
+		const fieldDefs = bodyJson(fieldResponse.body);
+		// Servers before 8.2 ignore `key` and send all metadata: the field's own entry is then looked up.
+		const own =
+			fieldDefs && !Array.isArray(fieldDefs) && 'entityDefs' in fieldDefs
+				? ((fieldDefs.entityDefs as Record<string, { fields?: Record<string, Record<string, unknown>> }>)[entityType]?.fields?.[field] ?? {})
+				: (fieldDefs ?? {});
+		const fieldMax = numberOf((own as Record<string, unknown>).maxFileSize);
+		if (fieldMax) return { bytes: fieldMax * MB, source: `the field's "Max File Size" (${fieldMax} MB)` };
+
+		const settingsResponse = await espoRequest(ctx, {
+			method: 'GET',
+			path: 'Settings',
+			subject: 'the read of the settings (for the upload limit)',
+			itemIndex,
+		});
+		const settings = bodyJson(settingsResponse.body);
+		if (!settings || Array.isArray(settings) || !('attachmentUploadMaxSize' in settings)) return undefined;
+		const settingMax = Math.trunc(numberOf(settings.attachmentUploadMaxSize));
+		return { bytes: settingMax * MB, source: `the "attachmentUploadMaxSize" setting (${settingMax} MB)` };
+	} catch {
+		// A role that may not read these, or an older server: the upload itself still carries `size`.
+		return undefined;
+	}
+}
+
+export async function uploadLimitFor(ctx: IExecuteFunctions, itemIndex: number, entityType: string, field: string): Promise<UploadLimit | undefined> {
+	let byField = limitsByRun.get(ctx);
+	if (!byField) {
+		byField = new Map();
+		limitsByRun.set(ctx, byField);
+	}
+	const key = `${entityType}\u0000${field}`;
+	let limit = byField.get(key);
+	if (!limit) {
+		limit = readUploadLimit(ctx, itemIndex, entityType, field);
+		byField.set(key, limit);
+	}
+	return await limit;
+}
+
+/** Refuses, before a byte is sent, a file EspoCRM would refuse for its size. */
+export function assertWithinUploadLimit(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	file: BinaryFile,
+	limit: UploadLimit | undefined,
+	where: string,
+): void {
+	if (!limit || !limit.bytes || file.size <= limit.bytes) return;
+	throw new NodeOperationError(
+		ctx.getNode(),
+		`EspoCRM would refuse the upload of "${file.fileName}" (${formatBytes(file.size)}): the file is larger than this EspoCRM server accepts for ${where} (${formatBytes(limit.bytes)})`,
+		{
+			itemIndex,
+			description: `The limit is ${limit.source}, EspoCRM's own (Administration > Settings "attachmentUploadMaxSize", or the field's "Max File Size" in the Entity Manager). Nothing was sent. Ask the EspoCRM administrator to raise the limit, or upload a smaller file.`,
+		},
+	);
+}
