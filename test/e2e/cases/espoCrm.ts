@@ -28,7 +28,8 @@ export function espoCrmUploadCase(): E2eCase {
 			});
 			record.attachmentsIds = [existing.id];
 
-			const fileName = `photo-${randomUUID().slice(0, 8)}.png`;
+			// Non-ASCII on purpose: EspoCRM stores the name as sent and sends its raw UTF-8 bytes back (Tools/Attachment/Api/GetFile).
+			const fileName = `Café-写真-🧾-${randomUUID().slice(0, 8)}.png`;
 			const content = randomBytes(300_000);
 			writeFileSync(join(files, fileName), content);
 
