@@ -5,6 +5,7 @@ import type { HttpResponse, ServiceFailure } from '../transfer';
 import {
 	bodyJson,
 	bodyText,
+	headerValue,
 	isSuccessStatus,
 	looksLikeHtml,
 	networkError,
@@ -15,18 +16,19 @@ import {
 	sendWithRetry,
 	throttleGateFor,
 	readNodeCredentials,
+	readRateLimitHeaders,
 } from '../transfer';
 
 export const SERVICE_NAME = 'OnePageCRM';
 export const CREDENTIAL_TYPE = 'onePageCrmApi';
 export const DEFAULT_BASE_URL = 'https://app.onepagecrm.com/api/v3';
 
-/** OnePageCRM gives no wait hint with its throttle answer: wait this long unless Retry-After says otherwise. */
+/** The vendor's spec gives no wait hint with its throttle answer: wait this long unless the answer says otherwise. */
 export const THROTTLE_WAIT_MS = 2_000;
 
 const FIXES: Partial<Record<number, string>> = {
 	401: 'OnePageCRM did not accept the User ID and API Key. Copy both again from OnePageCRM (Apps > API) into the credential and use its "Test" button.',
-	403: 'The credential\'s user may not do this in OnePageCRM. Check the user\'s role, or whether the record belongs to a team the user cannot see.',
+	403: 'The credential\'s user may not do this in OnePageCRM, or an account limit has been reached. Check the user\'s role, or whether the record belongs to a team the user cannot see.',
 	404: 'Check the id in the node parameters: the contact, deal, note, call, meeting or attachment may not exist, may have been deleted, or may not be visible to the credential\'s user.',
 };
 
@@ -51,15 +53,19 @@ export function isHttpsBaseUrl(baseUrl: string): boolean {
 }
 
 /**
- * OnePageCRM signals its rate limit with HTTP 403 and a plain-text body ("Rate limit exceeded"),
- * where a real permission refusal is a JSON 403. Only the former is worth waiting for.
+ * The vendor's spec (components.responses.403): "the request-rate throttle also answers 403 with a
+ * plain-text body — check the content type before treating a 403 as a permission error". A JSON (or
+ * HTML) 403 is a refusal; a plain-text one is the throttle. The spec documents no rate-limit header:
+ * Retry-After and the common RateLimit/X-RateLimit reset headers are honoured if a proxy or a future
+ * API version sends them.
  */
 export function throttleDelayMs(response: HttpResponse): number | undefined {
 	if (response.statusCode !== 403) return undefined;
+	const contentType = (headerValue(response, 'content-type') ?? '').toLowerCase();
+	if (/json|html|xml/.test(contentType)) return undefined;
 	if (bodyJson(response.body)) return undefined;
-	const text = bodyText(response.body);
-	if (looksLikeHtml(text)) return undefined;
-	return retryAfterMs(response) ?? THROTTLE_WAIT_MS;
+	if (looksLikeHtml(bodyText(response.body))) return undefined;
+	return retryAfterMs(response) ?? readRateLimitHeaders(response).resetMs ?? THROTTLE_WAIT_MS;
 }
 
 function describeErrors(errors: unknown): string | undefined {
@@ -140,9 +146,10 @@ export function apiUrl(baseUrl: string, path: string[]): string {
 
 /**
  * The one function that talks to OnePageCRM: Basic auth from the credential, throttle retries,
- * and failures turned into errors that keep OnePageCRM's own words. Returns the envelope's `data`.
+ * and failures turned into errors that keep OnePageCRM's own words. Returns the whole envelope
+ * `{status, message, timestamp, data, ...}` (some list answers put their page data beside `data`).
  */
-export async function onePageCrmRequest(
+export async function onePageCrmEnvelope(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	request: OnePageCrmRequest,
@@ -185,7 +192,16 @@ export async function onePageCrmRequest(
 		throw responseError(ctx, response, errorContext);
 	}
 	const envelope = bodyJson(response.body);
-	const data = envelope?.data;
+	return envelope && !Array.isArray(envelope) ? envelope : {};
+}
+
+/** A request to OnePageCRM (see onePageCrmEnvelope) that returns the envelope's `data`. */
+export async function onePageCrmRequest(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	request: OnePageCrmRequest,
+): Promise<IDataObject> {
+	const data = (await onePageCrmEnvelope(ctx, itemIndex, request)).data;
 	if (data && typeof data === 'object' && !Array.isArray(data)) return data as IDataObject;
 	return {};
 }

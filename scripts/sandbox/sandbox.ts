@@ -342,7 +342,7 @@ async function holdingsOf(sandbox: CrmSandbox): Promise<Record<CrmId, Holding[]>
 
 	for (const attachment of onePageCrm.attachments.values()) {
 		const where = `${attachment.reference_type} ${attachment.reference_id} (contact ${attachment.contact_id})`;
-		if (!attachment.key) {
+		if (attachment.storage_provider !== 'amazon') {
 			result.onePageCrm.push({ crm: 'onePageCrm', id: attachment.id, name: attachment.filename, size: 0, sha256: '', where: `${where}, link ${attachment.external_url ?? ''}` });
 			continue;
 		}

@@ -4,23 +4,34 @@ import type { Readable } from 'stream';
 
 import { TEST_BUCKET } from '../rig/s3';
 import type { S3Rig } from '../rig/useS3';
-import type { FakeRequest, FakeResponse } from './fakeServer';
+import type { FakeRequest, FakeResponse, RecordedRequest } from './fakeServer';
 import { FakeServer } from './fakeServer';
 
 /**
- * A fake OnePageCRM API v3 (https://developer.onepagecrm.com/api/) with the attachment handshake
- * of the vendor's blog post (seeds/onepagecrm-attachments.md): Basic auth (user ID : API key),
- * the `{status, message, timestamp, data}` envelope, a REAL presigned S3 POST form from the rig,
- * and registrations checked against what radosgw actually stores.
+ * A fake OnePageCRM API v3, written from the vendor's OpenAPI spec (OnePageCRM/swagger `swagger.yaml`,
+ * copied to shared/vendor/onepagecrm-openapi.yaml; "spec" below, cited by operationId or line) and
+ * the vendor's blog post on attachments (shared/seeds/onepagecrm-attachments.md; "seed" below).
+ * A REAL presigned S3 POST form comes from the rig, and registrations are checked against what
+ * radosgw actually stores. What neither source settles is marked "unverified".
  */
 
+/** spec createAttachment: `reference_type` enum [deal, note, call, meeting]. */
 export const REFERENCE_TYPES = ['deal', 'note', 'call', 'meeting'] as const;
 export type ReferenceType = (typeof REFERENCE_TYPES)[number];
+/** spec getDeal / getNote / getCall / getMeeting: GET /{collection}/{id} answers `data.<type>`. */
 const COLLECTIONS: Record<string, ReferenceType> = { deals: 'deal', notes: 'note', calls: 'call', meetings: 'meeting' };
-const LINK_TYPES = ['dropbox', 'google_drive', 'evernote'];
+/** spec createAttachment `link_type` enum. */
+export const LINK_TYPES = ['dropbox', 'google_drive', 'evernote'] as const;
+/** spec components.schemas.Attachment `storage_provider` enum: amazon, google_drive, dropbox, evernote. */
+export type StorageProvider = 'amazon' | (typeof LINK_TYPES)[number];
 
+/** spec getAttachmentUploadForm: "Maximum file size is 10 MB"; seed: 10485760 bytes. */
 export const MAX_FILE_BYTES = 10_485_760;
+/** spec `servers`: https://app.onepagecrm.com/api/v3 */
 export const API_PATH = '/api/v3';
+/** spec components.parameters.query_per_page: "Maximum 100 allowed. Default is 10." */
+const MAX_PER_PAGE = 100;
+const DEFAULT_PER_PAGE = 10;
 
 export interface FakeRecord {
 	id: string;
@@ -28,6 +39,7 @@ export interface FakeRecord {
 	contact_id: string;
 }
 
+/** What the fake keeps about an attachment; only `view()` decides what the API shows. */
 export interface FakeAttachment {
 	id: string;
 	contact_id: string;
@@ -36,26 +48,36 @@ export interface FakeAttachment {
 	filename: string;
 	custom_filename: string | null;
 	pinned: boolean;
+	pinned_at: string | null;
 	size: number | null;
-	key: string | null;
-	link_type: string | null;
+	/** The `key` of the registration (a link's too: spec createAttachment requires it). */
+	key: string;
+	storage_provider: StorageProvider;
+	/** A link's address (spec createAttachment `external_url`). */
 	external_url: string | null;
-	created_at: string;
 }
+
+/** How the file host names the file in its answer (see `fileNameHeader`). */
+export type FileNameHeader = 'none' | 'rawUtf8' | 'rfc5987';
 
 function newId(): string {
 	return randomBytes(12).toString('hex');
 }
 
-function envelope(data: unknown, message = 'OK'): unknown {
-	return { status: 0, message, timestamp: Math.floor(Date.now() / 1000), data };
+/** spec components.schemas.Success: `{status: 0, message: "OK", timestamp, data}`. */
+function envelope(data: unknown, message = 'OK', extra: Record<string, unknown> = {}): Record<string, unknown> {
+	return { status: 0, message, timestamp: Math.floor(Date.now() / 1000), data, ...extra };
 }
 
-/** A 200 answer in OnePageCRM's envelope. */
-function ok(data: unknown, message = 'OK'): FakeResponse {
-	return { status: 200, body: envelope(data, message) };
+function ok(data: unknown, status = 200, message = 'OK'): FakeResponse {
+	return { status, body: envelope(data, message) };
 }
 
+/**
+ * spec components.responses.400: "the error envelope used for all responses in the 4XX range":
+ * `{status, message, error_name, error_message, errors}`. The error_name and texts the fake uses
+ * for each case are unverified (the spec gives only generic examples).
+ */
 function failure(status: number, errorName: string, message: string, errorMessage: string, errors?: unknown): FakeResponse {
 	return {
 		status,
@@ -64,18 +86,24 @@ function failure(status: number, errorName: string, message: string, errorMessag
 			message,
 			error_name: errorName,
 			error_message: errorMessage,
-			...(errors ? { errors } : {}),
+			errors: errors ?? {},
 			timestamp: Math.floor(Date.now() / 1000),
 		},
 	};
 }
 
+/** spec components.responses.404 "No resource exists for the ID you provided" (error_name unverified). */
 function notFound(what: string, id: string): FakeResponse {
 	return failure(404, 'resource_not_found', 'Resource not found', `${what} with id ${id} was not found`);
 }
 
+/** spec components.responses.400 (error_name and texts unverified). */
 function invalid(errorMessage: string, errors?: Record<string, string>): FakeResponse {
 	return failure(400, 'invalid_request_data', 'Invalid request data', errorMessage, errors);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return !!value && typeof value === 'object' && !Array.isArray(value);
 }
 
 export class OnePageCrmFake extends FakeServer {
@@ -88,9 +116,16 @@ export class OnePageCrmFake extends FakeServer {
 	readonly fileHost = new FakeServer('OnePageCRM file host');
 	quota = 214_748_364_800;
 	storageLeft = 214_692_599_468;
-	/** How long a download url stays valid. */
+	/** How long a download url stays valid (spec Attachment `url_expires_at`: the url expires). */
 	urlLifetimeMs = 60_000;
-	private readonly downloadTokens = new Map<string, { key: string; expiresAt: number }>();
+	/**
+	 * Whether the file host names the file in a Content-Disposition header, and how. Unverified: the
+	 * spec's s3_form fields set no Content-Disposition on the object, so plain S3 sends none ('none',
+	 * the default); a presigned url may still ask S3 for one (`response-content-disposition`), which
+	 * S3 echoes as it was given: raw UTF-8 bytes ('rawUtf8') or RFC 5987 `filename*` ('rfc5987').
+	 */
+	fileNameHeader: FileNameHeader = 'none';
+	private readonly downloadTokens = new Map<string, { key: string; expiresAt: number; fileName: string }>();
 
 	constructor(
 		/** The S3 rig for forms, stored files and downloads; a credential test can go without. */
@@ -100,14 +135,21 @@ export class OnePageCrmFake extends FakeServer {
 	) {
 		super('OnePageCRM');
 		this.defineRoutes();
+		// A route the spec does not have (e.g. GET /attachments/{id}: spec line 3733 has PATCH and
+		// DELETE only) answers 404 in the 4XX envelope (spec components.responses.400/404). The texts,
+		// and 404 rather than 405 for a known path with another method, are unverified.
+		this.noRoute = (request: RecordedRequest) =>
+			failure(404, 'resource_not_found', 'Resource not found', `No route matches ${request.method} ${request.path}`);
+		// The file host is S3 (spec Attachment `url` "External URL"; seed: files are kept on AWS S3).
 		this.fileHost.route('GET', '/files/:token', (request) => this.serveFile(request));
+		this.fileHost.noRoute = () => s3Error(403, 'AccessDenied', 'Access Denied');
 	}
 
 	get apiBaseUrl(): string {
 		return `${this.baseUrl}${API_PATH}`;
 	}
 
-	/** The Authorization header value a client with the right credential sends. */
+	/** spec components.securitySchemes.BasicAuth: user_id as user name, api_key as password. */
 	get basicHeader(): string {
 		return `Basic ${Buffer.from(`${this.userId}:${this.apiKey}`).toString('base64')}`;
 	}
@@ -134,13 +176,16 @@ export class OnePageCrmFake extends FakeServer {
 		return id;
 	}
 
-	/** OnePageCRM's rate limit: HTTP 403 with a plain-text body, for the next `times` API requests. */
-	throttle(times = 1, path?: RegExp): void {
+	/**
+	 * spec components.responses.403: "the request-rate throttle also answers 403 with a plain-text
+	 * body". The text and any headers are unverified; `headers` lets a test add a wait hint.
+	 */
+	throttle(times = 1, path?: RegExp, headers: Record<string, string> = {}): void {
 		this.injectFault({
 			path: path ?? new RegExp(`^${API_PATH}/`),
 			times,
 			status: 403,
-			headers: { 'content-type': 'text/plain' },
+			headers: { 'content-type': 'text/plain', ...headers },
 			body: 'Rate limit exceeded',
 		});
 	}
@@ -161,56 +206,84 @@ export class OnePageCrmFake extends FakeServer {
 	private api(method: string, path: string, handler: (request: FakeRequest) => FakeResponse | Promise<FakeResponse>): void {
 		this.route(method, `${API_PATH}${path}`, async (request) => {
 			if (!this.authorised(request)) {
-				return failure(401, 'authorization_data_not_found', 'Unauthorized', 'Wrong user ID or API key');
+				// spec components.responses.401 example: error_name authorization_data_not_found.
+				return failure(401, 'authorization_data_not_found', 'Authorization data not found', 'Cannot find suitable authorization data or data provided is not complete.');
 			}
 			return await handler(request);
 		});
 	}
 
 	private defineRoutes(): void {
-		this.api('GET', '/contacts', () => ok({ contacts: [...this.contacts].slice(0, 1).map((id) => ({ contact: { id } })), total_count: this.contacts.size, page: 1, per_page: 1 }));
+		// spec listContacts (line 5676): data.contacts[] as {contact: {...}} with page data; page/per_page (query_page, query_per_page).
+		this.api('GET', '/contacts', (request) => {
+			const { page, perPage } = this.paging(request);
+			const all = [...this.contacts];
+			return ok({
+				contacts: all.slice((page - 1) * perPage, page * perPage).map((id) => ({ contact: { id } })),
+				...pageData(all.length, page, perPage),
+			});
+		});
+		// spec getAttachmentUploadForm (line 3575).
 		this.api('GET', '/attachments/s3_form', async (request) => await this.s3Form(request));
+		// spec createAttachment (line 3654).
 		this.api('POST', '/attachments', async (request) => await this.register(request));
-		this.api('GET', '/attachments/:id', (request) => this.withAttachment(request, (attachment) => ok({ attachment: this.view(attachment) })));
+		// spec updateAttachment (line 3733): body {attachment: {custom_filename}}; 200 data is the Attachment itself.
 		this.api('PATCH', '/attachments/:id', (request) =>
 			this.withAttachment(request, (attachment) => {
-				const body = (request.json ?? {}) as Record<string, unknown>;
-				if (typeof body.custom_filename !== 'string' || body.custom_filename.trim() === '') {
-					return invalid('custom_filename is required', { custom_filename: 'can\'t be blank' });
+				const body = request.json;
+				const wrapped = isObject(body) ? body.attachment : undefined;
+				if (!isObject(wrapped) || !('custom_filename' in wrapped)) {
+					// spec: `attachment` with required custom_filename; an unwrapped body has neither (refusal text unverified).
+					return invalid('attachment[custom_filename] is missing', { attachment: 'is missing or invalid' });
 				}
-				attachment.custom_filename = body.custom_filename;
-				return ok({ attachment: this.view(attachment) }, 'Updated');
+				const name = wrapped.custom_filename;
+				// spec updateAttachment: "Once the custom file name is set it cannot be unset to nil/empty string".
+				if (typeof name !== 'string' || name.trim() === '') {
+					return invalid('custom_filename cannot be blank', { custom_filename: 'can\'t be blank' });
+				}
+				attachment.custom_filename = name;
+				return ok(this.view(attachment));
 			}),
 		);
+		// spec pinAttachment (line 3804) / unpinAttachment (line 3840): 200 data is the Attachment itself.
 		for (const action of ['pin', 'unpin']) {
 			this.api('PATCH', `/attachments/:id/${action}`, (request) =>
 				this.withAttachment(request, (attachment) => {
 					attachment.pinned = action === 'pin';
-					return ok({ attachment: this.view(attachment) }, 'Updated');
+					attachment.pinned_at = attachment.pinned ? new Date().toISOString() : null;
+					return ok(this.view(attachment));
 				}),
 			);
 		}
+		// spec deleteAttachment (line 3781): 200 is components.responses.200 "OK" (no body given: envelope assumed, unverified).
 		this.api('DELETE', '/attachments/:id', (request) =>
 			this.withAttachment(request, (attachment) => {
 				this.attachments.delete(attachment.id);
-				if (attachment.size) this.storageLeft += attachment.size;
-				return ok({}, 'Deleted');
+				if (attachment.storage_provider === 'amazon' && attachment.size) this.storageLeft += attachment.size;
+				return ok({});
 			}),
 		);
+		// spec listContactPinnedAttachments (line 8125): data.pinned_attachments[] are Attachments (not
+		// wrapped), sorted by pinned_at, newest first; total_count/page/per_page/max_page sit beside
+		// `data` in this operation's schema (lines 8148-8159), unlike list answers elsewhere (inside data).
 		this.api('GET', '/contacts/:id/pinned_attachments', (request) => {
 			const contactId = request.params.id;
 			if (!this.contacts.has(contactId)) return notFound('Contact', contactId);
-			const perPage = Number(request.query.per_page ?? 10);
-			const page = Number(request.query.page ?? 1);
-			const pinned = [...this.attachments.values()].filter((attachment) => attachment.contact_id === contactId && attachment.pinned);
-			return ok({
-				pinned_attachments: pinned.slice((page - 1) * perPage, page * perPage).map((attachment) => ({ attachment: this.view(attachment) })),
-				total_count: pinned.length,
-				page,
-				per_page: perPage,
-				max_page: Math.max(1, Math.ceil(pinned.length / perPage)),
-			});
+			const { page, perPage } = this.paging(request);
+			const pinned = [...this.attachments.values()]
+				.filter((attachment) => attachment.contact_id === contactId && attachment.pinned)
+				.sort((a, b) => String(b.pinned_at).localeCompare(String(a.pinned_at)));
+			return {
+				status: 200,
+				body: envelope(
+					{ pinned_attachments: pinned.slice((page - 1) * perPage, page * perPage).map((attachment) => this.view(attachment)) },
+					'OK',
+					pageData(pinned.length, page, perPage),
+				),
+			};
 		});
+		// spec getDeal (line 3310), getNote (2183), getCall (2508), getMeeting (2907): data.<type> with its
+		// `attachments` (schemas Deal/Note/Call/Meeting `attachments`: Attachment[]). Other fields left out.
 		for (const [collection, type] of Object.entries(COLLECTIONS)) {
 			this.api('GET', `/${collection}/:id`, (request) => {
 				const record = this.records.get(`${type}:${request.params.id}`);
@@ -226,6 +299,13 @@ export class OnePageCrmFake extends FakeServer {
 		}
 	}
 
+	/** spec query_page ("Starts from 1. Default is 1") and query_per_page ("Maximum 100 allowed. Default is 10"). */
+	private paging(request: FakeRequest): { page: number; perPage: number } {
+		const page = Math.max(1, Math.floor(Number(request.query.page ?? 1)) || 1);
+		const perPage = Math.min(MAX_PER_PAGE, Math.max(1, Math.floor(Number(request.query.per_page ?? DEFAULT_PER_PAGE)) || DEFAULT_PER_PAGE));
+		return { page, perPage };
+	}
+
 	private withAttachment(request: FakeRequest, handler: (attachment: FakeAttachment) => FakeResponse): FakeResponse {
 		const attachment = this.attachments.get(request.params.id);
 		if (!attachment) return notFound('Attachment', request.params.id);
@@ -233,13 +313,16 @@ export class OnePageCrmFake extends FakeServer {
 	}
 
 	private async s3Form(request: FakeRequest): Promise<FakeResponse> {
+		// spec getAttachmentUploadForm: `contact_id` query parameter, required.
 		const contactId = request.query.contact_id;
 		if (!contactId) return invalid('contact_id is required', { contact_id: 'can\'t be blank' });
 		if (!this.contacts.has(contactId)) return notFound('Contact', contactId);
 		const form = await this.s3.form({
 			Key: `${contactId}/\${filename}`,
 			Conditions: [
+				// spec: "key must be constructed as {contact_id}/{timestamp}/{filename}".
 				['starts-with', '$key', `${contactId}/`],
+				// spec: "the filename field must match the filename at the end of key" (S3 cannot check the match).
 				['starts-with', '$filename', ''],
 				['content-length-range', 1, MAX_FILE_BYTES],
 				{ acl: 'private' },
@@ -249,27 +332,25 @@ export class OnePageCrmFake extends FakeServer {
 			Expires: 600,
 		});
 		const signed = form.fields;
-		// OnePageCRM's shape and order: lower-case names, an empty key, the pattern to fill it in.
-		return {
-			status: 200,
-			body: envelope({
-				quota: this.quota,
-				storage_left: this.storageLeft,
-				display_quota: `${Math.round(this.quota / 1024 ** 3)} GB`,
-				url: form.url,
-				fields: {
-					acl: 'private',
-					success_action_status: 201,
-					policy: signed.Policy,
-					'x-amz-credential': signed['X-Amz-Credential'],
-					'x-amz-algorithm': signed['X-Amz-Algorithm'],
-					'x-amz-date': signed['X-Amz-Date'],
-					'x-amz-signature': signed['X-Amz-Signature'],
-					key: '',
-					'x-ignore-pattern': `${contactId}/__timestamp__/\${filename}`,
-				},
-			}),
-		};
+		// spec getAttachmentUploadForm 200: quota, display_quota, url, fields (lower-case names, empty key,
+		// x-ignore-pattern); storage_left from the seed's example answer. Field order as the seed lists them.
+		return ok({
+			quota: this.quota,
+			storage_left: this.storageLeft,
+			display_quota: `${Math.round(this.quota / 1024 ** 3)} GB`,
+			url: form.url,
+			fields: {
+				acl: 'private',
+				success_action_status: 201,
+				policy: signed.Policy,
+				'x-amz-credential': signed['X-Amz-Credential'],
+				'x-amz-algorithm': signed['X-Amz-Algorithm'],
+				'x-amz-date': signed['X-Amz-Date'],
+				'x-amz-signature': signed['X-Amz-Signature'],
+				key: '',
+				'x-ignore-pattern': `${contactId}/__timestamp__/\${filename}`,
+			},
+		});
 	}
 
 	private async objectSize(key: string): Promise<number | undefined> {
@@ -281,114 +362,114 @@ export class OnePageCrmFake extends FakeServer {
 		}
 	}
 
+	/** spec createAttachment (line 3654): required reference_type and key; a link adds link_type and external_url. */
 	private async register(request: FakeRequest): Promise<FakeResponse> {
-		const body = request.json as Record<string, unknown> | undefined;
-		if (!body || typeof body !== 'object') return invalid('The request body must be JSON');
+		const body = request.json;
+		if (!isObject(body)) return invalid('The request body must be JSON');
 		const referenceType = body.reference_type as ReferenceType;
-		const referenceId = String(body.reference_id ?? '');
-		const contactId = String(body.contact_id ?? '');
 		if (!REFERENCE_TYPES.includes(referenceType)) {
 			return invalid('reference_type is not valid', { reference_type: `must be one of ${REFERENCE_TYPES.join(', ')}` });
 		}
+		// spec: `key` is required, "composed as {contact_id}/{timestamp}/{filename}".
+		const key = typeof body.key === 'string' ? body.key : '';
+		if (!key) return invalid('key is required', { key: 'can\'t be blank' });
+		// seed step 3: the record "has to be a note inside of the contact whom ID was used" (refusal texts unverified).
+		const referenceId = String(body.reference_id ?? '');
+		const contactId = String(body.contact_id ?? '');
 		const record = this.records.get(`${referenceType}:${referenceId}`);
 		if (!record) return notFound(referenceType[0].toUpperCase() + referenceType.slice(1), referenceId);
 		if (record.contact_id !== contactId) {
 			return invalid(`The ${referenceType} does not belong to contact ${contactId}`, { contact_id: 'does not match the reference' });
 		}
-		const name = typeof body.name === 'string' ? body.name : '';
-		if (!name) return invalid('name is required', { name: 'can\'t be blank' });
+		// Unverified: the spec composes key with the contact id; a key under another contact is refused here.
+		if (!key.startsWith(`${contactId}/`)) return invalid(`key must start with ${contactId}/`, { key: 'is not valid' });
+		// spec: `name` is Attachment.filename and optional; without it the key's last segment is used (unverified).
+		const name = typeof body.name === 'string' && body.name !== '' ? body.name : key.slice(key.lastIndexOf('/') + 1);
 
 		let attachment: FakeAttachment;
-		if (body.link_type !== undefined || body.external_url !== undefined) {
-			if (!LINK_TYPES.includes(String(body.link_type))) {
+		const isLink = body.link_type !== undefined && body.link_type !== null;
+		if (isLink || (body.external_url !== undefined && body.external_url !== null && body.external_url !== '')) {
+			// spec createAttachment `link_type` enum; `external_url` "URL for the file (for use with external storage_providers)".
+			if (!(LINK_TYPES as readonly string[]).includes(String(body.link_type))) {
 				return invalid('link_type is not valid', { link_type: `must be one of ${LINK_TYPES.join(', ')}` });
 			}
 			if (typeof body.external_url !== 'string' || !/^https?:\/\//.test(body.external_url)) {
 				return invalid('external_url is not valid', { external_url: 'must be a URL' });
 			}
-			attachment = this.newAttachment(contactId, referenceType, referenceId, name, {
-				link_type: String(body.link_type),
+			attachment = this.newAttachment(record, name, key, {
+				storage_provider: body.link_type as StorageProvider,
 				external_url: body.external_url,
 			});
 		} else {
-			const key = typeof body.key === 'string' ? body.key : '';
+			// seed step 3: size "should equal the size of the file that you have already uploaded" (refusals unverified).
 			const size = body.size;
-			if (!key.startsWith(`${contactId}/`)) {
-				return invalid(`key must start with ${contactId}/`, { key: 'is not valid' });
-			}
 			if (typeof size !== 'number' || !Number.isInteger(size) || size <= 0) {
 				return invalid('size must be a positive number of bytes', { size: 'is not valid' });
 			}
 			const stored = await this.objectSize(key);
 			if (stored === undefined) return invalid(`No uploaded file was found under key ${key}`, { key: 'file not found' });
 			if (stored !== size) return invalid(`The uploaded file has ${stored} bytes, not ${size}`, { size: 'does not match the uploaded file' });
+			// spec getAttachmentUploadForm: "1 GB of storage per user"; seed: "should not exceed your available storage".
 			if (size > this.storageLeft) return invalid('Storage quota exceeded', { size: 'exceeds the storage left' });
 			this.storageLeft -= size;
-			attachment = this.newAttachment(contactId, referenceType, referenceId, name, { key, size });
+			attachment = this.newAttachment(record, name, key, { storage_provider: 'amazon', size });
 		}
 		this.registrations.push(body);
 		this.attachments.set(attachment.id, attachment);
-		return { status: 201, body: envelope({ attachment: this.view(attachment) }, 'Created') };
+		// spec createAttachment 201: data.attachment is the Attachment.
+		return ok({ attachment: this.view(attachment) }, 201, 'Created');
 	}
 
-	private newAttachment(
-		contactId: string,
-		referenceType: ReferenceType,
-		referenceId: string,
-		name: string,
-		extra: Partial<FakeAttachment>,
-	): FakeAttachment {
+	private newAttachment(record: FakeRecord, name: string, key: string, extra: Partial<FakeAttachment>): FakeAttachment {
 		return {
 			id: newId(),
-			contact_id: contactId,
-			reference_type: referenceType,
-			reference_id: referenceId,
+			contact_id: record.contact_id,
+			reference_type: record.type,
+			reference_id: record.id,
 			filename: name,
 			custom_filename: null,
 			pinned: false,
+			pinned_at: null,
 			size: null,
-			key: null,
-			link_type: null,
+			key,
+			storage_provider: 'amazon',
 			external_url: null,
-			created_at: new Date().toISOString(),
 			...extra,
 		};
 	}
 
-	/** What the API shows: a fresh, short-lived download url for a stored file. */
+	/**
+	 * spec components.schemas.Attachment (line 10102): id, filename, custom_filename, pinned, pinned_at,
+	 * size, storage_provider, url, url_expires_at, thumbnail; nothing else (no contact or record id, no
+	 * link_type/external_url). A stored file's url is a fresh short-lived presigned GET each time it is
+	 * read. For a link, url = its external_url and url_expires_at/size null (unverified); thumbnail
+	 * null when there is none (unverified: "if one exists").
+	 */
 	private view(attachment: FakeAttachment): Record<string, unknown> {
 		const common = {
 			id: attachment.id,
-			contact_id: attachment.contact_id,
-			reference_type: attachment.reference_type,
-			reference_id: attachment.reference_id,
 			filename: attachment.filename,
 			custom_filename: attachment.custom_filename,
 			pinned: attachment.pinned,
-			created_at: attachment.created_at,
+			pinned_at: attachment.pinned_at,
+			storage_provider: attachment.storage_provider,
 		};
-		if (attachment.link_type) {
-			return { ...common, size: null, storage_provider: attachment.link_type, link_type: attachment.link_type, external_url: attachment.external_url, url: attachment.external_url, thumbnail: null };
+		if (attachment.storage_provider !== 'amazon') {
+			return { ...common, size: null, url: attachment.external_url, url_expires_at: null, thumbnail: null };
 		}
 		const token = randomBytes(16).toString('hex');
 		const expiresAt = Date.now() + this.urlLifetimeMs;
-		this.downloadTokens.set(token, { key: attachment.key!, expiresAt });
+		this.downloadTokens.set(token, { key: attachment.key, expiresAt, fileName: attachment.filename });
 		return {
 			...common,
 			size: attachment.size,
-			storage_provider: 's3',
 			url: `${this.fileHost.baseUrl}/files/${token}?X-Amz-Expires=${Math.round(this.urlLifetimeMs / 1000)}`,
-			url_expires_at: new Date(expiresAt).toISOString(),
+			url_expires_at: new Date(expiresAt).toISOString().replace(/\.\d+Z$/, 'Z'),
 			thumbnail: null,
 		};
 	}
 
 	private async serveFile(request: FakeRequest): Promise<FakeResponse> {
-		const s3Error = (status: number, code: string, message: string): FakeResponse => ({
-			status,
-			headers: { 'content-type': 'application/xml' },
-			body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`,
-		});
 		// A presigned GET carries its signature in the query: S3 refuses a second auth mechanism.
 		if (request.headers.authorization) {
 			return s3Error(400, 'InvalidArgument', 'Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified');
@@ -400,9 +481,39 @@ export class OnePageCrmFake extends FakeServer {
 			const object = await this.s3.client.send(new GetObjectCommand({ Bucket: TEST_BUCKET, Key: entry.key }));
 			const chunks: Buffer[] = [];
 			for await (const chunk of object.Body as Readable) chunks.push(chunk as Buffer);
-			return { status: 200, headers: { 'content-type': 'binary/octet-stream' }, body: Buffer.concat(chunks) };
+			const body = Buffer.concat(chunks);
+			// S3 answers a POSTed object (no Content-Type field in the spec's form) as binary/octet-stream.
+			// (Content-Length comes from the body: Node's writeHead refuses a latin1 header beside an explicit one.)
+			const headers: Record<string, string> = { 'content-type': 'binary/octet-stream' };
+			const disposition = dispositionFor(this.fileNameHeader, entry.fileName);
+			if (disposition) headers['content-disposition'] = disposition;
+			return { status: 200, headers, body };
 		} catch {
 			return s3Error(404, 'NoSuchKey', 'The specified key does not exist.');
 		}
 	}
+}
+
+/** spec Page_data (line 11607). */
+function pageData(total: number, page: number, perPage: number): Record<string, number> {
+	return { total_count: total, page, per_page: perPage, max_page: Math.max(1, Math.ceil(total / perPage)) };
+}
+
+/** S3's XML error document (AWS S3 API reference, "Error responses"). */
+function s3Error(status: number, code: string, message: string): FakeResponse {
+	return {
+		status,
+		headers: { 'content-type': 'application/xml' },
+		body: `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`,
+	};
+}
+
+/** Node's writeHead refuses characters above 255: raw UTF-8 goes on the wire as latin1 characters. */
+function dispositionFor(style: FileNameHeader, fileName: string): string | undefined {
+	if (style === 'rawUtf8') return `attachment; filename="${Buffer.from(fileName, 'utf8').toString('latin1')}"`;
+	if (style === 'rfc5987') {
+		const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+		return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+	}
+	return undefined;
 }

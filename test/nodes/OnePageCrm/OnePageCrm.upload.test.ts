@@ -65,7 +65,7 @@ describe('OnePageCRM node: attachment upload', () => {
 				json: expect.objectContaining({
 					id: attachment.id,
 					filename: 'proposal.pdf',
-					storage_provider: 's3',
+					storage_provider: 'amazon',
 					key,
 					fileName: 'proposal.pdf',
 					size: file.size,
@@ -89,7 +89,8 @@ describe('OnePageCRM node: several files and items', () => {
 		);
 
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => [item.json.fileName, item.json.reference_id, item.pairedItem])).toEqual([
+		// The spec's Attachment carries no record id: where each landed is what the fake stored.
+		expect(result.items.map((item) => [item.json.fileName, crm.attachments.get(item.json.id as string)?.reference_id, item.pairedItem])).toEqual([
 			['quote-0.txt', targets[0], { item: 0 }],
 			['quote-1.txt', targets[1], { item: 1 }],
 			['quote-2.txt', targets[2], { item: 2 }],
@@ -198,6 +199,28 @@ describe('OnePageCRM node: several files and items', () => {
 			key: expect.stringMatching(new RegExp(`^${contactId}/\\d+/call-recording\\.mp3$`)),
 		});
 	});
+
+	it.each(['Résumé – café.pdf', '履歴書 2024.pdf', 'report 📄✅.pdf'])(
+		'keeps the non-ASCII name %s in the S3 key and the registration, as UTF-8',
+		async (name) => {
+			const contactId = crm.seedContact();
+			const noteId = crm.seedRecord('note', contactId);
+			const file = randomFile(name, 700, 'application/pdf');
+			const before = crm.registrations.length;
+
+			const result = await upload([{ files: { data: file.spec } }], { contactId, referenceType: 'note', referenceId: noteId });
+
+			expect(result.error).toBeUndefined();
+			const [registration] = crm.registrations.slice(before);
+			expect(registration.name).toBe(name);
+			const key = registration.key as string;
+			expect(key.split('/')).toEqual([contactId, expect.stringMatching(/^\d+$/), name]);
+			// radosgw holds the object under the very same UTF-8 key the registration names.
+			expect(await storedObject(s3.client, key)).toMatchObject({ size: file.size, sha256: file.sha256 });
+			expect(crm.attachmentsOf('note', noteId)[0].filename).toBe(name);
+			expect(result.items[0].json).toMatchObject({ fileName: name, filename: name, key });
+		},
+	);
 });
 
 describe('OnePageCRM node: refusals and failures', () => {
@@ -211,7 +234,7 @@ describe('OnePageCRM node: refusals and failures', () => {
 		});
 
 		expect(result.error?.message).toBe(
-			`OnePageCRM refused the upload form for contact "${contactId}": authorization_data_not_found: Unauthorized. Wrong user ID or API key (HTTP 401)`,
+			`OnePageCRM refused the upload form for contact "${contactId}": authorization_data_not_found: Authorization data not found. Cannot find suitable authorization data or data provided is not complete. (HTTP 401)`,
 		);
 		expect(result.error?.description).toMatch(/User ID and API Key/);
 		expect(JSON.stringify(result.error)).not.toContain('wrong-api-key-0000');

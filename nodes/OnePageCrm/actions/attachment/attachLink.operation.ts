@@ -9,6 +9,7 @@ import {
 	referenceTypeProperty,
 	scoped,
 } from './common';
+import { keySafeName, objectKey } from './upload.operation';
 
 const OPERATION = ['attachLink'];
 
@@ -56,6 +57,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const url = (this.getNodeParameter('url', itemIndex) as string).trim();
 	const name = (this.getNodeParameter('name', itemIndex) as string).trim();
 
+	for (const [label, value] of [
+		['Contact ID', contactId],
+		['Record ID', referenceId],
+	]) {
+		if (!value) {
+			throw new NodeOperationError(this.getNode(), `"${label}" of item ${itemIndex + 1} is empty`, {
+				itemIndex,
+				description: `Set "${label}" to the OnePageCRM id, or map it from an earlier node.`,
+			});
+		}
+	}
+
 	let parsed: URL | undefined;
 	try {
 		parsed = new URL(url);
@@ -69,18 +82,22 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 
+	const fileName = name || url;
 	const data = await onePageCrmRequest(this, itemIndex, {
 		method: 'POST',
 		path: ['attachments'],
+		// spec createAttachment requires `key` for a link too; it documents one composition,
+		// {contact_id}/{timestamp}/{filename}, so a link gets that shape with its name (nothing is stored there).
 		body: {
 			reference_type: referenceType,
 			reference_id: referenceId,
 			contact_id: contactId,
+			name: fileName,
+			key: objectKey(undefined, contactId, keySafeName(fileName)),
 			link_type: linkType,
 			external_url: url,
-			name: name || url,
 		} as IDataObject,
-		subject: `the link "${name || url}" on ${referenceType} "${referenceId}"`,
+		subject: `the link "${fileName}" on ${referenceType} "${referenceId}"`,
 		idempotent: false,
 	});
 	return [{ json: attachmentOf(data), pairedItem: { item: itemIndex } }];

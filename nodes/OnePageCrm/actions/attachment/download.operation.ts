@@ -1,8 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { HttpResponse } from '../../../transfer';
 import {
+	fileNameFromContentDisposition,
 	headerValue,
 	isSuccessStatus,
 	networkError,
@@ -10,14 +11,28 @@ import {
 	sendPlainRequest,
 	sendWithRetry,
 } from '../../../transfer';
-import { getCredentials, onePageCrmRequest } from '../../transport';
-import { attachmentIdProperty, attachmentOf, scoped } from './common';
+import { getCredentials } from '../../transport';
+import {
+	attachmentIdProperty,
+	attachmentsOf,
+	linkServiceOf,
+	parentIdProperty,
+	parentTypeProperty,
+	scoped,
+} from './common';
 
 const OPERATION = ['download'];
 const STORAGE_NAME = 'OnePageCRM\'s file storage';
 const DOWNLOAD_TIMEOUT_MS = 120_000;
+/** What S3 calls a file it knows no type for: the file name says more. */
+const GENERIC_TYPES = ['application/octet-stream', 'binary/octet-stream'];
 
 export const description: INodeProperties[] = [
+	parentTypeProperty(
+		OPERATION,
+		'The record the attachment belongs to. OnePageCRM hands out an attachment\'s file only with its deal, note, call or meeting, or with the contact\'s pinned attachments.',
+	),
+	parentIdProperty(OPERATION, 'The ID of the deal, note, call, meeting or contact the attachment belongs to'),
 	attachmentIdProperty(OPERATION),
 	scoped(OPERATION, {
 		displayName: 'Put Output File in Field',
@@ -31,32 +46,86 @@ export const description: INodeProperties[] = [
 	}),
 ];
 
+type Stream = NodeJS.ReadableStream & { destroy?: () => void };
+
+function isStream(value: unknown): value is Stream {
+	return !!value && typeof (value as Stream).pipe === 'function';
+}
+
+async function drain(stream: Stream): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+	return Buffer.concat(chunks);
+}
+
+function requiredText(ctx: IExecuteFunctions, itemIndex: number, name: string, label: string, fix: string): string {
+	const value = String(ctx.getNodeParameter(name, itemIndex, '') ?? '').trim();
+	if (!value) {
+		throw new NodeOperationError(ctx.getNode(), `"${label}" of item ${itemIndex + 1} is empty`, { itemIndex, description: fix });
+	}
+	return value;
+}
+
+/** The attachment with its fresh `url`, read from its record (the API has no GET /attachments/{id}). */
+async function findAttachment(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	referenceType: string,
+	referenceId: string,
+	attachmentId: string,
+): Promise<IDataObject> {
+	const matches = (attachment: IDataObject) => String(attachment.id) === attachmentId;
+	const attachments = await attachmentsOf(ctx, itemIndex, referenceType, referenceId, { stopWhen: matches });
+	const attachment = attachments.find(matches);
+	if (!attachment) {
+		const where = referenceType === 'contact' ? `pinned on contact "${referenceId}"` : `on ${referenceType} "${referenceId}"`;
+		throw new NodeOperationError(ctx.getNode(), `OnePageCRM has no attachment "${attachmentId}" ${where}`, {
+			itemIndex,
+			description:
+				referenceType === 'contact'
+					? 'Only pinned attachments are listed with a contact. Set "From" to the deal, note, call or meeting the file was attached to, or pin it first.'
+					: 'Check "From", "Record ID" and "Attachment ID": the attachment may belong to another record, or may have been deleted. The Get Many operation lists a record\'s attachments.',
+		});
+	}
+	return attachment;
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const attachmentId = (this.getNodeParameter('attachmentId', itemIndex) as string).trim();
-	const binaryPropertyName = (this.getNodeParameter('binaryPropertyName', itemIndex) as string).trim() || 'data';
+	const referenceType = String(this.getNodeParameter('referenceType', itemIndex, 'note'));
+	const attachmentId = requiredText(
+		this,
+		itemIndex,
+		'attachmentId',
+		'Attachment ID',
+		'Give the ID of the attachment, for example from the Get Many operation ({{ $json.id }}).',
+	);
+	// Workflows saved before "From" and "Record ID" existed reach here with an empty Record ID.
+	const referenceId = requiredText(
+		this,
+		itemIndex,
+		'referenceId',
+		'Record ID',
+		'OnePageCRM cannot read an attachment by its ID alone: it hands out the file with the deal, note, call or meeting it is attached to, or with the contact\'s pinned attachments. Set "From" and "Record ID" to that record.',
+	);
+	const binaryPropertyName = (this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string).trim() || 'data';
 
 	// The attachment's url is short-lived: read it right before the download, never reuse an old one.
-	const data = await onePageCrmRequest(this, itemIndex, {
-		method: 'GET',
-		path: ['attachments', attachmentId],
-		subject: `the attachment "${attachmentId}"`,
-		idempotent: true,
-	});
-	const attachment = attachmentOf(data);
-	const fileName = String(attachment.custom_filename || attachment.filename || attachment.name || attachmentId);
-	if (attachment.link_type || attachment.external_url) {
+	const attachment = await findAttachment(this, itemIndex, referenceType, referenceId, attachmentId);
+	const storedName = String(attachment.custom_filename || attachment.filename || `attachment-${attachmentId}`);
+	const linkService = linkServiceOf(attachment);
+	if (linkService) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`The attachment "${fileName}" is a ${String(attachment.link_type ?? 'external')} link, not a file stored in OnePageCRM`,
+			`The attachment "${storedName}" is a ${linkService} link, not a file stored in OnePageCRM`,
 			{
 				itemIndex,
-				description: `Download it from ${String(attachment.external_url ?? 'its service')} instead (for example with the HTTP Request node).`,
+				description: `Download it from ${typeof attachment.url === 'string' && attachment.url ? attachment.url : linkService} instead (for example with the HTTP Request node).`,
 			},
 		);
 	}
 	const url = attachment.url;
 	if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) {
-		throw new NodeOperationError(this.getNode(), `OnePageCRM gave no download address for the attachment "${fileName}"`, {
+		throw new NodeOperationError(this.getNode(), `OnePageCRM gave no download address for the attachment "${storedName}"`, {
 			itemIndex,
 			description: 'The attachment has no "url". It may still be processing, or it may have been removed: list the record\'s attachments again.',
 		});
@@ -66,20 +135,19 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const errorContext = {
 		serviceName: STORAGE_NAME,
 		itemIndex,
-		subject: `the download of "${fileName}"`,
+		subject: `the download of "${storedName}"`,
 		secrets: [apiKey],
 	};
 	let response: HttpResponse;
 	try {
 		// A presigned GET on the storage host: its signature is the authorisation, the CRM's credential stays home.
 		response = await sendWithRetry(
-			async () =>
-				await sendPlainRequest(this, {
-					method: 'GET',
-					url,
-					encoding: 'arraybuffer',
-					timeout: DOWNLOAD_TIMEOUT_MS,
-				}),
+			async () => {
+				const answer = await sendPlainRequest(this, { method: 'GET', url, encoding: 'stream', timeout: DOWNLOAD_TIMEOUT_MS });
+				// A refusal is read in full (for its error text, and so a retry does not leave a socket open).
+				if (!isSuccessStatus(answer.statusCode) && isStream(answer.body)) answer.body = (await drain(answer.body)).toString('utf8');
+				return answer;
+			},
 			{ idempotent: true },
 		);
 	} catch (error) {
@@ -96,24 +164,27 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		);
 	}
 
+	// The name the user gave in OnePageCRM wins; else the storage's own name (UTF-8 or RFC 5987), else the API's.
+	const fileName =
+		(attachment.custom_filename ? String(attachment.custom_filename) : undefined) ??
+		fileNameFromContentDisposition(headerValue(response, 'content-disposition')) ??
+		storedName;
+	const contentType = headerValue(response, 'content-type')?.split(';')[0].trim().toLowerCase();
+	const mimeType = contentType && !GENERIC_TYPES.includes(contentType) ? contentType : undefined;
 	const body = response.body;
-	const buffer = Buffer.isBuffer(body)
-		? body
-		: body instanceof ArrayBuffer
-			? Buffer.from(body)
-			: Buffer.from(String(body ?? ''));
-	const contentType = headerValue(response, 'content-type')?.split(';')[0].trim();
-	const mimeType =
-		contentType && contentType !== 'application/octet-stream' && contentType !== 'binary/octet-stream'
-			? contentType
-			: undefined;
-	const binaryData = await this.helpers.prepareBinaryData(buffer, fileName, mimeType);
+	// A stream goes to n8n's binary store as it arrives. Without a useful type n8n takes it from the
+	// file name first, then from the answer's own header (S3 calls every POSTed file binary/octet-stream).
+	const data = isStream(body) ? body : Buffer.isBuffer(body) ? body : Buffer.from(String(body ?? ''));
+	const binaryData = await this.helpers.prepareBinaryData(data as Buffer, fileName, mimeType);
+	let size: number | null = null;
+	if (binaryData.id) size = (await this.helpers.getBinaryMetadata(binaryData.id)).fileSize;
+	else if (binaryData.data) size = Buffer.byteLength(binaryData.data, 'base64');
 	return [
 		{
 			json: {
 				...attachment,
 				fileName: binaryData.fileName ?? fileName,
-				size: buffer.length,
+				size,
 				mimeType: binaryData.mimeType,
 			},
 			binary: { [binaryPropertyName]: binaryData },

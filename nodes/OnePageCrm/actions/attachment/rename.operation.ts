@@ -31,7 +31,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const data = await onePageCrmRequest(this, itemIndex, {
 		method: 'PATCH',
 		path: ['attachments', attachmentId],
-		body: { custom_filename: newName },
+		// spec updateAttachment: the name goes inside `attachment`; the answer's data is the Attachment.
+		body: { attachment: { custom_filename: newName } },
 		subject: `the new name of attachment "${attachmentId}"`,
 		idempotent: true,
 	});

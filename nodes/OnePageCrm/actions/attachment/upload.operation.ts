@@ -49,7 +49,7 @@ function uniqueTimestamp(): number {
 }
 
 /** A file name usable as the last segment of an S3 key. */
-function keySafeName(fileName: string): string {
+export function keySafeName(fileName: string): string {
 	return fileName.replace(/[/\\]/g, '_');
 }
 
