@@ -22,7 +22,7 @@ interface State {
 }
 
 /**
- * examples/onepagecrm-upload-attachment.json against the fake OnePageCRM: the file goes through a real
+ * examples/onepagecrm-upload-attachment.json against the fake OnePageCRM: the file (a non-ASCII name) goes through a real
  * presigned S3 form to radosgw and is registered on a contact's note with its key and size.
  */
 export function onePageCrmUploadCase(s3: S3Rig): E2eCase {
@@ -36,7 +36,8 @@ export function onePageCrmUploadCase(s3: S3Rig): E2eCase {
 			const noteId = crm.seedRecord('note', contactId);
 			s3.tap.watchSecrets(crm.apiKey);
 
-			const fileName = `proposal-${randomUUID().slice(0, 8)}.pdf`;
+			// Accents, CJK and an emoji: the name must reach the S3 key and the registration as UTF-8.
+			const fileName = `Angebot Übersicht 提案書 📄 ${randomUUID().slice(0, 8)}.pdf`;
 			const content = randomBytes(400_000 + Math.floor(Math.random() * 1000));
 			writeFileSync(join(files, fileName), content);
 
@@ -70,7 +71,7 @@ export function onePageCrmUploadCase(s3: S3Rig): E2eCase {
 					reference_id: s.noteId,
 					contact_id: s.contactId,
 					name: s.fileName,
-					key: expect.stringMatching(new RegExp(`^${s.contactId}/\\d+/${s.fileName.replace(/\./g, '\\.')}$`)),
+					key: expect.stringMatching(new RegExp(`^${s.contactId}/\\d+/${s.fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'u')),
 					size: s.size,
 				},
 			]);
