@@ -416,7 +416,7 @@ async function holdingsOf(sandbox: CrmSandbox): Promise<Record<CrmId, Holding[]>
 			name: attachment.name,
 			size: attachment.content.length,
 			sha256: sha256(attachment.content),
-			mimeType: attachment.type,
+			mimeType: attachment.type ?? undefined,
 			where: `${parent}${attachment.field ? `, field ${attachment.field}` : ''}`,
 		});
 	}
