@@ -10,6 +10,7 @@ import type { E2eCase } from '../inN8n';
 import { expectSuccess } from '../inN8n';
 
 const NODE = 'OnePageCRM';
+const DOWNLOAD_NODE = 'Download from OnePageCRM';
 
 interface State {
 	crm: OnePageCrmFake;
@@ -23,14 +24,17 @@ interface State {
 
 /**
  * examples/onepagecrm-upload-attachment.json against the fake OnePageCRM: the file (a non-ASCII name) goes through a real
- * presigned S3 form to radosgw and is registered on a contact's note with its key and size.
+ * presigned S3 form to radosgw and is registered on a contact's note with its key and size, then is
+ * downloaded back from the note (the API's only way to a file's address).
  */
 export function onePageCrmUploadCase(s3: S3Rig): E2eCase {
 	return {
-		title: 'OnePageCRM: attaches a file read from disk to a note through the S3 form',
+		title: 'OnePageCRM: attaches a file read from disk to a note through the S3 form, and downloads it back',
 		example: 'onepagecrm-upload-attachment.json',
 		async prepare(workflow, { files }) {
 			const crm = new OnePageCrmFake(s3);
+			// The storage names the file in raw UTF-8 bytes (Node reads them as latin1): the node must undo that.
+			crm.fileNameHeader = 'rawUtf8';
 			await crm.start();
 			const contactId = crm.seedContact();
 			const noteId = crm.seedRecord('note', contactId);
@@ -50,6 +54,7 @@ export function onePageCrmUploadCase(s3: S3Rig): E2eCase {
 			setParameters(workflow, 'Read File from Disk', { fileSelector: join(files, fileName) });
 			setParameters(workflow, NODE, { contactId, referenceType: 'note', referenceId: noteId });
 			setCredential(workflow, NODE, credential);
+			setCredential(workflow, DOWNLOAD_NODE, credential);
 			const state: State = {
 				crm,
 				contactId,
@@ -88,6 +93,13 @@ export function onePageCrmUploadCase(s3: S3Rig): E2eCase {
 			}
 			// Every API call carried the user's Basic credentials.
 			for (const request of s.crm.requests) expect(request.headers.authorization).toBe(s.crm.basicHeader);
+
+			// Downloaded back from the note's fresh url, streamed into n8n's binary store, name intact.
+			expect(nodeOutput(result.run, DOWNLOAD_NODE)).toEqual([
+				expect.objectContaining({ id: attachment.id, storage_provider: 'amazon', fileName: s.fileName, size: s.size, mimeType: 'application/pdf' }),
+			]);
+			expect(s.crm.requests.map((request) => `${request.method} ${request.path}`).at(-1)).toBe(`GET /api/v3/notes/${s.noteId}`);
+			expect(s.crm.fileHost.requests.map((request) => [request.status, request.headers.authorization])).toEqual([[200, undefined]]);
 
 			expect(nodeOutput(result.run, NODE)).toEqual([
 				expect.objectContaining({
