@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { requiredText } from '../../../shared/validation';
 import { onePageCrmRequest } from '../../transport';
 import {
 	attachmentOf,
@@ -50,24 +51,13 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const contactId = (this.getNodeParameter('contactId', itemIndex) as string).trim();
+	const contactId = requiredText(this, itemIndex, 'contactId', 'Contact ID', 'the OnePageCRM id of the contact');
 	const referenceType = this.getNodeParameter('referenceType', itemIndex) as string;
-	const referenceId = (this.getNodeParameter('referenceId', itemIndex) as string).trim();
+	const referenceId = requiredText(this, itemIndex, 'referenceId', 'Record ID', 'the OnePageCRM id of the deal, note, call or meeting');
 	const linkType = this.getNodeParameter('linkType', itemIndex) as string;
 	const url = (this.getNodeParameter('url', itemIndex) as string).trim();
 	const name = (this.getNodeParameter('name', itemIndex) as string).trim();
 
-	for (const [label, value] of [
-		['Contact ID', contactId],
-		['Record ID', referenceId],
-	]) {
-		if (!value) {
-			throw new NodeOperationError(this.getNode(), `"${label}" of item ${itemIndex + 1} is empty`, {
-				itemIndex,
-				description: `Set "${label}" to the OnePageCRM id, or map it from an earlier node.`,
-			});
-		}
-	}
 
 	let parsed: URL | undefined;
 	try {

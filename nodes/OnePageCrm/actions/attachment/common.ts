@@ -52,15 +52,7 @@ export function referenceTypeProperty(operation: string[]): INodeProperties {
 }
 
 export function referenceIdProperty(operation: string[]): INodeProperties {
-	return scoped(operation, {
-		displayName: 'Record ID',
-		name: 'referenceId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 5f1b2c3d4e5f6a7b8c9d0e20',
-		description: 'The ID of the deal, note, call or meeting. It must belong to the contact.',
-	});
+	return parentIdProperty(operation, 'The ID of the deal, note, call or meeting. It must belong to the contact.');
 }
 
 export function attachmentIdProperty(operation: string[]): INodeProperties {

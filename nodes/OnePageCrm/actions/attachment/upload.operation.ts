@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { binaryPropertyNameProperty, concurrencyOption, fileNameOption } from '../../../shared/descriptions';
+import { requiredText } from '../../../shared/validation';
 import type { BinaryFile, FormFieldValue, PresignedPostForm } from '../../../transfer';
 import {
 	assertWithinLimits,
@@ -182,21 +183,10 @@ async function uploadOne(
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const contactId = (this.getNodeParameter('contactId', itemIndex) as string).trim();
+	const contactId = requiredText(this, itemIndex, 'contactId', 'Contact ID', 'the OnePageCRM id of the contact');
 	const referenceType = this.getNodeParameter('referenceType', itemIndex) as string;
-	const referenceId = (this.getNodeParameter('referenceId', itemIndex) as string).trim();
+	const referenceId = requiredText(this, itemIndex, 'referenceId', 'Record ID', 'the OnePageCRM id of the deal, note, call or meeting');
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	for (const [name, value] of [
-		['Contact ID', contactId],
-		['Record ID', referenceId],
-	]) {
-		if (!value) {
-			throw new NodeOperationError(this.getNode(), `"${name}" of item ${itemIndex + 1} is empty`, {
-				itemIndex,
-				description: `Set "${name}" to the OnePageCRM id, or map it from an earlier node.`,
-			});
-		}
-	}
 
 	const files = await getInputFiles(this, itemIndex, {
 		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
