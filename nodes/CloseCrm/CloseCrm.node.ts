@@ -24,7 +24,9 @@ export class CloseCrm implements INodeType {
 		name: 'closeCrm',
 		icon: { light: 'file:closeCrm.svg', dark: 'file:closeCrm.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 2: Concurrency is automatic unless set; workflows saved with 1 keep one item at a time.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Upload files to Close and attach them to notes and emails on leads',
 		defaults: {

@@ -26,7 +26,9 @@ export class EspoCrm implements INodeType {
 		name: 'espoCrm',
 		icon: { light: 'file:espoCrm.svg', dark: 'file:espoCrm.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 2: Concurrency is automatic unless set; workflows saved with 1 keep one item at a time.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Upload, list, download and delete attachments of EspoCRM records',
 		defaults: {

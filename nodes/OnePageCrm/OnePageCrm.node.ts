@@ -20,7 +20,9 @@ export class OnePageCrm implements INodeType {
 		name: 'onePageCrm',
 		icon: { light: 'file:onePageCrm.svg', dark: 'file:onePageCrm.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 2: Concurrency is automatic unless set; workflows saved with 1 keep one item at a time.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Upload, link, list, download and manage attachments in OnePageCRM',
 		defaults: {

@@ -15,7 +15,9 @@ export class PresignedPostUpload implements INodeType {
 		name: 'presignedPostUpload',
 		icon: { light: 'file:presignedPostUpload.svg', dark: 'file:presignedPostUpload.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 2: Concurrency is automatic unless set; workflows saved with 1 keep one item at a time.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{"Upload to " + ($parameter["url"] ? $parameter["url"].split("/")[2] : "a presigned form")}}',
 		description:
 			'Upload a file to an S3 presigned POST form handed out by any API (streamed, with a known length)',

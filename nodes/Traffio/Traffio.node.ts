@@ -23,7 +23,9 @@ export class Traffio implements INodeType {
 		name: 'traffio',
 		icon: { light: 'file:traffio.svg', dark: 'file:traffio.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 2: Concurrency is automatic unless set; workflows saved with 1 keep one item at a time.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Upload files to people in Traffio through its third-party API',
 		defaults: {

@@ -27,7 +27,9 @@ export class ZohoCrm implements INodeType {
 		name: 'zohoCrm',
 		icon: { light: 'file:zohoCrm.svg', dark: 'file:zohoCrm.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// 2: Concurrency is automatic unless set; workflows saved with 1 keep one item at a time.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
 			'Upload, link, list, download and delete attachments of Zoho CRM records, in every Zoho data center (n8n\'s built-in Zoho CRM node handles the records themselves)',

@@ -27,8 +27,9 @@ export const concurrencyOption: INodeProperties = {
 	displayName: 'Concurrency',
 	name: 'concurrency',
 	type: 'number',
-	default: 1,
-	typeOptions: { minValue: 1, maxValue: 32 },
+	// 0 = automatic. Workflows saved with typeVersion 1 keep 1 when the option is not set (runItems.ts).
+	default: 0,
+	typeOptions: { minValue: 0, maxValue: 32 },
 	description:
-		'How many items to upload at the same time. Output order stays the same as the input. When the service asks to slow down, all parallel uploads wait together.',
+		'How many items to upload at the same time; 0 (the default) adjusts it automatically: more while the service keeps up, fewer when it asks to slow down, paced by its rate-limit headers. Output order stays the same as the input. When the service asks to slow down, all parallel uploads wait together.',
 };

@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { AdaptiveConcurrency, throttleGateFor } from '../transfer';
+
 /** Runs one item's work and returns that item's output items. */
 export type ItemHandler = (itemIndex: number) => Promise<INodeExecutionData[]>;
 
@@ -19,18 +21,23 @@ function asNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number):
 }
 
 export interface RunOptions {
-	/** How many items are worked on at once (the node's Concurrency option); 1 keeps strict order. */
+	/**
+	 * How many items are worked on at once (the node's Concurrency option): a number for that many,
+	 * AUTOMATIC_CONCURRENCY (0) to let the run's throttle signals decide; 1 keeps strict order.
+	 */
 	concurrency?: number;
 }
 
 export const MAX_CONCURRENCY = 32;
+/** The Concurrency option's value for "automatic" (also what an empty field means). */
+export const AUTOMATIC_CONCURRENCY = 0;
 
 /**
- * Runs `handler` for every input item, at most `concurrency` at a time. Output order and
- * `pairedItem` follow the input whatever order the items finish in. With "Continue On Fail" a
- * failed item becomes an error item paired to its input, so N items in always give at least N
- * items out; without it, no new item starts after a failure and the earliest failed item's error
- * stops the node.
+ * Runs `handler` for every input item, at most `concurrency` at a time (automatic: as many as the
+ * run's AdaptiveConcurrency allows at that moment). Output order and `pairedItem` follow the input
+ * whatever order the items finish in. With "Continue On Fail" a failed item becomes an error item
+ * paired to its input, so N items in always give at least N items out; without it, no new item starts
+ * after a failure and the earliest failed item's error stops the node.
  */
 export async function runForEachItem(
 	ctx: IExecuteFunctions,
@@ -38,36 +45,63 @@ export async function runForEachItem(
 	options: RunOptions = {},
 ): Promise<INodeExecutionData[][]> {
 	const items = ctx.getInputData();
-	const concurrency = Math.min(Math.max(Math.floor(options.concurrency ?? 1) || 1, 1), MAX_CONCURRENCY);
+	const requested = Math.floor(options.concurrency ?? 1);
+	const automatic = requested === AUTOMATIC_CONCURRENCY;
+	const fixed = Math.min(Math.max(requested || 1, 1), MAX_CONCURRENCY);
+	const controller = automatic ? new AdaptiveConcurrency({ max: MAX_CONCURRENCY }) : undefined;
+	// Every request of this run reports to the controller through the run's gate (keyed by the context).
+	const gate = throttleGateFor(ctx);
+	if (controller) gate.observer = controller;
 	const results: INodeExecutionData[][] = new Array(items.length);
 	let nextIndex = 0;
-	// Set by a worker; typed with `as` so TypeScript does not narrow it to its initial value.
+	// Set by an item; typed with `as` so TypeScript does not narrow it to its initial value.
 	const stop = { failure: undefined as { error: unknown; itemIndex: number } | undefined };
 
 	const recordFailure = (error: unknown, itemIndex: number) => {
 		if (!stop.failure || itemIndex < stop.failure.itemIndex) stop.failure = { error, itemIndex };
 	};
-	const worker = async () => {
-		while (stop.failure === undefined && nextIndex < items.length) {
-			const itemIndex = nextIndex++;
-			try {
-				results[itemIndex] = await handler(itemIndex);
-			} catch (error) {
-				if (ctx.continueOnFail()) {
-					results[itemIndex] = [errorOutput(error as Error, itemIndex)];
-				} else {
-					recordFailure(error, itemIndex);
-				}
+	const runItem = async (itemIndex: number) => {
+		try {
+			results[itemIndex] = await handler(itemIndex);
+			controller?.onItemDone();
+		} catch (error) {
+			if (ctx.continueOnFail()) {
+				results[itemIndex] = [errorOutput(error as Error, itemIndex)];
+			} else {
+				recordFailure(error, itemIndex);
 			}
 		}
 	};
-	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+
+	// Each index is taken exactly once, and only when a slot is free: no item is lost or run twice.
+	const running = new Set<Promise<void>>();
+	try {
+		while (stop.failure === undefined && nextIndex < items.length) {
+			if (running.size >= (controller?.limit ?? fixed)) {
+				await Promise.race(running);
+				continue;
+			}
+			const itemIndex = nextIndex++;
+			const item: Promise<void> = runItem(itemIndex).finally(() => running.delete(item));
+			running.add(item);
+		}
+		await Promise.all(running);
+	} finally {
+		if (controller && gate.observer === controller) gate.observer = undefined;
+	}
 
 	if (stop.failure) throw asNodeError(ctx, stop.failure.error, stop.failure.itemIndex);
 	return [results.flat()];
 }
 
-/** The node's Concurrency option where the chosen operation offers it, else 1. */
+/**
+ * The node's Concurrency option where the chosen operation offers it. Unset or empty means automatic
+ * from typeVersion 2 on; typeVersion 1 (workflows saved before) keeps its old default of 1.
+ */
 export function concurrencyFromOptions(ctx: IExecuteFunctions): number {
-	return ctx.getNodeParameter('options.concurrency', 0, 1) as number;
+	const unset = ctx.getNode().typeVersion >= 2 ? AUTOMATIC_CONCURRENCY : 1;
+	const value = ctx.getNodeParameter('options.concurrency', 0, unset) as number | string | null | undefined;
+	if (value === null || value === undefined || value === '') return unset;
+	const number = Number(value);
+	return Number.isFinite(number) && number >= 0 ? number : unset;
 }

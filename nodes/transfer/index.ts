@@ -5,6 +5,7 @@ export * from './httpErrors';
 export * from './contentDisposition';
 export * from './rateLimitHeaders';
 export * from './retry';
+export * from './adaptiveConcurrency';
 export * from './multipartBody';
 export * from './presignedPost';
 export * from './base64JsonBody';

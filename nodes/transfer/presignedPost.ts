@@ -179,7 +179,8 @@ export async function uploadToPresignedPost(
 				});
 			},
 			// Posting the same file to the same key again only overwrites it.
-			{ idempotent: true, gate: throttleGateFor(ctx) },
+			// The storage host has limits of its own (S3 SlowDown), apart from the API that handed out the form.
+			{ idempotent: true, gate: throttleGateFor(ctx), scope: `storage ${url.host}` },
 		);
 	} catch (error) {
 		throw networkError(ctx, error, errorContext);

@@ -1,5 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
+import type { RequestObserver } from './adaptiveConcurrency';
 import type { HttpResponse } from './httpResponse';
 import { headerValue, networkFailureOf } from './httpResponse';
 
@@ -25,11 +26,21 @@ export interface RetryOptions {
 	 * "slow down" to one request, the whole pool of parallel uploads waits, not just that request.
 	 */
 	gate?: ThrottleGate;
+	/**
+	 * The service whose limits the request counts against, for the run's automatic concurrency (which
+	 * paces each scope on its own): the CRM's API by default; a storage host passes its own.
+	 */
+	scope?: string;
 }
+
+/** The scope of requests that name none: the CRM's API. */
+export const SERVICE_SCOPE = 'service';
 
 /** A pause that all parallel requests of one node execution honour before they send. */
 export class ThrottleGate {
 	private resumeAt = 0;
+	/** The run's automatic concurrency, while one is active: told about every request (see sendWithRetry). */
+	observer?: RequestObserver;
 
 	pause(waitMs: number): void {
 		this.resumeAt = Math.max(this.resumeAt, Date.now() + waitMs);
@@ -121,6 +132,9 @@ export async function sendWithRetry(
 
 	for (let attempt = 1; ; attempt++) {
 		if (options.gate) waitedMs += await options.gate.wait();
+		const observer = options.gate?.observer;
+		const scope = options.scope ?? SERVICE_SCOPE;
+		const sentAt = observer ? await observer.beforeSend(scope) : 0;
 		let decision: RetryDecision;
 		let outcome: { response: HttpResponse } | { error: unknown };
 		try {
@@ -131,6 +145,12 @@ export async function sendWithRetry(
 			outcome = { error };
 			decision = decideForError(error, options);
 		}
+		observer?.afterResponse(
+			scope,
+			sentAt,
+			'response' in outcome ? outcome.response : undefined,
+			decision.throttled === true,
+		);
 
 		const backoffMs = Math.min(baseDelayMs * 2 ** (attempt - 1), MAX_SINGLE_BACKOFF_MS);
 		const waitMs = decision.hintMs ?? backoffMs;

@@ -35,6 +35,14 @@ export interface RunNodeOptions {
 	/** Credential data by credential type name; the node gets a reference to each. */
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	continueOnFail?: boolean;
+	/** The node's typeVersion in the workflow; by default the one n8n gives a new node (defaultVersion). */
+	typeVersion?: number;
+}
+
+/** The typeVersion n8n puts on a node added now: defaultVersion, else the (highest) version. */
+export function defaultTypeVersion(nodeType: INodeType): number {
+	const { version, defaultVersion } = nodeType.description;
+	return defaultVersion ?? (Array.isArray(version) ? Math.max(...version) : version);
 }
 
 export interface RunNodeResult {
@@ -94,7 +102,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 			id: 'under-test',
 			name: NODE_UNDER_TEST,
 			type: typeName,
-			typeVersion: options.nodeType.description.version as number,
+			typeVersion: options.typeVersion ?? defaultTypeVersion(options.nodeType),
 			position: [200, 0],
 			parameters: options.parameters as INodeParameters,
 			credentials: credentialRefs,

@@ -1,0 +1,181 @@
+import { sleep } from 'n8n-workflow';
+
+import type { HttpResponse } from './httpResponse';
+import type { RateLimitState } from './rateLimitHeaders';
+import { readRateLimitHeaders } from './rateLimitHeaders';
+
+/**
+ * What sendWithRetry tells the run's traffic controller about each request. Requests are grouped by
+ * scope: the service whose limit they count against (the API, or the storage host of an S3 form).
+ */
+export interface RequestObserver {
+	/** Waits until the scope's pace allows the next request; returns when it was sent. */
+	beforeSend(scope: string): Promise<number>;
+	/** The outcome of a request sent at `sentAt`; `throttled`: the service asked us to slow down. */
+	afterResponse(scope: string, sentAt: number, response: HttpResponse | undefined, throttled: boolean): void;
+}
+
+export interface AdaptiveConcurrencyOptions {
+	/** Items in flight at the start. */
+	initial?: number;
+	/** Items in flight at most. */
+	max?: number;
+	/** Clock, for tests. */
+	now?: () => number;
+}
+
+/** Pace below what the service allows: request starts jitter on their way to its window. */
+const HEADER_RATE_SHARE = 0.95;
+/** After a refusal without any rate header: this share of what got through in the last second. */
+const LEARNED_RATE_SHARE = 0.9;
+/** What a refusal without rate headers measures: the requests sent within this span before it. */
+const OBSERVATION_MS = 1000;
+/** A learned pace creeps back up by this factor per this many accepted requests, up to its ceiling. */
+const LEARNED_RATE_STEP = 1.02;
+const LEARNED_RATE_STEP_EVERY = 50;
+/** Above the level that drew a refusal, the pool probes again only after this many items per slot. */
+const PROBE_AFTER_ITEMS_PER_SLOT = 40;
+/** A request that waited this long for its pace means the pace, not the pool size, is the bottleneck. */
+const PACED_WAIT_MS = 2;
+
+/**
+ * The pace of one scope: at most one request start per `intervalMs`. The interval comes from the
+ * service's rate-limit headers (limit per window) or, when it sends none, from what got through before
+ * it refused. `remaining=0` holds the scope until the window's reset.
+ */
+export class RequestPacer {
+	intervalMs = 0;
+	private nextSendAt = 0;
+	private windowMs = 0;
+	/** From headers the pace is known; a learned pace creeps back up towards the rate that was refused. */
+	private learnedCeilingMs = 0;
+	private acceptedSinceStep = 0;
+	private readonly recentSends: number[] = [];
+	/** True when the last request had to wait for the pace. */
+	pacedRecently = false;
+
+	constructor(private readonly now: () => number) {}
+
+	/** The time the caller may send at (reserving that slot), never before now. */
+	reserve(): number {
+		const now = this.now();
+		const sendAt = Math.max(now, this.nextSendAt);
+		this.nextSendAt = sendAt + this.intervalMs;
+		this.pacedRecently = sendAt - now >= PACED_WAIT_MS;
+		this.recentSends.push(sendAt);
+		while (this.recentSends.length > 0 && this.recentSends[0] < sendAt - OBSERVATION_MS) this.recentSends.shift();
+		return sendAt;
+	}
+
+	/** Every answer: a rate-limit header sets the pace; nothing remaining holds the scope until the reset. */
+	observeHeaders(state: RateLimitState): void {
+		if (state.limit !== undefined && state.limit > 0 && state.resetMs !== undefined) {
+			// The window's length is at least the longest reset seen (resets count down within a window).
+			this.windowMs = Math.max(this.windowMs, Math.ceil(state.resetMs / 1000) * 1000);
+			this.intervalMs = this.windowMs / (state.limit * HEADER_RATE_SHARE);
+			this.learnedCeilingMs = 0;
+		}
+		if (state.remaining === 0 && state.resetMs !== undefined && state.resetMs > 0) {
+			this.nextSendAt = Math.max(this.nextSendAt, this.now() + state.resetMs);
+		}
+	}
+
+	/** A refusal in a scope whose answers carry no rate headers: pace below what got through. */
+	learnFromRefusal(sentAt: number): void {
+		if (this.windowMs > 0) return;
+		const sentBefore = this.recentSends.filter((time) => time < sentAt && time >= sentAt - OBSERVATION_MS).length;
+		const observedRate = Math.max(1, sentBefore) / (OBSERVATION_MS / 1000);
+		const currentRate = this.intervalMs > 0 ? 1000 / this.intervalMs : Infinity;
+		const rate = Math.min(observedRate, currentRate) * LEARNED_RATE_SHARE;
+		this.intervalMs = 1000 / rate;
+		this.learnedCeilingMs = 1000 / Math.min(observedRate, currentRate);
+		this.acceptedSinceStep = 0;
+	}
+
+	accepted(): void {
+		if (this.learnedCeilingMs <= 0 || this.intervalMs <= this.learnedCeilingMs) return;
+		if (++this.acceptedSinceStep < LEARNED_RATE_STEP_EVERY) return;
+		this.acceptedSinceStep = 0;
+		this.intervalMs = Math.max(this.learnedCeilingMs / HEADER_RATE_SHARE, this.intervalMs / LEARNED_RATE_STEP);
+	}
+}
+
+/**
+ * Automatic concurrency for one node run: how many items are in flight, and how fast requests start.
+ * Additive increase while the services keep up (one more item per item completed until the first
+ * refusal, then one more per round of `limit` items), halving on a throttle signal (only once for the
+ * requests that were already under way), and a ceiling one below the level that drew the refusal,
+ * probed again only after many items. Requests are paced per scope from the service's rate-limit
+ * headers, so the pool slows before it is refused; a pace that is the bottleneck stops the ramp.
+ */
+export class AdaptiveConcurrency implements RequestObserver {
+	limit: number;
+	readonly max: number;
+	/** Throttle signals received, for the run's own accounting. */
+	throttles = 0;
+	private ceiling: number;
+	private slowStart = true;
+	private completedSinceChange = 0;
+	private lastDecreaseAt = -Infinity;
+	private readonly pacers = new Map<string, RequestPacer>();
+	private readonly now: () => number;
+
+	constructor(options: AdaptiveConcurrencyOptions = {}) {
+		this.max = Math.max(1, options.max ?? 32);
+		this.limit = Math.min(this.max, Math.max(1, options.initial ?? 1));
+		this.ceiling = this.max;
+		this.now = options.now ?? Date.now;
+	}
+
+	pacer(scope: string): RequestPacer {
+		let pacer = this.pacers.get(scope);
+		if (!pacer) {
+			pacer = new RequestPacer(this.now);
+			this.pacers.set(scope, pacer);
+		}
+		return pacer;
+	}
+
+	async beforeSend(scope: string): Promise<number> {
+		const sendAt = this.pacer(scope).reserve();
+		const delay = sendAt - this.now();
+		if (delay > 0) await sleep(delay);
+		return sendAt;
+	}
+
+	afterResponse(scope: string, sentAt: number, response: HttpResponse | undefined, throttled: boolean): void {
+		const pacer = this.pacer(scope);
+		if (response) pacer.observeHeaders(readRateLimitHeaders(response, this.now()));
+		if (!throttled) {
+			if (response) pacer.accepted();
+			return;
+		}
+		this.throttles++;
+		pacer.learnFromRefusal(sentAt);
+		this.onThrottle(sentAt);
+	}
+
+	/** Halves the pool once per wave of refusals: requests sent before the last decrease say nothing new. */
+	onThrottle(sentAt: number): void {
+		if (sentAt < this.lastDecreaseAt) return;
+		this.ceiling = Math.max(1, this.limit - 1);
+		this.limit = Math.max(1, Math.floor(this.limit / 2));
+		this.slowStart = false;
+		this.completedSinceChange = 0;
+		this.lastDecreaseAt = this.now();
+	}
+
+	/** An item finished without a throttle at its end: the services kept up. */
+	onItemDone(): void {
+		if ([...this.pacers.values()].some((pacer) => pacer.pacedRecently)) return;
+		this.completedSinceChange++;
+		const roundDone = this.slowStart || this.completedSinceChange >= this.limit;
+		if (!roundDone) return;
+		const probe = this.completedSinceChange >= PROBE_AFTER_ITEMS_PER_SLOT * this.limit;
+		if (this.limit < this.ceiling || probe) {
+			this.limit = Math.min(this.max, this.limit + 1);
+			if (this.limit > this.ceiling) this.ceiling = this.limit;
+			this.completedSinceChange = 0;
+		}
+	}
+}

@@ -1,0 +1,137 @@
+import type { HttpResponse } from '../../nodes/transfer';
+import { AdaptiveConcurrency, RequestPacer, SERVICE_SCOPE, ThrottleGate, sendWithRetry } from '../../nodes/transfer';
+
+function answer(statusCode: number, headers: Record<string, string> = {}): HttpResponse {
+	return { statusCode, headers, body: undefined };
+}
+
+/** A clock the test moves by hand, so no assertion depends on real time. */
+function manualClock(start = 1_000_000) {
+	const clock = { time: start, now: () => clock.time };
+	return clock;
+}
+
+describe('AdaptiveConcurrency', () => {
+	it('ramps up by one item per finished item while nothing is refused, up to its maximum', () => {
+		const controller = new AdaptiveConcurrency({ max: 8 });
+		expect(controller.limit).toBe(1);
+		const seen = [];
+		for (let item = 0; item < 20; item++) {
+			controller.onItemDone();
+			seen.push(controller.limit);
+		}
+		expect(seen.slice(0, 7)).toEqual([2, 3, 4, 5, 6, 7, 8]);
+		expect(controller.limit).toBe(8);
+	});
+
+	it('halves on a throttle signal, and only once for the requests already under way', () => {
+		const clock = manualClock();
+		const controller = new AdaptiveConcurrency({ max: 32, initial: 16, now: clock.now });
+		const sentBefore = clock.time;
+		clock.time += 10;
+		controller.afterResponse(SERVICE_SCOPE, sentBefore, answer(429), true);
+		expect(controller.limit).toBe(8);
+		// More refusals of requests sent before the decrease: the same wave, no further halving.
+		controller.afterResponse(SERVICE_SCOPE, sentBefore, answer(429), true);
+		controller.afterResponse(SERVICE_SCOPE, sentBefore + 5, answer(429), true);
+		expect(controller.limit).toBe(8);
+		// A refusal of a request sent after it halves again.
+		clock.time += 10;
+		controller.afterResponse(SERVICE_SCOPE, clock.time, answer(429), true);
+		expect(controller.limit).toBe(4);
+		expect(controller.throttles).toBe(4);
+	});
+
+	it('after a refusal climbs back one item per round, to one below the level that was refused, and stays there', () => {
+		const clock = manualClock();
+		const controller = new AdaptiveConcurrency({ max: 32, initial: 6, now: clock.now });
+		controller.onThrottle(clock.time);
+		expect(controller.limit).toBe(3);
+		const limits: number[] = [];
+		for (let item = 0; item < 60; item++) {
+			controller.onItemDone();
+			limits.push(controller.limit);
+		}
+		// 3 items at 3, then 4 at 4, then the ceiling 5 (6 drew the refusal) holds.
+		expect(limits.slice(0, 9)).toEqual([3, 3, 4, 4, 4, 4, 5, 5, 5]);
+		expect(Math.max(...limits)).toBe(5);
+	});
+
+	it('probes above the ceiling again only after many items', () => {
+		const clock = manualClock();
+		const controller = new AdaptiveConcurrency({ max: 32, initial: 4, now: clock.now });
+		controller.onThrottle(clock.time);
+		let items = 0;
+		while (controller.limit < 4 && items < 10_000) {
+			controller.onItemDone();
+			items++;
+		}
+		expect(controller.limit).toBe(4);
+		expect(items).toBeGreaterThan(100);
+	});
+
+	it('does not ramp up while requests wait for the pace (the pace, not the pool, is the limit)', () => {
+		const clock = manualClock();
+		const controller = new AdaptiveConcurrency({ max: 32, now: clock.now });
+		controller.afterResponse(SERVICE_SCOPE, clock.time, answer(200, { RateLimit: 'limit=10, remaining=9, reset=1' }), false);
+		const pacer = controller.pacer(SERVICE_SCOPE);
+		pacer.reserve();
+		pacer.reserve(); // 100 ms after the first: this one waits
+		expect(pacer.pacedRecently).toBe(true);
+		controller.onItemDone();
+		controller.onItemDone();
+		expect(controller.limit).toBe(1);
+	});
+});
+
+describe('RequestPacer', () => {
+	it('paces request starts below the rate the RateLimit header announces', () => {
+		const clock = manualClock();
+		const pacer = new RequestPacer(clock.now);
+		pacer.observeHeaders({ limit: 20, remaining: 19, resetMs: 1000 });
+		const starts = Array.from({ length: 21 }, () => pacer.reserve() - clock.time);
+		// 95% of the announced rate: 19 starts in the first second, never more than 20.
+		expect(starts.filter((start) => start < 1000)).toHaveLength(19);
+		expect(starts[1]).toBeGreaterThan(50);
+	});
+
+	it('holds every request of the scope until the reset when the header says nothing remains', () => {
+		const clock = manualClock();
+		const pacer = new RequestPacer(clock.now);
+		pacer.observeHeaders({ remaining: 0, resetMs: 700 });
+		expect(pacer.reserve() - clock.time).toBe(700);
+	});
+
+	it('without rate headers, learns the pace from a refusal: below what got through in the second before it', () => {
+		const clock = manualClock();
+		const pacer = new RequestPacer(clock.now);
+		// 10 requests within 500 ms, then the 11th is refused.
+		for (let request = 0; request < 10; request++) {
+			pacer.reserve();
+			clock.time += 50;
+		}
+		const refusedAt = pacer.reserve();
+		pacer.learnFromRefusal(refusedAt);
+		expect(1000 / pacer.intervalMs).toBeCloseTo(9, 5);
+		// A further refusal at that pace slows it again.
+		const next = pacer.reserve();
+		pacer.learnFromRefusal(next);
+		expect(1000 / pacer.intervalMs).toBeLessThan(9);
+	});
+});
+
+describe('sendWithRetry with a run controller on the gate', () => {
+	it('tells the controller about every answer in its scope: a throttle halves the pool and the headers pace the scope', async () => {
+		const gate = new ThrottleGate();
+		const controller = new AdaptiveConcurrency({ initial: 8 });
+		gate.observer = controller;
+		const answers = [answer(429, { 'retry-after': '0' }), answer(200, { RateLimit: 'limit=50, remaining=49, reset=1' })];
+		const response = await sendWithRetry(async () => answers.shift()!, { idempotent: false, gate, baseDelayMs: 1 });
+		expect(response.statusCode).toBe(200);
+		expect(controller.limit).toBe(4);
+		expect(controller.throttles).toBe(1);
+		expect(controller.pacer(SERVICE_SCOPE).intervalMs).toBeCloseTo(1000 / (50 * 0.95), 5);
+		// A storage host is its own scope: the API's pace does not slow it.
+		expect(controller.pacer('storage s3.example').intervalMs).toBe(0);
+	});
+});
