@@ -9,6 +9,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import type { OperationTable } from '../shared/router';
 import { executeOperations } from '../shared/router';
 import * as attachment from './actions/attachment';
+import * as document from './actions/document';
 import { listSearch } from './methods';
 
 const operations: OperationTable = {
@@ -17,6 +18,12 @@ const operations: OperationTable = {
 		getMany: attachment.getMany,
 		download: attachment.download,
 		delete: attachment.delete,
+	},
+	document: {
+		create: document.create,
+		get: document.get,
+		getMany: document.getMany,
+		download: document.download,
 	},
 };
 
@@ -54,10 +61,15 @@ export class EspoCrm implements INodeType {
 						name: 'Attachment',
 						value: 'attachment',
 					},
+					{
+						name: 'Document',
+						value: 'document',
+					},
 				],
 				default: 'attachment',
 			},
 			...attachment.description,
+			...document.description,
 		],
 	};
 

@@ -41,6 +41,10 @@ export interface FakeEspoOptions {
 
 interface FieldDef {
 	type: string;
+	/** Enum options (Document `status`, `type`). */
+	options?: string[];
+	/** A non-`javascript:` default, applied on create (Core/Utils/Database/Orm/Converter::getInitValues). */
+	default?: string;
 	/** MB, overrides attachmentUploadMaxSize (Tools/Attachment/DetailsObtainer::getUploadMaxSize). */
 	maxFileSize?: number;
 	/** File-type tokens (".pdf", "image/*"), Tools/Attachment/Checker::checkType. */
@@ -50,26 +54,66 @@ interface FieldDef {
 
 type FieldDefs = Record<string, FieldDef>;
 
+/** A relation of entityDefs `links`: `hasMany` both ways is many-to-many (Orm/LinkConverters/ManyMany). */
+interface LinkDef {
+	type: 'hasMany' | 'belongsTo';
+	entity: string;
+	foreign?: string;
+}
+
 /** Entity definitions: the fields the node works with, as EspoCRM ships them. */
-export function defaultEntityDefs(): Record<string, { fields: FieldDefs }> {
+export function defaultEntityDefs(): Record<string, { fields: FieldDefs; links?: Record<string, LinkDef> }> {
 	return {
 		// Modules/Crm/Resources/metadata/entityDefs/Document.json: `file` is required and accepts office files only.
 		Document: {
 			fields: {
-				name: { type: 'varchar' },
+				// Document.json `name`: required (its `$noBadCharacters` pattern is not modelled: unverified).
+				name: { type: 'varchar', required: true },
 				file: {
 					type: 'file',
 					required: true,
 					accept: ['.pdf', '.odt', '.ods', '.odp', '.docx', '.xlsx', '.pptx', '.doc', '.xls', '.ppt', '.rtf', '.csv', '.md', '.txt'],
 				},
+				// Document.json: status enum, default "Active"; type enum with an empty option.
+				status: { type: 'enum', options: ['Draft', 'Active', 'Canceled', 'Expired'], default: 'Active' },
+				type: { type: 'enum', options: ['', 'Contract', 'NDA', 'EULA', 'License Agreement'] },
+				// Document.json publishDate: required, its default is `javascript:` (front end only; the ORM
+				// drops such defaults, Orm/Converter::getInitValues), so an API client must send it.
+				publishDate: { type: 'date', required: true },
+				expirationDate: { type: 'date' },
+				description: { type: 'text' },
+				// Document.json: `accounts` is the one link-multiple field; `folder` a link field.
+				accounts: { type: 'linkMultiple' },
+				folder: { type: 'link' },
+			},
+			// Document.json `links`: accounts, opportunities, leads, contacts (hasMany, foreign "documents"), folder.
+			links: {
+				accounts: { type: 'hasMany', entity: 'Account', foreign: 'documents' },
+				opportunities: { type: 'hasMany', entity: 'Opportunity', foreign: 'documents' },
+				leads: { type: 'hasMany', entity: 'Lead', foreign: 'documents' },
+				contacts: { type: 'hasMany', entity: 'Contact', foreign: 'documents' },
+				folder: { type: 'belongsTo', entity: 'DocumentFolder', foreign: 'documents' },
 			},
 		},
+		// Modules/Crm/Resources/metadata/entityDefs/DocumentFolder.json: name required, parent folder, its documents.
+		DocumentFolder: {
+			fields: { name: { type: 'varchar', required: true }, description: { type: 'text' }, parent: { type: 'link' } },
+			links: {
+				parent: { type: 'belongsTo', entity: 'DocumentFolder', foreign: 'children' },
+				documents: { type: 'hasMany', entity: 'Document', foreign: 'folder' },
+			},
+		},
+		// Modules/Crm/Resources/metadata/entityDefs/{Opportunity,Contact,Lead}.json: each has the link "documents".
+		Opportunity: { fields: { name: { type: 'varchar' } }, links: { documents: { type: 'hasMany', entity: 'Document', foreign: 'opportunities' } } },
+		Contact: { fields: { name: { type: 'varchar' } }, links: { documents: { type: 'hasMany', entity: 'Document', foreign: 'contacts' } } },
+		Lead: { fields: { name: { type: 'varchar' } }, links: { documents: { type: 'hasMany', entity: 'Document', foreign: 'leads' } } },
 		// Modules/Crm/Resources/metadata/entityDefs/Case.json (attachments); `photo` is a custom Image field
 		// (Resources/metadata/fields/image.json), added here to exercise image checks.
 		Case: { fields: { name: { type: 'varchar' }, attachments: { type: 'attachmentMultiple' }, photo: { type: 'image' } } },
 		// Resources/metadata/entityDefs/Note.json
 		Note: { fields: { post: { type: 'text' }, attachments: { type: 'attachmentMultiple' } } },
-		Account: { fields: { name: { type: 'varchar' } } },
+		// Modules/Crm/Resources/metadata/entityDefs/Account.json (link "documents").
+		Account: { fields: { name: { type: 'varchar' } }, links: { documents: { type: 'hasMany', entity: 'Document', foreign: 'accounts' } } },
 	};
 }
 
@@ -123,6 +167,8 @@ export class FakeEspoCrm {
 	readonly unlinked: Array<{ entityType: string; id: string; field: string; attachmentId: string }> = [];
 	/** Attachments removed: by DELETE Attachment/{id}, or by EspoCRM when a File field's id changed. */
 	readonly deleted: string[] = [];
+	/** Many-to-many relations, by `{entityType}/{id}/{link}` (relate() in Core/Record/Service::link and LinkMultipleSaver). */
+	readonly relations = new Map<string, Set<string>>();
 
 	/** data/config.php `attachmentUploadMaxSize` in MB; 0 = no limit. */
 	attachmentUploadMaxSize: number;
@@ -204,6 +250,21 @@ export class FakeEspoCrm {
 		};
 		this.attachments.set(attachment.id, attachment);
 		return attachment;
+	}
+
+	/** The ids related through a link, either side of the relation. */
+	linkedIds(entityType: string, id: string, link: string): string[] {
+		return [...(this.relations.get(`${entityType}/${id}/${link}`) ?? [])];
+	}
+
+	private relate(entityType: string, id: string, link: string, foreignId: string): void {
+		const def = this.entityDefs[entityType]?.links?.[link];
+		const add = (key: string, value: string) => {
+			if (!this.relations.has(key)) this.relations.set(key, new Set());
+			this.relations.get(key)!.add(value);
+		};
+		add(`${entityType}/${id}/${link}`, foreignId);
+		if (def?.foreign) add(`${def.entity}/${foreignId}/${def.foreign}`, id);
 	}
 
 	record(entityType: string, id: string): FakeEspoRecord | undefined {
@@ -387,6 +448,13 @@ export class FakeEspoCrm {
 		// routes.json PUT and PATCH /:controller/:id -> Core/Record/Service::update.
 		this.route('PUT', '/:entityType/:id', (request) => this.updateRecord(request));
 		this.route('PATCH', '/:entityType/:id', (request) => this.updateRecord(request));
+
+		// routes.json GET /:controller -> Controllers/RecordBase::getActionList (Core/Record/SearchParamsFetcher).
+		this.route('GET', '/:entityType', (request) => this.listRecords(request));
+		// routes.json POST /:controller -> Controllers/RecordBase::postActionCreate (Core/Record/Service::create).
+		this.route('POST', '/:entityType', (request) => this.createRecord(request));
+		// routes.json POST /:controller/:id/:link -> Controllers/Record::postActionCreateLink (`id` or `ids`).
+		this.route('POST', '/:entityType/:id/:link', (request) => this.createLink(request));
 	}
 
 	private settingsForUser(): Record<string, unknown> {
@@ -411,6 +479,11 @@ export class FakeEspoCrm {
 			if (def.type === 'file' || def.type === 'image') {
 				const id = record[`${field}Id`] as string | null;
 				result[`${field}Name`] = id ? (this.attachments.get(id)?.name ?? null) : null;
+			}
+			// Orm/FieldConverters/Link: `{field}Name` is the linked record's name (a foreign attribute).
+			const linkDef = this.entityDefs[entityType]?.links?.[field];
+			if (def.type === 'link' && linkDef && typeof record[`${field}Id`] === 'string') {
+				result[`${field}Name`] = this.record(linkDef.entity, record[`${field}Id`] as string)?.name ?? null;
 			}
 		}
 		return result;
@@ -587,5 +660,118 @@ export class FakeEspoCrm {
 			}
 		}
 		return { status: 200, body: this.readRecord(entityType, record) };
+	}
+
+	/**
+	 * GET {Entity}: Core/Record/SearchParamsFetcher (maxSize, offset, where[i][type|attribute|value];
+	 * maxSize above `recordListMaxSizeLimit`, default 200, is a 403), Core/Record/Collection::toApiOutput
+	 * `{total, list}`; the order is the entity's `collection` default (Document.json: createdAt desc).
+	 * Only the `equals` where-type is modelled.
+	 */
+	private listRecords(request: FakeRequest): FakeResponse {
+		const { entityType } = request.params;
+		if (!this.entityDefs[entityType]) return refusal(404, `Controller '${entityType}' does not exist.`);
+		const maxSize = request.query.maxSize === undefined || request.query.maxSize === '' ? 200 : parseInt(request.query.maxSize, 10);
+		if (maxSize > 200) return refusal(403, 'Max size should not exceed 200. Use offset and limit.');
+		const offset = parseInt(request.query.offset ?? '0', 10) || 0;
+		let list = [...(this.records.get(entityType)?.values() ?? [])];
+		for (let index = 0; request.query[`where[${index}][type]`] !== undefined; index++) {
+			const type = request.query[`where[${index}][type]`];
+			const attribute = request.query[`where[${index}][attribute]`];
+			const value = request.query[`where[${index}][value]`];
+			// Other where types exist (Core/Select/Where/ItemGeneralConverter); unverified beyond `equals` here.
+			if (type !== 'equals') return refusal(400, `Unknown where type '${type}'.`);
+			list = list.filter((record) => String(record[attribute] ?? '') === value);
+		}
+		list.sort((a, b) => String(b.createdAt ?? '').localeCompare(String(a.createdAt ?? '')) || b.id.localeCompare(a.id));
+		return {
+			status: 200,
+			body: { total: list.length, list: list.slice(offset, offset + maxSize).map((record) => this.readRecord(entityType, record)) },
+		};
+	}
+
+	/**
+	 * POST {Entity}, in Core/Record/Service::create's order: system attributes dropped
+	 * (filterInputSystemAttributes), defaults (non-`javascript:` ones), validation (`required`, enum
+	 * options; 400 validationFailure), Core/Record/Access/LinkCheck::processFields (a link without a
+	 * link-multiple field takes one id; related records must exist: 403), then the save:
+	 * File/Saver relates the attachment, Relation/Saver relates `{link}Ids`. Answer 200: the record.
+	 */
+	private createRecord(request: FakeRequest): FakeResponse {
+		const { entityType } = request.params;
+		const defs = this.entityDefs[entityType];
+		if (!defs) return refusal(404, `Controller '${entityType}' does not exist.`);
+		const data = { ...(request.json && typeof request.json === 'object' ? request.json : {}) } as Record<string, unknown>;
+		for (const system of ['id', 'deleted', 'createdAt', 'createdById', 'modifiedAt', 'modifiedById', 'versionNumber']) delete data[system];
+		for (const [field, def] of Object.entries(defs.fields)) {
+			if (def.default !== undefined && data[field] === undefined) data[field] = def.default;
+		}
+		const invalid = (field: string, type: string) =>
+			refusal(400, 'validationFailure', { messageTranslation: { label: 'validationFailure', scope: null, data: { field, type } } });
+		for (const [field, def] of Object.entries(defs.fields)) {
+			const attribute = ['file', 'image', 'link'].includes(def.type) ? `${field}Id` : field;
+			const value = data[attribute];
+			if (def.required && (value === undefined || value === null || value === '')) return invalid(field, 'required');
+			if (def.options && value !== undefined && value !== null && !def.options.includes(String(value))) return invalid(field, 'valid');
+		}
+		const nonExisting = (link: string, foreignEntityType: string) =>
+			refusal(403, `Can't relate with non-existing record. entity type: ${entityType}, link: ${link}.`, {
+				messageTranslation: { label: 'cannotRelateNonExisting', scope: null, data: { foreignEntityType } },
+			});
+		const manyLinks: Array<[string, string[]]> = [];
+		for (const [link, def] of Object.entries(defs.links ?? {})) {
+			if (def.type === 'hasMany' && Array.isArray(data[`${link}Ids`])) {
+				const ids = (data[`${link}Ids`] as unknown[]).map(String);
+				if (defs.fields[link]?.type !== 'linkMultiple' && ids.length > 1) {
+					return refusal(403, `Cannot set multiple IDs for link '${link}' as there's no link-multiple field.`);
+				}
+				for (const id of ids) if (!this.record(def.entity, id)) return nonExisting(link, def.entity);
+				manyLinks.push([link, ids]);
+			}
+			if (def.type === 'belongsTo' && typeof data[`${link}Id`] === 'string' && !this.record(def.entity, data[`${link}Id`] as string)) {
+				return nonExisting(link, def.entity);
+			}
+		}
+		for (const [field, def] of Object.entries(defs.fields)) {
+			const fileId = data[`${field}Id`];
+			if (['file', 'image'].includes(def.type) && typeof fileId === 'string' && !this.attachments.has(fileId)) return nonExisting(field, 'Attachment');
+		}
+		const attributes: Record<string, unknown> = {};
+		for (const [attribute, value] of Object.entries(data)) {
+			// `{link}Ids` and `{link}Names` are not stored on the row (Orm/LinkConverters: notStorable).
+			if (!/(Ids|Names)$/.test(attribute)) attributes[attribute] = value;
+		}
+		const record = this.addRecord(entityType, { ...attributes, createdAt: new Date().toISOString().replace('T', ' ').slice(0, 19) });
+		for (const [field, def] of Object.entries(defs.fields)) {
+			const attachment = ['file', 'image'].includes(def.type) ? this.attachments.get(String(record[`${field}Id`])) : undefined;
+			if (attachment) {
+				// File/Saver: the attachment gets the record as its related record.
+				attachment.relatedType = entityType;
+				attachment.relatedId = record.id;
+			}
+		}
+		for (const [link, ids] of manyLinks) for (const id of ids) this.relate(entityType, record.id, link, id);
+		return { status: 200, body: this.readRecord(entityType, record) };
+	}
+
+	/**
+	 * POST {Entity}/{id}/{link} `{id}` or `{ids: [...]}`: Controllers/Record::postActionCreateLink calls
+	 * Core/Record/Service::link per id: 404 for an unknown record, "Entity X does not have link Y." for an
+	 * unknown link, 404 (empty reason) for an unknown foreign record. Answer: `true` (false with no ids).
+	 */
+	private createLink(request: FakeRequest): FakeResponse {
+		const { entityType, id, link } = request.params;
+		const defs = this.entityDefs[entityType];
+		if (!defs) return refusal(404, `Controller '${entityType}' does not exist.`);
+		const data = (request.json ?? {}) as Record<string, unknown>;
+		const ids = [...(data.id !== undefined ? [data.id] : []), ...(Array.isArray(data.ids) ? data.ids : [])].map(String);
+		for (const foreignId of ids) {
+			if (!this.record(entityType, id)) return refusal(404, '');
+			const def = defs.links?.[link];
+			if (!def) return refusal(404, `Entity ${entityType} does not have link ${link}.`);
+			if (!this.record(def.entity, foreignId)) return refusal(404, '');
+			this.relate(entityType, id, link, foreignId);
+		}
+		return { status: 200, body: ids.length > 0 };
 	}
 }

@@ -1,0 +1,11 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { documentIdProperty, documentItem, readDocument, readDocumentId } from './common';
+
+export const description: INodeProperties[] = [documentIdProperty(['get'])];
+
+/** GET Document/{id}: the record as EspoCRM gives it (name, fileId, fileName, folderId, status...). */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const documentId = readDocumentId(this, itemIndex);
+	return [documentItem(itemIndex, await readDocument(this, itemIndex, documentId))];
+}
