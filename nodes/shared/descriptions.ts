@@ -33,3 +33,30 @@ export const concurrencyOption: INodeProperties = {
 	description:
 		'How many items to upload at the same time; 0 (the default) adjusts it automatically: more while the service keeps up, fewer when it asks to slow down, paced by its rate-limit headers. Output order stays the same as the input. When the service asks to slow down, all parallel uploads wait together.',
 };
+
+/** For uploads to a CRM that can list a record's files (design.md: `options.ifAlreadyAttached`). */
+export const ifAlreadyAttachedOption: INodeProperties = {
+	displayName: 'If Already Attached',
+	name: 'ifAlreadyAttached',
+	type: 'options',
+	default: 'upload',
+	options: [
+		{
+			name: 'Replace',
+			value: 'replace',
+			description: 'Attach the new file, then delete the file of the same name and size the record held',
+		},
+		{
+			name: 'Skip',
+			value: 'skip',
+			description: 'Upload nothing; the output item is the attached file, with "skipped": true',
+		},
+		{
+			name: 'Upload Again',
+			value: 'upload',
+			description: 'Attach the file even if the record already holds one of the same name and size',
+		},
+	],
+	description:
+		'What to do when the record already holds a file of the same name and size, e.g. when a workflow is run again after a failure or a trigger fires twice. Items for the same record are checked and uploaded one at a time.',
+};

@@ -43,6 +43,11 @@ export interface Fault {
 	/** Never answer: the client must time out. */
 	hang?: boolean;
 	/**
+	 * With `reset` or `hang`: the route handles the request first (the service acts on it), then the
+	 * answer is lost. The ambiguous failure a client cannot tell from one that never arrived.
+	 */
+	afterHandling?: boolean;
+	/**
 	 * A rate limit's window: once this fault has answered, every request (any path) within this many
 	 * ms gets the same answer, as an API that counts per account keeps refusing until its window ends.
 	 */
@@ -217,6 +222,7 @@ export class FakeServer {
 		const fault = this.takeFault(recorded.method, url.pathname);
 		const hold = this.takeHold(recorded.method, url.pathname);
 		if (hold) await hold.until.catch(() => undefined);
+		if (fault?.afterHandling && (fault.hang || fault.reset)) recorded.status = (await this.dispatch(recorded, url.pathname)).status;
 		if (fault?.hang) return;
 		if (fault?.reset) {
 			request.socket.destroy();

@@ -1,7 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { binaryPropertyNameProperty, concurrencyOption, fileNameOption } from '../../../shared/descriptions';
+import {
+	binaryPropertyNameProperty,
+	concurrencyOption,
+	fileNameOption,
+	ifAlreadyAttachedOption,
+} from '../../../shared/descriptions';
+import type { AttachedFile, IfAlreadyAttached } from '../../../shared/ifAlreadyAttached';
+import { attachOnce, ifAlreadyAttachedOf, sameFiles, sizeOf } from '../../../shared/ifAlreadyAttached';
+import { withKeyLock } from '../../../shared/keyedLock';
 import { requiredText } from '../../../shared/validation';
 import type { BinaryFile, FormFieldValue, PresignedPostForm } from '../../../transfer';
 import {
@@ -15,10 +23,12 @@ import {
 import { getCredentials, isHttpsBaseUrl, onePageCrmRequest, SERVICE_NAME } from '../../transport';
 import {
 	attachmentOf,
+	attachmentsOf,
 	contactIdProperty,
 	referenceIdProperty,
 	referenceTypeProperty,
 	scoped,
+	STORED_FILE_PROVIDER,
 } from './common';
 
 const OPERATION = ['upload'];
@@ -37,7 +47,7 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		options: [concurrencyOption, fileNameOption, timeoutOption],
+		options: [concurrencyOption, fileNameOption, ifAlreadyAttachedOption, timeoutOption],
 	}),
 ];
 
@@ -104,12 +114,83 @@ function readForm(ctx: IExecuteFunctions, itemIndex: number, data: IDataObject):
 	};
 }
 
+interface Target {
+	contactId: string;
+	referenceType: string;
+	referenceId: string;
+	requireHttps: boolean;
+}
+
+interface ListedAttachment extends AttachedFile {
+	attachment: IDataObject;
+}
+
+/** The files stored on the record (spec Attachment; a link has storage_provider other than amazon and no size). */
+async function storedFilesOf(ctx: IExecuteFunctions, itemIndex: number, target: Target): Promise<ListedAttachment[]> {
+	const attachments = await attachmentsOf(ctx, itemIndex, target.referenceType, target.referenceId);
+	return attachments
+		.filter((attachment) => attachment.storage_provider === undefined || attachment.storage_provider === STORED_FILE_PROVIDER)
+		.map((attachment) => ({
+			id: String(attachment.id ?? ''),
+			name: String(attachment.filename ?? ''),
+			size: sizeOf(attachment.size),
+			attachment,
+		}))
+		.filter((attached) => attached.id !== '');
+}
+
+function fileFields(file: BinaryFile): IDataObject {
+	return { fileName: file.fileName, size: file.size, mimeType: file.mimeType, binaryPropertyName: file.propertyName };
+}
+
+async function deleteReplaced(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	file: BinaryFile,
+	target: Target,
+	newId: string,
+	replaced: ListedAttachment[],
+): Promise<void> {
+	for (const old of replaced) {
+		try {
+			// spec deleteAttachment (line 3781).
+			await onePageCrmRequest(ctx, itemIndex, {
+				method: 'DELETE',
+				path: ['attachments', old.id],
+				subject: `the deletion of attachment "${old.id}" ("${old.name}") that "${file.fileName}" replaces`,
+				idempotent: true,
+			});
+		} catch (error) {
+			const cause = (error as Error).message;
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`"${file.fileName}" is attached to ${target.referenceType} "${target.referenceId}" as attachment "${newId}", but the old attachment "${old.id}" could not be deleted (item ${itemIndex + 1})`,
+				{
+					itemIndex,
+					description: `${cause}. The record now holds both files. Delete attachment "${old.id}" in OnePageCRM (or with this node's Delete operation); running the item again with "If Already Attached" set to Replace also leaves one file.`,
+				},
+			);
+		}
+	}
+}
+
 async function uploadOne(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	file: BinaryFile,
-	target: { contactId: string; referenceType: string; referenceId: string; requireHttps: boolean },
+	target: Target,
+	ifAlreadyAttached: IfAlreadyAttached,
 ): Promise<INodeExecutionData> {
+	// Skip and Replace compare with the record's files first; Upload Again reads them only to settle a lost answer.
+	const before = ifAlreadyAttached === 'upload' ? [] : await storedFilesOf(ctx, itemIndex, target);
+	const same = sameFiles(before, file);
+	if (ifAlreadyAttached === 'skip' && same.length > 0) {
+		return {
+			json: { ...same[0].attachment, skipped: true, ...fileFields(file) },
+			pairedItem: { item: itemIndex },
+		};
+	}
+
 	const formData = await onePageCrmRequest(ctx, itemIndex, {
 		method: 'GET',
 		path: ['attachments', 's3_form'],
@@ -136,23 +217,39 @@ async function uploadOne(
 
 	const registration = `the attachment "${file.fileName}" on ${target.referenceType} "${target.referenceId}"`;
 	let registered: IDataObject;
+	let confirmedByLookup: boolean;
 	try {
-		registered = await onePageCrmRequest(ctx, itemIndex, {
-			method: 'POST',
-			path: ['attachments'],
-			body: {
-				reference_type: target.referenceType,
-				reference_id: target.referenceId,
-				contact_id: target.contactId,
-				name: file.fileName,
-				key,
-				size: file.size,
+		// A repeated registration would create a second attachment: a lost answer is settled by reading the record.
+		const settled = await attachOnce<IDataObject>(
+			{
+				attach: async () =>
+					attachmentOf(
+						await onePageCrmRequest(ctx, itemIndex, {
+							method: 'POST',
+							path: ['attachments'],
+							body: {
+								reference_type: target.referenceType,
+								reference_id: target.referenceId,
+								contact_id: target.contactId,
+								name: file.fileName,
+								key,
+								size: file.size,
+							},
+							subject: registration,
+							idempotent: false,
+						}),
+					),
+				listAttached: async () => await storedFilesOf(ctx, itemIndex, target),
+				fromAttached: (attached) => (attached as ListedAttachment).attachment,
+				before,
+				file,
+				scope: ctx,
 			},
-			subject: registration,
-			// A repeated registration would create a second attachment.
-			idempotent: false,
-		});
-		if (!attachmentOf(registered).id) {
+			(attachment) => (attachment.id ? String(attachment.id) : undefined),
+		);
+		registered = settled.result;
+		confirmedByLookup = settled.confirmedByLookup;
+		if (!registered.id) {
 			throw new NodeOperationError(ctx.getNode(), `OnePageCRM accepted ${registration} but its answer has no attachment id`, {
 				itemIndex,
 				description: `OnePageCRM may have created the attachment anyway: look at the ${target.referenceType}'s attachments before registering the file again. If this keeps happening, check the Base URL in the credential (a proxy may be answering).`,
@@ -169,14 +266,16 @@ async function uploadOne(
 		});
 	}
 
+	const replaced = ifAlreadyAttached === 'replace' ? same : [];
+	await deleteReplaced(ctx, itemIndex, file, target, String(registered.id), replaced);
+
 	return {
 		json: {
-			...attachmentOf(registered),
+			...registered,
 			key,
-			fileName: file.fileName,
-			size: file.size,
-			mimeType: file.mimeType,
-			binaryPropertyName: file.propertyName,
+			...fileFields(file),
+			...(confirmedByLookup ? { confirmedByLookup: true } : {}),
+			...(ifAlreadyAttached === 'replace' ? { replacedAttachmentIds: replaced.map((old) => old.id) } : {}),
 		},
 		pairedItem: { item: itemIndex },
 	};
@@ -204,9 +303,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		referenceId,
 		requireHttps: isHttpsBaseUrl(credentials.baseUrl),
 	};
+	const ifAlreadyAttached = ifAlreadyAttachedOf(options);
 	const output: INodeExecutionData[] = [];
 	for (const file of files) {
-		output.push(await uploadOne(this, itemIndex, file, target));
+		const upload = async () => await uploadOne(this, itemIndex, file, target, ifAlreadyAttached);
+		// The check and the upload of one record must not interleave with another item's for the same record.
+		output.push(
+			ifAlreadyAttached === 'upload'
+				? await upload()
+				: await withKeyLock(this, `ifAlreadyAttached:${referenceType}/${referenceId}`, upload),
+		);
 	}
 	return output;
 }
