@@ -140,12 +140,25 @@ export function responseError(
 		serviceCode: failure?.code ?? null,
 		serviceMessage: failure?.message ? redactSecrets(failure.message, context.secrets) : null,
 	};
-	return new NodeApiError(ctx.getNode(), errorResponse, {
+	return withOwnMessage(
+		new NodeApiError(ctx.getNode(), errorResponse, {
+			message,
+			description,
+			httpCode: String(status),
+			itemIndex: context.itemIndex,
+		}),
 		message,
-		description,
-		httpCode: String(status),
-		itemIndex: context.itemIndex,
-	});
+	);
+}
+
+/**
+ * n8n's NodeApiError replaces a message that contains a Node error code anywhere (EPERM inside a file
+ * name "keeperman.pdf", EACCES in a service's text, EHOSTUNREACH) with its own generic text, which
+ * names neither the service nor the file: ours is put back.
+ */
+function withOwnMessage<T extends Error>(error: T, message: string): T {
+	error.message = message;
+	return error;
 }
 
 const TIMEOUT_CODES = ['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNABORTED', 'ERR_SOCKET_CONNECTION_TIMEOUT', RESPONSE_CUT_OFF];
@@ -173,7 +186,7 @@ export function networkError(ctx: IExecuteFunctions, error: unknown, context: Er
 		`Could not reach ${context.serviceName} for ${context.subject}: ${reason}`,
 		context.secrets,
 	);
-	return new NodeApiError(
+	const apiError = new NodeApiError(
 		ctx.getNode(),
 		// Not `code`: n8n would swap our message for its generic one for that code.
 		{ networkErrorCode: failure.code, message },
@@ -185,4 +198,5 @@ export function networkError(ctx: IExecuteFunctions, error: unknown, context: Er
 			itemIndex: context.itemIndex,
 		},
 	);
+	return withOwnMessage(apiError, message);
 }
