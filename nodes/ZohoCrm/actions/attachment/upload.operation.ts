@@ -1,9 +1,21 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { binaryPropertyNameProperty, concurrencyOption, fileNameOption } from '../../../shared/descriptions';
+import {
+	binaryPropertyNameProperty,
+	concurrencyOption,
+	fileNameOption,
+	ifAlreadyAttachedOption,
+} from '../../../shared/descriptions';
+import type { IfAlreadyAttached } from '../../../shared/ifAlreadyAttached';
+import { attachOnce, ifAlreadyAttachedOf, sameFiles } from '../../../shared/ifAlreadyAttached';
+import { withKeyLock } from '../../../shared/keyedLock';
+import type { BinaryFile } from '../../../transfer';
 import { assertWithinLimits, bodyText, buildMultipartBody, getInputFiles, timeoutOption } from '../../../transfer';
 import { MAX_ATTACHMENT_BYTES, REFUSED_EXTENSIONS, SERVICE_NAME, zohoJson, zohoRequest } from '../../transport';
+import type { ListedAttachment } from './attachedFiles';
+import { attachedFilesOf } from './attachedFiles';
+import type { RecordRef } from './fields';
 import { getRecordRef, recordFields } from './fields';
 
 const displayOptions = { show: { resource: ['attachment'], operation: ['upload'] } };
@@ -18,7 +30,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		displayOptions,
-		options: [concurrencyOption, fileNameOption, timeoutOption],
+		options: [concurrencyOption, fileNameOption, ifAlreadyAttachedOption, timeoutOption],
 	},
 ];
 
@@ -38,50 +50,135 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 
+	const ifAlreadyAttached = ifAlreadyAttachedOf(options);
 	const output: INodeExecutionData[] = [];
 	for (const file of files) {
-		const response = await zohoRequest(this, {
-			method: 'POST',
-			segments: [record.module, record.recordId, 'Attachments'],
-			body: async () => {
-				const multipart = await buildMultipartBody([], 'file', file);
-				return { body: multipart.form, headers: multipart.headers };
+		const upload = async () => await uploadOne(this, itemIndex, record, file, ifAlreadyAttached);
+		// The check and the upload of one record must not interleave with another item's for the same record.
+		output.push(
+			ifAlreadyAttached === 'upload'
+				? await upload()
+				: await withKeyLock(this, `ifAlreadyAttached:${record.module}/${record.recordId}`, upload),
+		);
+	}
+	return output;
+}
+
+interface UploadAnswer {
+	id: string;
+	answer: IDataObject;
+	details: IDataObject;
+}
+
+/** POST the file (SDK uploadAttachments): never repeated blindly, a repeat would attach it twice. */
+async function sendUpload(ctx: IExecuteFunctions, itemIndex: number, record: RecordRef, file: BinaryFile): Promise<UploadAnswer> {
+	const response = await zohoRequest(ctx, {
+		method: 'POST',
+		segments: [record.module, record.recordId, 'Attachments'],
+		body: async () => {
+			const multipart = await buildMultipartBody([], 'file', file);
+			return { body: multipart.form, headers: multipart.headers };
+		},
+		// Only "not processed" answers (429) are retried here; a lost answer is settled by attachOnce.
+		idempotent: false,
+		itemIndex,
+		subject: `the upload of "${file.fileName}" to ${record.module} record ${record.recordId}`,
+	});
+	const data = zohoJson(response).data;
+	const answer = (Array.isArray(data) ? (data[0] as IDataObject | undefined) : undefined) ?? {};
+	const details = (answer.details && typeof answer.details === 'object' ? answer.details : {}) as IDataObject;
+	if (details.id === undefined || details.id === null || details.id === '') {
+		// A 2xx without Zoho's answer (a proxy's or login page's HTML) must not pass as an upload.
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`Zoho CRM's answer to the upload of "${file.fileName}" has no attachment ID (item ${itemIndex + 1})`,
+			{
+				itemIndex,
+				description: `Zoho CRM should answer with data[0].details.id. The answer began with: ${JSON.stringify(bodyText(response.body).slice(0, 120))}. Check the credential's data center and API domain, and any proxy or login page in front of Zoho; then check the record's attachments before running again, in case the file was attached.`,
 			},
-			// A repeated POST would attach the file twice; only "not processed" answers (429) are retried.
-			idempotent: false,
-			itemIndex,
-			subject: `the upload of "${file.fileName}" to ${record.module} record ${record.recordId}`,
-		});
-		const data = zohoJson(response).data;
-		const answer = (Array.isArray(data) ? (data[0] as IDataObject | undefined) : undefined) ?? {};
-		const details = (answer.details && typeof answer.details === 'object' ? answer.details : {}) as IDataObject;
-		if (details.id === undefined || details.id === null || details.id === '') {
-			// A 2xx without Zoho's answer (a proxy's or login page's HTML) must not pass as an upload.
+		);
+	}
+	return { id: String(details.id), answer, details };
+}
+
+async function deleteReplaced(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	record: RecordRef,
+	file: BinaryFile,
+	newId: string,
+	replaced: ListedAttachment[],
+): Promise<void> {
+	for (const old of replaced) {
+		try {
+			// SDK deleteAttachment: DELETE /{module}/{record_id}/Attachments/{id}.
+			await zohoRequest(ctx, {
+				method: 'DELETE',
+				segments: [record.module, record.recordId, 'Attachments', old.id],
+				idempotent: true,
+				itemIndex,
+				subject: `the deletion of attachment ${old.id} ("${old.name}") that "${file.fileName}" replaces`,
+			});
+		} catch (error) {
 			throw new NodeOperationError(
-				this.getNode(),
-				`Zoho CRM's answer to the upload of "${file.fileName}" has no attachment ID (item ${itemIndex + 1})`,
+				ctx.getNode(),
+				`"${file.fileName}" is attached to ${record.module} record ${record.recordId} as attachment ${newId}, but the old attachment ${old.id} could not be deleted (item ${itemIndex + 1})`,
 				{
 					itemIndex,
-					description: `Zoho CRM should answer with data[0].details.id. The answer began with: ${JSON.stringify(bodyText(response.body).slice(0, 120))}. Check the credential's data center and API domain, and any proxy or login page in front of Zoho; then check the record's attachments before running again, in case the file was attached.`,
+					description: `${(error as Error).message}. The record now holds both files. Delete attachment ${old.id} in Zoho CRM (or with this node's Delete operation); running the item again with "If Already Attached" set to Replace also leaves one file.`,
 				},
 			);
 		}
-		output.push({
-			json: {
-				id: details.id ?? null,
-				code: answer.code ?? null,
-				message: answer.message ?? null,
-				status: answer.status ?? null,
-				details,
-				module: record.module,
-				recordId: record.recordId,
-				fileName: file.fileName,
-				size: file.size,
-				mimeType: file.mimeType,
-				binaryPropertyName: file.propertyName,
-			},
-			pairedItem: { item: itemIndex },
-		});
 	}
-	return output;
+}
+
+async function uploadOne(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	record: RecordRef,
+	file: BinaryFile,
+	ifAlreadyAttached: IfAlreadyAttached,
+): Promise<INodeExecutionData> {
+	const fileFields = {
+		module: record.module,
+		recordId: record.recordId,
+		fileName: file.fileName,
+		size: file.size,
+		mimeType: file.mimeType,
+		binaryPropertyName: file.propertyName,
+	};
+	// Skip and Replace compare with the record's files first; Upload Again reads them only to settle a lost answer.
+	const before = ifAlreadyAttached === 'upload' ? [] : await attachedFilesOf(ctx, itemIndex, record);
+	const same = sameFiles(before, file);
+	if (ifAlreadyAttached === 'skip' && same.length > 0) {
+		return { json: { id: same[0].id, skipped: true, attachment: same[0].attachment, ...fileFields }, pairedItem: { item: itemIndex } };
+	}
+
+	const settled = await attachOnce<UploadAnswer>(
+		{
+			attach: async () => await sendUpload(ctx, itemIndex, record, file),
+			listAttached: async () => await attachedFilesOf(ctx, itemIndex, record),
+			fromAttached: (attached) => ({ id: attached.id, answer: {}, details: { id: attached.id } }),
+			before,
+			file,
+			scope: ctx,
+		},
+		(uploaded) => uploaded.id,
+	);
+	const { id, answer, details } = settled.result;
+	const replaced = ifAlreadyAttached === 'replace' ? same : [];
+	await deleteReplaced(ctx, itemIndex, record, file, id, replaced);
+	return {
+		json: {
+			id,
+			code: answer.code ?? null,
+			message: answer.message ?? null,
+			status: answer.status ?? null,
+			details,
+			...fileFields,
+			...(settled.confirmedByLookup ? { confirmedByLookup: true } : {}),
+			...(ifAlreadyAttached === 'replace' ? { replacedAttachmentIds: replaced.map((old) => old.id) } : {}),
+		},
+		pairedItem: { item: itemIndex },
+	};
 }
