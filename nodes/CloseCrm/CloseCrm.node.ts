@@ -13,7 +13,7 @@ import * as file from './actions/file';
 import * as note from './actions/note';
 
 const operations: OperationTable = {
-	file: { upload: file.upload },
+	file: { upload: file.upload, getMany: file.getMany, download: file.download },
 	note: { create: note.create },
 	email: { create: email.create },
 };

@@ -1,4 +1,4 @@
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHmac, randomUUID } from 'crypto';
 
 import { TEST_BUCKET } from '../rig/s3';
@@ -32,6 +32,13 @@ import { FakeServer } from './fakeServer';
  *           (body deprecated, headers carry it); closeio-api 48d1503 reads `RateLimit: limit=N,
  *           remaining=R, reset=S`, then Retry-After, then RateLimit-Reset (tests/test_api.py
  *           test_retry_on_rate_limit sends those headers on a 429).
+ * [lists]   developer.close.com/api/resources/activities/notes/list and .../emails/list (OpenAPI
+ *           `activities.notes_list_Response_200`, `activities.emails_list_Response_200`): GET with
+ *           lead_id, _skip (default 0), _limit (default 100), answer {data, has_more}; EmailActivity
+ *           `attachments` items are `Attachment` {content_type, filename, size, thumbnail_url, url}.
+ *           The OpenAPI types note list items as ActivityBase (no `attachments`): that notes carry them
+ *           in lists as in the create answer ([note]) is unverified.
+ * [fields]  developer.close.com/api/overview/fields: `_fields` picks the answer's fields.
  * Anything marked "unverified" has no source and is our best guess.
  */
 
@@ -95,6 +102,11 @@ export class FakeClose extends FakeServer {
 	/** How many of the next forms are handed out already expired (policy 1 s, answered 2.5 s later). */
 	expiredFormsToHandOut = 0;
 	readonly keyPrefix = `temporary/user/${USER_ID}/${randomUUID().slice(0, 8)}`;
+	/**
+	 * Where the fake's `/go/file/` links point. Close's are https://app.close.com/go/file/... ([note]);
+	 * tests that download set the fake's own origin, which serves them.
+	 */
+	fileOrigin = 'https://app.close.com';
 	/** Close's limits are not published as numbers ([rate]): tests set a small one to see the headers work. */
 	rateLimit: CloseRateLimit = { limit: 10_000, windowMs: 1000 };
 	private readonly windows = new Map<string, { startedAt: number; count: number }>();
@@ -116,6 +128,9 @@ export class FakeClose extends FakeServer {
 		this.closeRoute('POST', '/activity/note/', async (request) => await this.createNote(request));
 		// [email] POST /activity/email/.
 		this.closeRoute('POST', '/activity/email/', async (request) => await this.createEmail(request));
+		// [lists] GET /activity/note/ and /activity/email/.
+		this.closeRoute('GET', '/activity/note/', (request) => this.listActivities(this.notes, request));
+		this.closeRoute('GET', '/activity/email/', (request) => this.listActivities(this.emails, request));
 		// [codes] 404 for a URL Close does not have, 405 for a method it does not take there; the body's
 		// wording is unverified (Close documents the codes, not these bodies).
 		this.noRoute = (request) => this.unknownRoute(request);
@@ -139,6 +154,8 @@ export class FakeClose extends FakeServer {
 	}
 
 	private unknownRoute(request: RecordedRequest): FakeResponse {
+		// The file behind a /go/file/ link (any depth of path); see fileLink() for what is unverified.
+		if (request.method === 'GET' && request.rawPath.startsWith('/go/file/')) return this.fileLink(request);
 		const known = this.knownPaths.filter((candidate) => candidate.pattern.test(request.rawPath));
 		if (known.length > 0) return { status: 405, body: { error: `Method ${request.method} not allowed.` } };
 		return { status: 404, body: { error: 'Not found.' } };
@@ -180,7 +197,7 @@ export class FakeClose extends FakeServer {
 		};
 	}
 
-	private isAuthorized(request: FakeRequest): boolean {
+	private isAuthorized(request: RecordedRequest): boolean {
 		return request.headers.authorization === this.basicAuthorization;
 	}
 
@@ -357,5 +374,75 @@ export class FakeClose extends FakeServer {
 		};
 		this.emails.push(email);
 		return { status: 200, body: email };
+	}
+
+	/**
+	 * [lists] Activities of the leads in `lead_id` (comma-separated), `_skip`/`_limit` paging with
+	 * `has_more`; [fields] `_fields`. The order (here: as created) and a maximum `_limit` are unverified.
+	 */
+	private listActivities(activities: CloseActivity[], request: FakeRequest): FakeResponse {
+		const leadIds = request.query.lead_id?.split(',').map((id) => id.trim()).filter(Boolean);
+		const skip = Number(request.query._skip ?? 0);
+		const limit = Number(request.query._limit ?? 100);
+		if (!Number.isInteger(skip) || skip < 0 || !Number.isInteger(limit) || limit < 0) {
+			// [errors] the field-errors shape; the wording is unverified.
+			return this.fieldErrors({ [Number.isInteger(skip) && skip >= 0 ? '_limit' : '_skip']: 'A valid integer is required.' });
+		}
+		const matching = activities.filter((activity) => !leadIds || leadIds.includes(activity.lead_id));
+		const fields = request.query._fields?.split(',').map((field) => field.trim());
+		const data = matching
+			.slice(skip, skip + limit)
+			.map((activity) => (fields ? Object.fromEntries(Object.entries(activity).filter(([field]) => fields.includes(field))) : activity));
+		return { status: 200, body: { data, has_more: skip + limit < matching.length } };
+	}
+
+	/**
+	 * Seeds a note or email on a lead with files already stored in S3, as Close keeps them after the
+	 * activity was saved ([note]: url under /go/file/persisted/, size and thumbnail_url in the answer).
+	 */
+	async addActivityWithFiles(
+		kind: 'note' | 'email',
+		leadId: string,
+		files: Array<{ filename: string; content: Buffer; content_type: string }>,
+		extra: Record<string, unknown> = {},
+	): Promise<CloseActivity> {
+		if (!this.leads.has(leadId)) this.leads.set(leadId, []);
+		const id = `acti_${randomUUID().replace(/-/g, '')}`;
+		const attachments: CloseAttachmentRecord[] = [];
+		for (const file of files) {
+			const fileId = randomUUID().replace(/-/g, '').slice(0, 22);
+			const key = `persisted/orga_fake/${id}/${fileId}/${file.filename}`;
+			// [files] the form stores Content-Disposition `inline; filename="…"` with the object; non-ASCII as in uploadForm (unverified).
+			const contentDisposition = /^[\x20-\x7e]*$/.test(file.filename)
+				? `inline; filename="${file.filename.replace(/["\\]/g, '\\$&')}"`
+				: `inline; filename="${file.filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '\\$&')}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`;
+			await this.s3.client.send(
+				new PutObjectCommand({ Bucket: TEST_BUCKET, Key: key, Body: file.content, ContentType: file.content_type, ContentDisposition: contentDisposition }),
+			);
+			const url = `${this.fileOrigin}/go/file/persisted/orga_fake/activity.${kind}/${id}/${fileId}/${encodeURIComponent(file.filename)}/`;
+			this.files.set(url, { id: fileId, key, filename: file.filename, content_type: file.content_type, contentDisposition, downloadUrl: url });
+			attachments.push({ content_type: file.content_type, filename: file.filename, size: file.content.length, thumbnail_url: `${url}thumbnail/`, url });
+		}
+		const activity: CloseActivity = { _type: kind === 'note' ? 'Note' : 'Email', id, lead_id: leadId, attachments, date_created: new Date().toISOString(), ...extra };
+		(kind === 'note' ? this.notes : this.emails).push(activity);
+		return activity;
+	}
+
+	/**
+	 * GET /go/file/...: unverified throughout. Close documents these links only as what activities take
+	 * and give ([note], [files] "download.url"), not how they are fetched. Modelled as the app would: the
+	 * API key is required (401 otherwise) and the answer is a redirect to a short-lived signed S3 GET
+	 * (signature v2 query string, like Close's v2 upload form [files]); S3 then sends the object with the
+	 * Content-Disposition stored at upload.
+	 */
+	private fileLink(request: RecordedRequest): FakeResponse {
+		if (!this.isAuthorized(request)) return this.unauthorized();
+		const file = this.files.get(`${this.fileOrigin}${request.rawPath}`);
+		if (!file) return { status: 404, body: { error: 'Not found.' } };
+		const expires = Math.floor(Date.now() / 1000) + 60;
+		const resource = `/${TEST_BUCKET}/${file.key.split('/').map(encodeURIComponent).join('/')}`;
+		const signature = createHmac('sha1', this.s3.settings.secretKey).update(`GET\n\n\n${expires}\n${resource}`).digest('base64');
+		const query = `AWSAccessKeyId=${encodeURIComponent(this.s3.settings.accessKey)}&Expires=${expires}&Signature=${encodeURIComponent(signature)}`;
+		return { status: 302, headers: { Location: this.s3.tap.through(`${this.s3.settings.endpoint}${resource}?${query}`) } };
 	}
 }

@@ -1,8 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as download from './download.operation';
+import * as getMany from './getMany.operation';
 import * as upload from './upload.operation';
 
-export { upload };
+export { download, getMany, upload };
 
 export const description: INodeProperties[] = [
 	{
@@ -13,6 +15,18 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['file'] } },
 		options: [
 			{
+				name: 'Download',
+				value: 'download',
+				description: 'Download a file of a lead\'s note or email, by the URL Get Many gives',
+				action: 'Download a file',
+			},
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				description: 'List the files attached to a lead\'s notes and emails',
+				action: 'Get many files',
+			},
+			{
 				name: 'Upload',
 				value: 'upload',
 				description: 'Upload a file to Close for use in activities (the URL is valid for 24 hours)',
@@ -22,4 +36,6 @@ export const description: INodeProperties[] = [
 		default: 'upload',
 	},
 	...upload.description,
+	...getMany.description,
+	...download.description,
 ];

@@ -1,0 +1,196 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { HttpResponse } from '../../../transfer';
+import {
+	fileNameFromContentDisposition,
+	headerValue,
+	isSuccessStatus,
+	networkError,
+	requestTimeoutMs,
+	responseError,
+	sendAuthenticatedRequest,
+	sendPlainRequest,
+	sendWithRetry,
+	throttleGateFor,
+	timeoutOption,
+} from '../../../transfer';
+import { closeConnection, closeThrottle, CREDENTIAL_TYPE, readCloseFailure } from '../../transport';
+
+const displayOptions = { show: { resource: ['file'], operation: ['download'] } };
+
+/** Where Close's file links live (Notes/Emails API: attachment urls "must begin https://app.close.com/go/file/"). */
+const CLOSE_APP_ORIGIN = 'https://app.close.com';
+const MAX_REDIRECTS = 5;
+/** What S3 calls a file it knows no type for: the file name says more. */
+const GENERIC_TYPES = ['application/octet-stream', 'binary/octet-stream'];
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'File URL',
+		name: 'url',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. https://app.close.com/go/file/persisted/...',
+		description: 'The address of the file, as the Get Many operation returns it for each file (an expression pointing at that output field)',
+		displayOptions,
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: 'The name of the output binary field to put the file in',
+		displayOptions,
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions,
+		options: [
+			{
+				displayName: 'File Name',
+				name: 'fileName',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. {{ $json.filename }}',
+				description: 'Name to give the downloaded file. Empty: the name the file storage sends, else the end of the URL.',
+			},
+			timeoutOption,
+		],
+	},
+];
+
+type Stream = NodeJS.ReadableStream;
+
+function isStream(value: unknown): value is Stream {
+	return !!value && typeof (value as Stream).pipe === 'function';
+}
+
+async function drain(stream: Stream): Promise<Buffer> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+	return Buffer.concat(chunks);
+}
+
+function parseUrl(ctx: IExecuteFunctions, itemIndex: number, value: string): URL {
+	let url: URL | undefined;
+	try {
+		url = new URL(value);
+	} catch {
+		url = undefined;
+	}
+	if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+		throw new NodeOperationError(ctx.getNode(), `"File URL" of item ${itemIndex + 1} is not a web address: "${value}"`, {
+			itemIndex,
+			description: 'Give the "url" of a file as the Get Many operation returns it, for example {{ $json.url }} (it starts with https://app.close.com/go/file/).',
+		});
+	}
+	return url;
+}
+
+/** The last path segment of a /go/file/.../<name>/ link, which carries the file's name. */
+function nameFromUrl(url: URL): string | undefined {
+	const segment = url.pathname.split('/').filter(Boolean).pop();
+	if (!segment) return undefined;
+	try {
+		return decodeURIComponent(segment);
+	} catch {
+		return segment;
+	}
+}
+
+/**
+ * A file behind one of Close's links, streamed into n8n's binary store. Close's own links get the
+ * API key (unverified that they need it: Close documents them only as what activities take and
+ * give); any redirect away from Close (to its file storage) is followed without credentials.
+ */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const rawUrl = String(this.getNodeParameter('url', itemIndex, '') ?? '').trim();
+	if (rawUrl === '') {
+		throw new NodeOperationError(this.getNode(), `"File URL" of item ${itemIndex + 1} is empty`, {
+			itemIndex,
+			description: 'Set "File URL" to the "url" of a file from the Get Many operation ({{ $json.url }}).',
+		});
+	}
+	const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() || 'data';
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const connection = await closeConnection(this);
+	// The API's own origin counts as Close too (a sandbox or proxy that serves both).
+	const closeOrigins = new Set([CLOSE_APP_ORIGIN, new URL(connection.baseUrl).origin]);
+	const timeout = requestTimeoutMs(this, itemIndex);
+
+	let url = parseUrl(this, itemIndex, rawUrl);
+	const shownName = nameFromUrl(url) ?? rawUrl;
+	const errorContext = {
+		serviceName: 'Close',
+		itemIndex,
+		subject: `the download of "${shownName}"`,
+		readFailure: readCloseFailure,
+		fixes: {
+			401: 'Close did not accept the API key for this file. Check the Close credential (Settings > Developer > API Keys) and that the file belongs to the same organization.',
+			403: 'The file storage refused the link, probably because it expired. Run the node again with a "url" from a fresh Get Many.',
+			404: 'Close has no file at this address: the note or email may have been deleted. List the lead\'s files again with Get Many.',
+		},
+		secrets: connection.secrets,
+	};
+	let response: HttpResponse | undefined;
+	for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+		const target = url;
+		const toClose = closeOrigins.has(target.origin);
+		try {
+			response = await sendWithRetry(
+				async () => {
+					const request = { method: 'GET' as const, url: target.toString(), encoding: 'stream' as const, timeout, disableFollowRedirect: true };
+					const answer = toClose ? await sendAuthenticatedRequest(this, CREDENTIAL_TYPE, request) : await sendPlainRequest(this, request);
+					// A refusal or a redirect is read in full (its text, and no socket left open).
+					if (!isSuccessStatus(answer.statusCode) && isStream(answer.body)) answer.body = (await drain(answer.body)).toString('utf8');
+					return answer;
+				},
+				{ idempotent: true, gate: throttleGateFor(this), throttleDelayMs: toClose ? closeThrottle(throttleGateFor(this)) : undefined },
+			);
+		} catch (error) {
+			throw networkError(this, error, errorContext);
+		}
+		const location = headerValue(response, 'location');
+		if (response.statusCode < 300 || response.statusCode >= 400 || !location) break;
+		url = parseUrl(this, itemIndex, new URL(location, target).toString());
+	}
+	if (!response || !isSuccessStatus(response.statusCode)) {
+		if (response && response.statusCode >= 300 && response.statusCode < 400) {
+			throw new NodeOperationError(this.getNode(), `The download of "${shownName}" was redirected more than ${MAX_REDIRECTS} times`, {
+				itemIndex,
+				description: 'Check that "File URL" is a file link from the Get Many operation.',
+			});
+		}
+		throw responseError(this, response!, errorContext);
+	}
+
+	const fileName =
+		String(options.fileName ?? '').trim() ||
+		fileNameFromContentDisposition(headerValue(response, 'content-disposition')) ||
+		nameFromUrl(url) ||
+		shownName;
+	const contentType = headerValue(response, 'content-type')?.split(';')[0].trim().toLowerCase();
+	const mimeType = contentType && !GENERIC_TYPES.includes(contentType) ? contentType : undefined;
+	const body = response.body;
+	const data = isStream(body) ? body : Buffer.isBuffer(body) ? body : Buffer.from(String(body ?? ''));
+	const binary = await this.helpers.prepareBinaryData(data as Buffer, fileName, mimeType);
+	let size: number | null = null;
+	if (binary.id) size = (await this.helpers.getBinaryMetadata(binary.id)).fileSize;
+	else if (binary.data) size = Buffer.byteLength(binary.data, 'base64');
+	const item = this.getInputData()[itemIndex];
+	return [
+		{
+			json: { url: rawUrl, fileName: binary.fileName ?? fileName, mimeType: binary.mimeType, size },
+			// The input's files stay; the download is added beside them (the input item itself is not changed).
+			binary: { ...(item.binary ?? {}), [binaryPropertyName]: binary },
+			pairedItem: { item: itemIndex },
+		},
+	];
+}
