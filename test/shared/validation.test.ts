@@ -1,0 +1,27 @@
+import { NodeOperationError } from 'n8n-workflow';
+
+import { requiredText } from '../../nodes/shared/validation';
+import { fakeContext } from './fakeContext';
+
+describe('requiredText', () => {
+	it('returns the value trimmed', () => {
+		expect(requiredText(fakeContext({ parameters: { recordId: '  42 \n' } }), 0, 'recordId', 'Record ID', 'the record\'s id')).toBe('42');
+		expect(requiredText(fakeContext({ parameters: { recordId: 7 } }), 0, 'recordId', 'Record ID', 'the id')).toBe('7');
+	});
+
+	it.each([undefined, null, '', '   '])('refuses %p, naming the field and the item', (value) => {
+		const ctx = fakeContext({ parameters: { recordId: value } });
+		let error: NodeOperationError | undefined;
+		try {
+			requiredText(ctx, 2, 'recordId', 'Record ID', 'the record\'s id');
+		} catch (caught) {
+			error = caught as NodeOperationError;
+		}
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect(error?.message).toBe('"Record ID" of item 3 is empty');
+		expect(error?.description).toBe(
+			'Set "Record ID" to the record\'s id. If it comes from an expression, check that the earlier node gives a value for this item.',
+		);
+		expect(error?.context.itemIndex).toBe(2);
+	});
+});
