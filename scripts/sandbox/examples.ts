@@ -73,6 +73,13 @@ export const ADAPTERS: ExampleAdapter[] = [
 		file: { name: 'report.pdf', size: 1_500_000, mimeType: 'application/pdf' },
 	},
 	{
+		// A Document's file field accepts office files only (Document.json `accept`): a PDF.
+		match: /^espocrm-document/,
+		crm: 'espoCrm',
+		file: { name: 'Rahmenvertrag Müller.pdf', size: 260_000, mimeType: 'application/pdf' },
+		parameters: () => ({ espoCrm: { 'relatedRecords.accounts': SEEDS.espoCrm.accountId } }),
+	},
+	{
 		match: /^espocrm/,
 		crm: 'espoCrm',
 		file: { name: 'photo.png', size: 300_000, mimeType: 'image/png' },

@@ -81,7 +81,7 @@ export const SEEDS = {
 	close: { leadId: 'lead_sandbox', contactId: 'cont_sandbox' },
 	traffio: { personId: '15', documentTypeId: 6 },
 	zohoCrm: { module: 'Leads', recordId: '4150868000000224005' },
-	espoCrm: { entityType: 'Case', caseId: 'sandboxcase000001', documentId: 'sandboxdoc0000001' },
+	espoCrm: { entityType: 'Case', caseId: 'sandboxcase000001', documentId: 'sandboxdoc0000001', accountId: 'sandboxacct000001' },
 } as const;
 
 /** One file a CRM (or the presigned bucket) holds. */
@@ -190,6 +190,8 @@ function seed(sandbox: Pick<CrmSandbox, 'onePageCrm' | 'close' | 'espo' | 'zoho'
 	});
 	kase.attachmentsIds = [note.id];
 	espo.addRecord('Document', { id: SEEDS.espoCrm.documentId, name: 'Signed contract' });
+	// The account the Documents example links its new Document to.
+	espo.addRecord('Account', { id: SEEDS.espoCrm.accountId, name: 'Acme Pumps' });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { join } from 'path';
 import { useS3 } from '../rig/useS3';
 import { closeNoteCase } from './cases/closeCrm';
 import { espoCrmUploadCase } from './cases/espoCrm';
+import { espoCrmDocumentCase } from './cases/espoCrmDocument';
 import { zohoToEspoCrmMigrationCase } from './cases/migration';
 import { onePageCrmUploadCase } from './cases/onePageCrm';
 import { traffioUploadCase } from './cases/traffio';
@@ -19,6 +20,7 @@ const s3 = useS3();
 
 const cases = [
 	espoCrmUploadCase(),
+	espoCrmDocumentCase(),
 	onePageCrmUploadCase(s3),
 	closeNoteCase(s3),
 	traffioUploadCase(s3),
