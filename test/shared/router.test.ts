@@ -45,7 +45,7 @@ describe('executeOperations', () => {
 		['__proto__', 'valueOf'],
 	])('refuses %s / %s, which the node does not offer, naming them', async (resource, operation) => {
 		const ctx = fakeContext({ parameters: { resource, operation } });
-		const error = await executeOperations(ctx, table).catch((caught: unknown) => caught as NodeOperationError);
+		const error = (await executeOperations(ctx, table).catch((caught: unknown) => caught)) as NodeOperationError;
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe(`The operation "${operation}" on "${resource}" is not supported`);
 		expect(error.description).toBe('Pick a resource and operation from the lists in the node.');

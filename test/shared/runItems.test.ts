@@ -84,7 +84,7 @@ describe('runForEachItem', () => {
 
 	it('throws the earliest failed item\'s error when parallel items fail, wrapping errors that are not n8n\'s', async () => {
 		const ctx = fakeContext({ items: items(3) });
-		const error = await runForEachItem(
+		const error = (await runForEachItem(
 			ctx,
 			async (index) => {
 				await new Promise((resolve) => setTimeout(resolve, index === 0 ? 20 : 0));
@@ -92,7 +92,7 @@ describe('runForEachItem', () => {
 				throw new TypeError('earliest item');
 			},
 			{ concurrency: 3 },
-		).catch((caught: unknown) => caught as NodeOperationError);
+		).catch((caught: unknown) => caught)) as NodeOperationError;
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect(error.message).toBe('earliest item');
 		expect(error.context.itemIndex).toBe(0);
