@@ -46,7 +46,8 @@ describe('networkFailureOf', () => {
 
 	it('looks through causes, and stops at a cycle', () => {
 		const inner = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-		expect(networkFailureOf(new Error('outer', { cause: new Error('middle', { cause: inner }) }))).toEqual({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
+		const middle = Object.assign(new Error('middle'), { cause: inner });
+		expect(networkFailureOf(Object.assign(new Error('outer'), { cause: middle }))).toEqual({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
 		const cycle: { message: string; cause?: unknown } = { message: 'a' };
 		cycle.cause = cycle;
 		expect(networkFailureOf(cycle)).toBeUndefined();
