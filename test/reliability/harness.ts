@@ -8,7 +8,7 @@ import { randomFile } from '../harness/fixtures';
 import type { RunNodeResult, TestItem } from '../harness/runNode';
 import { storedObject } from '../rig/s3';
 import type { S3Rig } from '../rig/useS3';
-import type { NodeFigures } from './summary';
+import type { CaseResult, NodeFigures } from './summary';
 import { emptyFigures, recordFigures, summaryTable } from './summary';
 
 /** A file the CRM registered (attached, linked) since a snapshot, with a check of its stored bytes. */
@@ -50,6 +50,11 @@ export type ScenarioKind = 'fault' | 'input';
 
 export interface Scenario {
 	name: string;
+	/**
+	 * The case this scenario checks, when it is worded differently from the same case in another
+	 * node's table. The summary counts each case once: a case two or more nodes run is generic.
+	 */
+	case?: string;
 	kind: ScenarioKind;
 	/** Input items (default 2): each gets its own small random file unless `file` says otherwise. */
 	items?: number;
@@ -73,6 +78,8 @@ export interface Scenario {
 	/** Extra, node-specific assertions per execution. */
 	check?: (result: RunNodeResult, context: { continueOnFail: boolean; files: Array<RandomFile | null> }) => void | Promise<void>;
 }
+
+const CREDENTIAL_CASE = 'the credential test passes with the right key and fails clearly with a wrong one';
 
 const TYPE_ERROR = /TypeError|Cannot read propert|is not a function|is not iterable|of undefined|of null|\[object Object\]/;
 
@@ -154,9 +161,12 @@ export function reliabilitySuite(adapter: () => NodeAdapter, scenarios: Scenario
 			figures.scenarios++;
 			if (scenario.kind === 'fault') figures.faultScenarios++;
 			else figures.inputsTried++;
+			const result: CaseResult = { name: scenario.case ?? scenario.name, kind: scenario.kind, passed: false };
+			figures.cases.push(result);
 			try {
 				await runScenario(adapter(), scenario, figures);
 				figures.passed++;
+				result.passed = true;
 				if (scenario.kind === 'fault') figures.faultsSurvived++;
 				else figures.inputsClear++;
 			} catch (error) {
@@ -168,11 +178,13 @@ export function reliabilitySuite(adapter: () => NodeAdapter, scenarios: Scenario
 
 	// Only a node with a credential test gets this case: one without it must not count a check it never made.
 	if (!adapter().credentialTest) return;
-	it('[credentials] the credential test passes with the right key and fails clearly with a wrong one', async () => {
+	it(`[credentials] ${CREDENTIAL_CASE}`, async () => {
 		const node = adapter();
 		if (!node.credentialTest) throw new Error('the node lost its credential test between registration and run');
 		figures.scenarios++;
 		figures.credentialChecks += 2;
+		const result: CaseResult = { name: CREDENTIAL_CASE, kind: 'credentials', passed: false };
+		figures.cases.push(result);
 		try {
 			const { type, good, wrong, wrongSecrets, message } = node.credentialTest;
 			const passed = await runCredentialTest(type, good());
@@ -185,6 +197,7 @@ export function reliabilitySuite(adapter: () => NodeAdapter, scenarios: Scenario
 			expect(refused.message).toMatch(message);
 			expect(leaked).toEqual([]);
 			figures.passed++;
+			result.passed = true;
 		} catch (error) {
 			figures.failures.push(`credential test: ${(error as Error).message.split('\n')[0]}`);
 			throw error;
