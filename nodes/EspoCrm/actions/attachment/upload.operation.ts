@@ -1,11 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { binaryPropertyNameProperty, concurrencyOption, fileNameOption } from '../../../shared/descriptions';
+import {
+	binaryPropertyNameProperty,
+	concurrencyOption,
+	fileNameOption,
+	ifAlreadyAttachedOption,
+} from '../../../shared/descriptions';
+import type { AttachedFile } from '../../../shared/ifAlreadyAttached';
+import { ifAlreadyAttachedOf, sameFiles, sizeOf } from '../../../shared/ifAlreadyAttached';
 import { withKeyLock } from '../../../shared/keyedLock';
 import type { BinaryFile } from '../../../transfer';
 import { getInputFiles, mayHaveBeenProcessed, timeoutOption } from '../../../transfer';
-import { uploadAttachment } from '../../transport';
+import { apiPath, espoRequest, responseObject, uploadAttachment } from '../../transport';
 import { assertWithinUploadLimit, uploadLimitFor } from '../../uploadLimit';
 import type { AttachmentLocation } from './common';
 import {
@@ -30,7 +37,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		displayOptions,
-		options: [concurrencyOption, fileNameOption, timeoutOption],
+		options: [concurrencyOption, fileNameOption, ifAlreadyAttachedOption, timeoutOption],
 	},
 ];
 
@@ -85,9 +92,11 @@ async function linkToMultipleField(
 	itemIndex: number,
 	location: AttachmentLocation,
 	newIds: string[],
+	replacedIds: string[] = [],
 ): Promise<string[]> {
 	const record = await readRecord(ctx, itemIndex, location);
-	const current = attachmentIdsOf(ctx, itemIndex, location, record);
+	const current = attachmentIdsOf(ctx, itemIndex, location, record).filter((id) => !replacedIds.includes(id));
+	// One write links the new files and unlinks the ones they replace: the field never holds neither.
 	const union = [...current, ...newIds.filter((id) => !current.includes(id))];
 	const subject = `linking ${newIds.length === 1 ? 'the attachment' : `${newIds.length} attachments`} to field "${location.field}" of ${describeRecord(location)}`;
 	const updated = await updateRecord(ctx, itemIndex, location, { [`${location.field}Ids`]: union }, subject);
@@ -157,22 +166,94 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		);
 	}
 
+	const ifAlreadyAttached = location.recordId ? ifAlreadyAttachedOf(options) : 'upload';
+	const work = async () => await uploadToLocation(this, itemIndex, location, files, ifAlreadyAttached);
+	// The check and the upload of one record's field must not interleave with another item's for the same field.
+	return ifAlreadyAttached === 'upload'
+		? await work()
+		: await withKeyLock(this, `ifAlreadyAttached:${location.entityType}/${location.recordId}/${location.field}`, work);
+}
+
+/**
+ * The files the field holds whose name is one of the uploads' (the record gives names, the Attachment
+ * its size: Core/Record/Service::read). A file whose size cannot be read never counts as the same.
+ */
+async function attachedNamesakes(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	record: IDataObject,
+	location: AttachmentLocation,
+	files: BinaryFile[],
+): Promise<AttachedFile[]> {
+	let entries: Array<{ id: string; name: unknown }>;
+	if (location.fieldType === 'file') {
+		const id = fileIdOf(ctx, itemIndex, location, record);
+		entries = id ? [{ id, name: record[`${location.field}Name`] }] : [];
+	} else {
+		// Core/Utils/Database/Orm/FieldConverters/AttachmentMultiple: `{field}Ids` and `{field}Names` (id => name).
+		const names = (record[`${location.field}Names`] ?? {}) as IDataObject;
+		entries = attachmentIdsOf(ctx, itemIndex, location, record).map((id) => ({ id, name: names[id] }));
+	}
+	const wanted = new Set(files.map((file) => file.fileName));
+	const attached: AttachedFile[] = [];
+	for (const entry of entries) {
+		if (typeof entry.name !== 'string' || !wanted.has(entry.name)) continue;
+		const response = await espoRequest(ctx, {
+			method: 'GET',
+			path: apiPath('Attachment', entry.id),
+			subject: `the read of attachment "${entry.id}" ("${entry.name}")`,
+			itemIndex,
+			acceptStatuses: [403, 404],
+		});
+		const size = response.statusCode === 200 ? sizeOf(responseObject(response).size) : null;
+		attached.push({ id: entry.id, name: entry.name, size });
+	}
+	return attached;
+}
+
+function skippedItem(itemIndex: number, location: AttachmentLocation, file: BinaryFile, existing: AttachedFile): INodeExecutionData {
+	return outputItem(itemIndex, location, file, { id: existing.id, name: existing.name, size: existing.size }, { linked: true, skipped: true });
+}
+
+async function uploadToLocation(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	location: AttachmentLocation,
+	files: BinaryFile[],
+	ifAlreadyAttached: ReturnType<typeof ifAlreadyAttachedOf>,
+): Promise<INodeExecutionData[]> {
 	// Check the field before uploading anything, so a wrong name leaves no orphaned attachment.
 	let previousFileId: string | null = null;
+	let attached: AttachedFile[] = [];
 	if (location.recordId) {
-		const record = await readRecord(this, itemIndex, location);
-		if (location.fieldType === 'file') previousFileId = fileIdOf(this, itemIndex, location, record);
-		else attachmentIdsOf(this, itemIndex, location, record);
+		const record = await readRecord(ctx, itemIndex, location);
+		if (location.fieldType === 'file') previousFileId = fileIdOf(ctx, itemIndex, location, record);
+		else attachmentIdsOf(ctx, itemIndex, location, record);
+		if (ifAlreadyAttached !== 'upload') attached = await attachedNamesakes(ctx, itemIndex, record, location, files);
 	}
 
-	const limit = await uploadLimitFor(this, itemIndex, location.entityType, location.field);
+	// Skip: files the field already holds are not sent; their output is the attached file.
+	const skipped = new Map<BinaryFile, AttachedFile>();
+	const replacedIds: string[] = [];
 	for (const file of files) {
-		assertWithinUploadLimit(this, itemIndex, file, limit, `field "${location.field}" of ${location.entityType}`);
+		const same = sameFiles(attached, file);
+		if (same.length === 0) continue;
+		if (ifAlreadyAttached === 'skip') skipped.set(file, same[0]);
+		else if (ifAlreadyAttached === 'replace') replacedIds.push(...same.map((old) => old.id).filter((id) => !replacedIds.includes(id)));
+	}
+	const toUpload = files.filter((file) => !skipped.has(file));
+	const inFileOrder = (made: Map<BinaryFile, INodeExecutionData>) =>
+		files.map((file) => made.get(file) ?? skippedItem(itemIndex, location, file, skipped.get(file)!));
+	if (toUpload.length === 0) return inFileOrder(new Map());
+
+	const limit = await uploadLimitFor(ctx, itemIndex, location.entityType, location.field);
+	for (const file of toUpload) {
+		assertWithinUploadLimit(ctx, itemIndex, file, limit, `field "${location.field}" of ${location.entityType}`);
 	}
 
 	const uploaded: Array<{ file: BinaryFile; answer: IDataObject }> = [];
-	for (const file of files) {
-		const answer = await uploadAttachment(this, itemIndex, attachmentAttributes(location, file), file);
+	for (const file of toUpload) {
+		const answer = await uploadAttachment(ctx, itemIndex, attachmentAttributes(location, file), file);
 		uploaded.push({ file, answer });
 	}
 	const newIds = uploaded.map(({ answer }) => answer.id as string);
@@ -189,12 +270,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (location.fieldType === 'file') {
 		const subject = `setting field "${location.field}" of ${describeRecord(location)} to the new file`;
 		try {
-			await updateRecord(this, itemIndex, location, { [`${location.field}Id`]: newIds[0] }, subject);
+			await updateRecord(ctx, itemIndex, location, { [`${location.field}Id`]: newIds[0] }, subject);
 		} catch (error) {
-			throw linkingFailed(this, itemIndex, error, location, uploaded);
+			throw linkingFailed(ctx, itemIndex, error, location, uploaded);
 		}
 		return uploaded.map(({ file, answer }) =>
-			// File/Saver::removePrevious: EspoCRM deletes the file the field held before.
+			// File/Saver::removePrevious: EspoCRM deletes the file the field held before (Replace needs nothing more).
 			outputItem(itemIndex, location, file, answer, { linked: true, replacedAttachmentId: previousFileId, replacedAttachmentDeleted: previousFileId !== null }),
 		);
 	}
@@ -203,14 +284,37 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	let attachmentIds: string[];
 	try {
 		attachmentIds = await withKeyLock(
-			this,
+			ctx,
 			recordKey,
-			async () => await linkToMultipleField(this, itemIndex, location, newIds),
+			async () => await linkToMultipleField(ctx, itemIndex, location, newIds, replacedIds),
 		);
 	} catch (error) {
-		throw linkingFailed(this, itemIndex, error, location, uploaded);
+		throw linkingFailed(ctx, itemIndex, error, location, uploaded);
 	}
-	return uploaded.map(({ file, answer }) =>
-		outputItem(itemIndex, location, file, answer, { linked: true, attachmentIds }),
+	const replaced = ifAlreadyAttached === 'replace' ? { replacedAttachmentIds: replacedIds, replacedAttachmentsDeleted: await deleteUnlinked(ctx, itemIndex, replacedIds) } : {};
+	return inFileOrder(
+		new Map(uploaded.map(({ file, answer }) => [file, outputItem(itemIndex, location, file, answer, { linked: true, attachmentIds, ...replaced })])),
 	);
+}
+
+/**
+ * LinkMultipleSaver only unrelates an id left out of the list: the attachment stays (parentId emptied),
+ * and the Cleanup job removes orphans only with `cleanupOrphanAttachments` set (Classes/Jobs/Cleanup,
+ * off by default). So a replaced file is deleted too (DELETE Attachment/{id}, RecordBase; the role's
+ * Attachment delete access, Classes/Acl/Attachment/AccessChecker's default). A 404 means it is gone
+ * already; a 403 leaves it unlinked, which the output says.
+ */
+async function deleteUnlinked(ctx: IExecuteFunctions, itemIndex: number, ids: string[]): Promise<boolean> {
+	let allDeleted = true;
+	for (const id of ids) {
+		const response = await espoRequest(ctx, {
+			method: 'DELETE',
+			path: apiPath('Attachment', id),
+			subject: `the deletion of the replaced attachment "${id}"`,
+			itemIndex,
+			acceptStatuses: [403, 404],
+		});
+		if (response.statusCode === 403) allDeleted = false;
+	}
+	return allDeleted;
 }
