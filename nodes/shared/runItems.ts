@@ -60,10 +60,12 @@ export async function runForEachItem(
 	const recordFailure = (error: unknown, itemIndex: number) => {
 		if (!stop.failure || itemIndex < stop.failure.itemIndex) stop.failure = { error, itemIndex };
 	};
+	// Each index is taken exactly once, and only when a slot is free: no item is lost or run twice.
+	const running = new Set<Promise<void>>();
 	const runItem = async (itemIndex: number) => {
 		try {
 			results[itemIndex] = await handler(itemIndex);
-			controller?.onItemDone();
+			controller?.onItemDone(running.size);
 		} catch (error) {
 			if (ctx.continueOnFail()) {
 				results[itemIndex] = [errorOutput(error as Error, itemIndex)];
@@ -73,8 +75,6 @@ export async function runForEachItem(
 		}
 	};
 
-	// Each index is taken exactly once, and only when a slot is free: no item is lost or run twice.
-	const running = new Set<Promise<void>>();
 	try {
 		while (stop.failure === undefined && nextIndex < items.length) {
 			if (running.size >= (controller?.limit ?? fixed)) {

@@ -53,6 +53,10 @@ export class RequestPacer {
 	private readonly recentSends: number[] = [];
 	/** True when the last request had to wait for the pace. */
 	pacedRecently = false;
+	/** Requests of this scope sent and not yet answered. */
+	inFlight = 0;
+	/** For each request under way, how many were in flight (itself included) when it was sent. */
+	readonly inFlightAtSend = new Map<number, number>();
 
 	constructor(private readonly now: () => number) {}
 
@@ -117,6 +121,9 @@ export class AdaptiveConcurrency implements RequestObserver {
 	private slowStart = true;
 	private completedSinceChange = 0;
 	private lastDecreaseAt = -Infinity;
+	private lastSendKey = -Infinity;
+	/** Requests waiting for one of their scope's requests in flight to be answered. */
+	private readonly waiting: Array<() => void> = [];
 	private readonly pacers = new Map<string, RequestPacer>();
 	private readonly now: () => number;
 
@@ -137,14 +144,25 @@ export class AdaptiveConcurrency implements RequestObserver {
 	}
 
 	async beforeSend(scope: string): Promise<number> {
-		const sendAt = this.pacer(scope).reserve();
+		const pacer = this.pacer(scope);
+		// Items already under way retry after a pause all at once: their requests, too, stay within the limit.
+		while (pacer.inFlight >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+		const sendAt = pacer.reserve();
 		const delay = sendAt - this.now();
 		if (delay > 0) await sleep(delay);
-		return sendAt;
+		// A unique key per request that orders like its send time: the clock, or just after the last key.
+		const key = Math.max(this.now(), this.lastSendKey + 1 / 1024);
+		this.lastSendKey = key;
+		pacer.inFlight++;
+		pacer.inFlightAtSend.set(key, pacer.inFlight);
+		return key;
 	}
 
 	afterResponse(scope: string, sentAt: number, response: HttpResponse | undefined, throttled: boolean): void {
 		const pacer = this.pacer(scope);
+		const inFlightAtSend = pacer.inFlightAtSend.get(sentAt);
+		if (pacer.inFlightAtSend.delete(sentAt)) pacer.inFlight--;
+		for (const wake of this.waiting.splice(0)) wake();
 		if (response) pacer.observeHeaders(readRateLimitHeaders(response, this.now()));
 		if (!throttled) {
 			if (response) pacer.accepted();
@@ -152,24 +170,34 @@ export class AdaptiveConcurrency implements RequestObserver {
 		}
 		this.throttles++;
 		pacer.learnFromRefusal(sentAt);
-		this.onThrottle(sentAt);
+		this.onThrottle(sentAt, inFlightAtSend);
 	}
 
-	/** Halves the pool once per wave of refusals: requests sent before the last decrease say nothing new. */
-	onThrottle(sentAt: number): void {
+	/**
+	 * Halves the pool once per wave of refusals: requests sent before the last decrease say nothing new.
+	 * The ceiling is one below the level that drew the refusal: the pool's size, or fewer when the refused
+	 * request was sent with fewer of its service's requests in flight (a concurrency limit sits below that).
+	 */
+	onThrottle(sentAt: number, inFlightAtSend?: number): void {
 		if (sentAt < this.lastDecreaseAt) return;
-		this.ceiling = Math.max(1, this.limit - 1);
-		this.limit = Math.max(1, Math.floor(this.limit / 2));
+		this.ceiling = Math.max(1, Math.min(this.ceiling, this.limit, inFlightAtSend ?? this.limit) - 1);
+		this.limit = Math.max(1, Math.min(this.ceiling, Math.floor(this.limit / 2)));
 		this.slowStart = false;
 		this.completedSinceChange = 0;
 		this.lastDecreaseAt = this.now();
 	}
 
-	/** An item finished without a throttle at its end: the services kept up. */
-	onItemDone(): void {
+	/**
+	 * An item finished: the services kept up. `itemsInFlight` (the finished one included): a pool that
+	 * did not use its slots says nothing about more, so it grows only when full.
+	 */
+	onItemDone(itemsInFlight = this.limit): void {
+		if (itemsInFlight < this.limit) return;
 		if ([...this.pacers.values()].some((pacer) => pacer.pacedRecently)) return;
 		this.completedSinceChange++;
-		const roundDone = this.slowStart || this.completedSinceChange >= this.limit;
+		// Slow start grows by half the pool per round (not double): the client's own pipeline (reading the
+		// file, connecting) hides part of what the service counts, so a doubling overshoots by a lot.
+		const roundDone = this.slowStart ? this.completedSinceChange >= 2 : this.completedSinceChange >= this.limit;
 		if (!roundDone) return;
 		const probe = this.completedSinceChange >= PROBE_AFTER_ITEMS_PER_SLOT * this.limit;
 		if (this.limit < this.ceiling || probe) {

@@ -101,6 +101,14 @@ export class FakeServer {
 	baseUrl = '';
 	/** Added latency: every request waits this long (after its body arrived) before it is answered. */
 	latencyMs = 0;
+	/** Requests between arrival and answer right now, and the most there ever were (the client's pool size). */
+	inFlight = 0;
+	maxInFlight = 0;
+	/**
+	 * An opt-in limit the service enforces (a CRM fake sets it with its vendor's own refusal, cited there):
+	 * decides when a request arrives, with the requests in flight counting it, whether it is refused.
+	 */
+	limiter?: (request: RecordedRequest, inFlight: number) => FakeResponse | undefined;
 	/**
 	 * The answer to a method and path the fake has no route for. A CRM fake replaces it with its
 	 * vendor's own answer to an unknown route (cited there), so an undocumented call fails as it would live.
@@ -215,6 +223,10 @@ export class FakeServer {
 			}
 		}
 		this.requests.push(recorded);
+		this.inFlight++;
+		this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+		response.once('close', () => this.inFlight--);
+		const limited = this.limiter?.(recorded, this.inFlight);
 		if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
 
 		// Whether a fault or a rate-limit window applies is decided when the request arrives, even if it is held.
@@ -232,7 +244,7 @@ export class FakeServer {
 		if (fault) {
 			answer = { status: fault.status ?? 500, headers: fault.headers, body: fault.body };
 		} else {
-			answer = await this.dispatch(recorded, url.pathname);
+			answer = limited ?? (await this.dispatch(recorded, url.pathname));
 		}
 		recorded.status = answer.status;
 		this.send(response, answer);

@@ -190,6 +190,29 @@ export class OnePageCrmFake extends FakeServer {
 		});
 	}
 
+	/**
+	 * Opt-in: a request-rate limit per user (Basic credentials), `limit` requests per fixed window, each
+	 * request beyond it answered with the throttle's 403 and a plain-text body (spec
+	 * components.responses.403). The spec gives no numbers and no headers: the window's size and shape are
+	 * unverified (the bench uses 10 requests/s). Only the API counts, not the file host.
+	 */
+	limitRate(limit: number, windowMs: number): void {
+		const windows = new Map<string, { startedAt: number; count: number }>();
+		this.limiter = (request) => {
+			if (!request.rawPath.startsWith(`${API_PATH}/`)) return undefined;
+			const user = String(request.headers.authorization ?? '');
+			const now = Date.now();
+			let window = windows.get(user);
+			if (!window || now - window.startedAt >= windowMs) {
+				window = { startedAt: now, count: 0 };
+				windows.set(user, window);
+			}
+			window.count++;
+			if (window.count <= limit) return undefined;
+			return { status: 403, headers: { 'content-type': 'text/plain' }, body: 'Rate limit exceeded' };
+		};
+	}
+
 	attachmentsOf(type: ReferenceType, id: string): FakeAttachment[] {
 		return [...this.attachments.values()].filter((attachment) => attachment.reference_type === type && attachment.reference_id === id);
 	}

@@ -275,6 +275,19 @@ export class FakeZohoApi extends FakeServer {
 		this.rateLimitWindow = undefined;
 	}
 
+	/**
+	 * Opt-in: Zoho's concurrency limit, the number of API calls of the org active at one time (help.zoho.com
+	 * Kaizen #203 "Handling API Limits and Error Responses": Free 5, Standard 10, Professional 15,
+	 * Enterprise 20, Ultimate 25; a call beyond it gets TOO_MANY_REQUESTS, HTTP 429). The message text and
+	 * the absence of Retry-After / X-RATELIMIT-* on this refusal are unverified.
+	 */
+	limitConcurrency(maxConcurrentCalls: number): void {
+		this.limiter = (_request, inFlight) =>
+			inFlight > maxConcurrentCalls
+				? zohoError(429, 'TOO_MANY_REQUESTS', 'The number of concurrent requests exceeded the limit')
+				: undefined;
+	}
+
 	addAttachment(module: string, recordId: string, fileName: string, data: Buffer, contentType = 'application/octet-stream'): ZohoAttachment {
 		const attachment: ZohoAttachment = {
 			id: String(this.nextId++),

@@ -12,15 +12,15 @@ function manualClock(start = 1_000_000) {
 }
 
 describe('AdaptiveConcurrency', () => {
-	it('ramps up by one item per finished item while nothing is refused, up to its maximum', () => {
+	it('ramps up by one item per two finished items while nothing is refused, up to its maximum', () => {
 		const controller = new AdaptiveConcurrency({ max: 8 });
 		expect(controller.limit).toBe(1);
 		const seen = [];
-		for (let item = 0; item < 20; item++) {
+		for (let item = 0; item < 40; item++) {
 			controller.onItemDone();
 			seen.push(controller.limit);
 		}
-		expect(seen.slice(0, 7)).toEqual([2, 3, 4, 5, 6, 7, 8]);
+		expect(seen.slice(0, 8)).toEqual([1, 2, 2, 3, 3, 4, 4, 5]);
 		expect(controller.limit).toBe(8);
 	});
 
@@ -29,7 +29,7 @@ describe('AdaptiveConcurrency', () => {
 		const controller = new AdaptiveConcurrency({ max: 32, initial: 16, now: clock.now });
 		const sentBefore = clock.time;
 		clock.time += 10;
-		controller.afterResponse(SERVICE_SCOPE, sentBefore, answer(429), true);
+		controller.onThrottle(sentBefore, 16);
 		expect(controller.limit).toBe(8);
 		// More refusals of requests sent before the decrease: the same wave, no further halving.
 		controller.afterResponse(SERVICE_SCOPE, sentBefore, answer(429), true);
@@ -39,7 +39,7 @@ describe('AdaptiveConcurrency', () => {
 		clock.time += 10;
 		controller.afterResponse(SERVICE_SCOPE, clock.time, answer(429), true);
 		expect(controller.limit).toBe(4);
-		expect(controller.throttles).toBe(4);
+		expect(controller.throttles).toBe(3);
 	});
 
 	it('after a refusal climbs back one item per round, to one below the level that was refused, and stays there', () => {
@@ -128,7 +128,8 @@ describe('sendWithRetry with a run controller on the gate', () => {
 		const answers = [answer(429, { 'retry-after': '0' }), answer(200, { RateLimit: 'limit=50, remaining=49, reset=1' })];
 		const response = await sendWithRetry(async () => answers.shift()!, { idempotent: false, gate, baseDelayMs: 1 });
 		expect(response.statusCode).toBe(200);
-		expect(controller.limit).toBe(4);
+		// Halved, and no higher than the requests that were in flight when the refused one was sent (1).
+		expect(controller.limit).toBe(1);
 		expect(controller.throttles).toBe(1);
 		expect(controller.pacer(SERVICE_SCOPE).intervalMs).toBeCloseTo(1000 / (50 * 0.95), 5);
 		// A storage host is its own scope: the API's pace does not slow it.
