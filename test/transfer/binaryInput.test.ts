@@ -2,7 +2,7 @@ import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { Readable } from 'stream';
 
-import { getInputFiles, splitList } from '../../nodes/transfer';
+import { getInputFiles, splitList } from '../../nodes/transfer/binaryInput';
 import { fakeContext } from '../shared/fakeContext';
 
 /** n8n's helpers for binary data, as they behave in memory mode (base64 in the item) and in a store (an id). */

@@ -1,7 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { BinaryFile } from '../../nodes/transfer';
-import { assertWithinLimits, fileExtension, formatBytes } from '../../nodes/transfer';
+import type { BinaryFile } from '../../nodes/transfer/binaryInput';
+import { assertWithinLimits, fileExtension, formatBytes } from '../../nodes/transfer/fileLimits';
 import { fakeContext } from '../shared/fakeContext';
 
 function file(fileName: string, size: number): BinaryFile {

@@ -1,16 +1,9 @@
 import { NodeApiError } from 'n8n-workflow';
 
-import type { ErrorContext, HttpResponse } from '../../nodes/transfer';
-import {
-	isSuccessStatus,
-	looksLikeHtml,
-	networkError,
-	readGenericFailure,
-	redactSecrets,
-	responseError,
-	RESPONSE_CUT_OFF,
-	xmlElement,
-} from '../../nodes/transfer';
+import type { ErrorContext } from '../../nodes/transfer/httpErrors';
+import type { HttpResponse } from '../../nodes/transfer/httpResponse';
+import { isSuccessStatus, looksLikeHtml, networkError, readGenericFailure, redactSecrets, responseError, xmlElement } from '../../nodes/transfer/httpErrors';
+import { RESPONSE_CUT_OFF } from '../../nodes/transfer/httpResponse';
 import { fakeContext } from '../shared/fakeContext';
 
 function answer(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {

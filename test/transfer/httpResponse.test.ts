@@ -1,5 +1,5 @@
-import type { HttpResponse } from '../../nodes/transfer';
-import { bodyJson, bodyText, headerValue, networkFailureOf, RESPONSE_CUT_OFF } from '../../nodes/transfer';
+import type { HttpResponse } from '../../nodes/transfer/httpResponse';
+import { bodyJson, bodyText, headerValue, networkFailureOf, RESPONSE_CUT_OFF } from '../../nodes/transfer/httpResponse';
 
 describe('networkFailureOf', () => {
 	it.each([

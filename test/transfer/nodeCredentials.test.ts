@@ -1,4 +1,4 @@
-import { decryptedNodeCredentials, readNodeCredentials } from '../../nodes/transfer';
+import { decryptedNodeCredentials, readNodeCredentials } from '../../nodes/transfer/nodeCredentials';
 import { fakeContext } from '../shared/fakeContext';
 
 describe('readNodeCredentials', () => {

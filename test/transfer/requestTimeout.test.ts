@@ -1,4 +1,4 @@
-import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeoutMs, timeoutOption } from '../../nodes/transfer';
+import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeoutMs, timeoutOption } from '../../nodes/transfer/requestTimeout';
 import { fakeContext } from '../shared/fakeContext';
 
 describe('requestTimeoutMs', () => {

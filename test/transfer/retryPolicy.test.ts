@@ -1,5 +1,5 @@
-import type { HttpResponse } from '../../nodes/transfer';
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_TOTAL_WAIT_MS, retryAfterMs, sendWithRetry, ThrottleGate, throttleGateFor } from '../../nodes/transfer';
+import type { HttpResponse } from '../../nodes/transfer/httpResponse';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_TOTAL_WAIT_MS, retryAfterMs, sendWithRetry, ThrottleGate, throttleGateFor } from '../../nodes/transfer/retry';
 
 /**
  * The retry policy on its own, with a scripted `send` (no HTTP): which answers and failures are

@@ -1,6 +1,7 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { mayHaveBeenProcessed, networkError, storedButNotRegistered } from '../../nodes/transfer';
+import { networkError } from '../../nodes/transfer/httpErrors';
+import { mayHaveBeenProcessed, storedButNotRegistered } from '../../nodes/transfer/storedFile';
 import { fakeContext } from '../shared/fakeContext';
 
 const ctx = fakeContext();
