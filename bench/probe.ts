@@ -32,6 +32,7 @@ export interface NodeSpec extends ModuleRef {
 	from?: WorkflowNode['from'];
 	resultFrom?: WorkflowNode['resultFrom'];
 	loopsBackTo?: string;
+	settings?: WorkflowNode['settings'];
 }
 
 export type InputSpec =
@@ -61,8 +62,11 @@ export interface ProbeResult {
 	cpuSeconds: number;
 	itemsIn: number;
 	itemsOut: number;
-	/** The workflow's error, if it stopped. */
+	/** The workflow's error, if it stopped, and the node it stopped at. */
 	error?: string;
+	errorNode?: string;
+	/** Output items of the last node that carry an `error` (Continue On Fail). */
+	itemsWithError: number;
 	/** The last node's output JSON (the first few items), for the parent to verify. */
 	outputs: IDataObject[];
 }
@@ -92,6 +96,7 @@ function workflowNodes(specs: NodeSpec[]): WorkflowNode[] {
 		from: spec.from,
 		resultFrom: spec.resultFrom,
 		loopsBackTo: spec.loopsBackTo,
+		settings: spec.settings,
 	}));
 }
 
@@ -169,6 +174,8 @@ async function main(): Promise<void> {
 		itemsIn: items.length,
 		itemsOut: result.items.length,
 		error: result.error ? [result.error.message, result.error.description].filter(Boolean).join(' — ') : undefined,
+		errorNode: result.error ? result.lastNode : undefined,
+		itemsWithError: result.items.filter((item) => item.json.error !== undefined).length,
 		outputs: result.items.slice(0, 3).map((item) => item.json),
 	};
 	process.stdout.write(`\n${JSON.stringify(report)}\n`);

@@ -1,11 +1,12 @@
 /**
- * The benchmark of issue 7: `npm run bench`.
+ * The benchmarks of issues 7 and 15: `npm run bench`.
  *
  * Starts its own radosgw (test/rig/radosgw.sh, stopped by pid at the end), runs the scenarios, each
  * measured run in its own Node process (bench/probe.ts), and prints one table per scenario. The
- * tables, the machine and the settings also go to bench/results/latest.md and latest.json.
+ * tables, the machine and the settings also go to bench/results/latest.md and latest.json (a run of
+ * only some scenarios: scenarios-N,M.md and .json, so the last full run stays in latest.*).
  *
- *   node -r ./test/harness/registerTs.js bench/run.ts [--only=1,2,3] [--repeats=N] [--max-minutes=M] [--rows=TEXT]
+ *   node -r ./test/harness/registerTs.js bench/run.ts [--only=1,2,3,4] [--repeats=N] [--max-minutes=M] [--rows=TEXT]
  *
  * All traffic stays on 127.0.0.1. Every loop has a count, every run a time limit, and no run starts
  * after the overall deadline (12 minutes by default).
@@ -24,6 +25,7 @@ import { readJson, startRadosgw } from './rig';
 import { largeFileScenario } from './scenarios/largeFile';
 import { manyFilesScenario } from './scenarios/manyFiles';
 import { crmUploadsScenario } from './scenarios/crmUploads';
+import { rateLimitedScenario } from './scenarios/rateLimited';
 import type { Table } from './table';
 import { renderTable } from './table';
 
@@ -58,7 +60,8 @@ function machine(): Record<string, string> {
 }
 
 async function main(): Promise<void> {
-	const only = (argument('only') ?? '1,2,3').split(',').map(Number);
+	const all = [1, 2, 3, 4];
+	const only = (argument('only') ?? all.join(',')).split(',').map(Number);
 	const repeats = Math.max(1, Math.min(9, Number(argument('repeats') ?? 3)));
 	const maxMinutes = Math.max(1, Math.min(30, Number(argument('max-minutes') ?? 12)));
 	const started = Date.now();
@@ -96,6 +99,7 @@ async function main(): Promise<void> {
 			[1, largeFileScenario],
 			[2, manyFilesScenario],
 			[3, crmUploadsScenario],
+			[4, rateLimitedScenario],
 		];
 		for (const [number, scenario] of scenarios) {
 			if (!only.includes(number)) continue;
@@ -122,9 +126,11 @@ async function main(): Promise<void> {
 		`- n8n's nodes: ${nodesBase ? `n8n-nodes-base ${nodesBase.version} from ${nodesBase.origin}` : 'not installed'}`,
 		'',
 	].join('\n');
-	writeFileSync(join(resultsDir, 'latest.md'), `${header}\n${tables.map(renderTable).join('\n')}`);
-	writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify({ started: new Date(started).toISOString(), elapsedS, machine: about, repeats, tables }, null, 2)}\n`);
-	log(`done in ${elapsedS} s; tables also in bench/results/latest.md`);
+	const partial = all.some((number) => !only.includes(number)) || argument('rows') !== undefined;
+	const base = partial ? `scenarios-${only.join(',')}` : 'latest';
+	writeFileSync(join(resultsDir, `${base}.md`), `${header}\n${tables.map(renderTable).join('\n')}`);
+	writeFileSync(join(resultsDir, `${base}.json`), `${JSON.stringify({ started: new Date(started).toISOString(), elapsedS, machine: about, repeats, only, rows: argument('rows'), tables }, null, 2)}\n`);
+	log(`done in ${elapsedS} s; tables also in bench/results/${base}.md`);
 }
 
 main().then(

@@ -51,7 +51,11 @@ export interface WorkflowNode {
 	loopsBackTo?: string;
 	/** Where the workflow's result is read instead of this node's first output (a loop's "done"). */
 	resultFrom?: NodeOutput;
+	/** The node's settings as in n8n's editor (Retry On Fail, Max Tries, Wait Between Tries). */
+	settings?: NodeSettings;
 }
+
+export type NodeSettings = Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
 
 export interface NodeOutput {
 	node: string;
@@ -69,6 +73,8 @@ export interface RunWorkflowResult {
 	/** The first output of the last node. */
 	items: INodeExecutionData[];
 	error?: { message: string; description?: string | null };
+	/** The node that ran last (where the workflow stopped, when it failed). */
+	lastNode?: string;
 	run: IRun;
 }
 
@@ -105,6 +111,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 			position: [200 * (position + 1), 0],
 			parameters: node.parameters as INodeParameters,
 			credentials,
+			...(node.settings ?? {}),
 		});
 		(node.from ?? [previous]).forEach((from, index) => connect(from, node.name, index));
 		if (node.loopsBackTo) connect(node.name, node.loopsBackTo, 0);
@@ -130,6 +137,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunWorkf
 	return {
 		items,
 		error: error ? { message: error.message, description: (error as { description?: string | null }).description } : undefined,
+		lastNode: run.data.resultData.lastNodeExecuted,
 		run,
 	};
 }
