@@ -85,6 +85,12 @@ export const ADAPTERS: ExampleAdapter[] = [
 		file: { name: 'photo.png', size: 300_000, mimeType: 'image/png' },
 	},
 	{
+		// If Already Attached = Skip on the seeded Case: a file name of its own, so no other example's file counts as attached.
+		match: /^retry-safe-inbox-to-espocrm/,
+		crm: 'espoCrm',
+		file: { name: 'inbox-scan.pdf', size: 220_000, mimeType: 'application/pdf' },
+	},
+	{
 		// Zoho -> EspoCRM: the file is a Zoho attachment seeded here; it must land in the EspoCRM Case.
 		match: /^zoho-to-espocrm/,
 		crm: 'espoCrm',
