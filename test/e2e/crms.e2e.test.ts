@@ -10,6 +10,7 @@ import { useS3 } from '../rig/useS3';
 import { closeNoteCase } from './cases/closeCrm';
 import { espoCrmUploadCase } from './cases/espoCrm';
 import { espoCrmDocumentCase } from './cases/espoCrmDocument';
+import { ifAlreadyAttachedCases } from './cases/ifAlreadyAttached';
 import { zohoToEspoCrmMigrationCase } from './cases/migration';
 import { onePageCrmUploadCase } from './cases/onePageCrm';
 import { traffioUploadCase } from './cases/traffio';
@@ -26,6 +27,7 @@ const cases = [
 	traffioUploadCase(s3),
 	zohoUploadCase(),
 	zohoToEspoCrmMigrationCase(),
+	...ifAlreadyAttachedCases(s3),
 ];
 
 describeInN8n('CRM nodes', cases);

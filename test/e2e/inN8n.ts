@@ -6,6 +6,9 @@
  *   prepare(): start a fake / make an S3 form / write a file, then patch the workflow's parameters and
  *              give the credentials (plain text; n8n encrypts them on import),
  *   verify():  assert on what the fake / S3 received and stored, then on the workflow's output.
+ * A case may run its workflow more than once (`runs`, e.g. a re-run after a failure): the workflow is
+ * imported once and executed `runs` times, `betweenRuns()` gets each run's result before the next one
+ * (to check it, or to change the input file), and verify() gets the last run's result and all of them.
  * Adding a CRM is one example file and one entry in a table (see test/e2e/cases/).
  */
 import { mkdtempSync, rmSync } from 'fs';
@@ -17,7 +20,7 @@ import { buildAndPack, installN8n, loadExample, N8nSandbox, n8nTargets } from '.
 
 /** Installing n8n (first run only), building and packing: minutes, not seconds. */
 export const SETUP_TIMEOUT_MS = 15 * 60 * 1000;
-/** One case: two imports and an execute, each a cold n8n start. */
+/** One case: two imports and an execute (one per run), each a cold n8n start. */
 export const CASE_TIMEOUT_MS = 5 * 60 * 1000;
 
 export interface CaseContext {
@@ -41,7 +44,12 @@ export interface E2eCase {
 	/** The example workflow file in examples/. */
 	example: string;
 	prepare(workflow: N8nWorkflow, context: CaseContext): Promise<Prepared>;
-	verify(result: ExecuteResult, prepared: Prepared, context: CaseContext): Promise<void>;
+	/** How many times the imported workflow is executed, one `n8n execute` each (default 1). */
+	runs?: number;
+	/** After run `run` (1-based) when another follows: check its result, change the input for the next. */
+	betweenRuns?(result: ExecuteResult, run: number, prepared: Prepared, context: CaseContext): Promise<void>;
+	/** `result` is the last run's; `results` holds every run's, in order. */
+	verify(result: ExecuteResult, prepared: Prepared, context: CaseContext, results: ExecuteResult[]): Promise<void>;
 }
 
 let packing: Promise<PackedPackage> | undefined;
@@ -98,14 +106,20 @@ export function describeInN8n(
 					try {
 						await suite.sandbox.importCredentials(prepared.credentials ?? []);
 						const [id] = await suite.sandbox.importWorkflows([prepared.workflow]);
-						const result = await suite.sandbox.execute(id);
-						expect(result.stdout + result.stderr).not.toMatch(/Unrecognized node type/);
-						await testCase.verify(result, prepared, context);
+						const results: ExecuteResult[] = [];
+						const runs = testCase.runs ?? 1;
+						for (let run = 1; run <= runs; run++) {
+							if (run > 1) await testCase.betweenRuns?.(results[run - 2], run - 1, prepared, context);
+							const result = await suite.sandbox.execute(id);
+							expect(result.stdout + result.stderr).not.toMatch(/Unrecognized node type/);
+							results.push(result);
+						}
+						await testCase.verify(results[results.length - 1], prepared, context, results);
 					} finally {
 						await prepared.cleanup?.();
 					}
 				},
-				CASE_TIMEOUT_MS,
+				CASE_TIMEOUT_MS * (testCase.runs ?? 1),
 			);
 		}
 
