@@ -16,7 +16,7 @@ import { join } from 'path';
 import type { N8nWorkflow } from '../n8n/e2e';
 import { loadExample, PACKAGE_NAME, REPO_ROOT } from '../n8n/e2e';
 import type { CrmId, CrmSandbox } from './sandbox';
-import { CRM_NODES, SEEDS } from './sandbox';
+import { CLOSE_SEED_FILES, CRM_NODES, SEEDS, seedContent } from './sandbox';
 
 export interface ExampleFile {
 	name: string;
@@ -102,6 +102,17 @@ export const ADAPTERS: ExampleAdapter[] = [
 		},
 	},
 	{ match: /^onepagecrm/, crm: 'onePageCrm', file: { name: 'quote.pdf', size: 400_000, mimeType: 'application/pdf' } },
+	{
+		// Close -> EspoCRM: the seeded Close lead's note and email files become Documents linked to the seeded
+		// account. The demo checks the email's file (a non-ASCII name); the real-n8n case checks them all.
+		match: /^close-lead-files-to-espocrm/,
+		crm: 'espoCrm',
+		parameters: () => ({ 'List Lead Files': { leadId: SEEDS.close.filesLeadId }, espoCrm: { 'relatedRecords.accounts': SEEDS.espoCrm.accountId } }),
+		prepare: async () => {
+			const file = CLOSE_SEED_FILES.find((candidate) => candidate.activity === 'email')!;
+			return { fileName: file.filename, content: seedContent(file.filename, file.size) };
+		},
+	},
 	{ match: /^close/, crm: 'close', file: { name: 'proposal.pdf', size: 350_000, mimeType: 'application/pdf' } },
 	{ match: /^traffio/, crm: 'traffio', file: { name: 'licence.jpg', size: 200_000, mimeType: 'image/jpeg' } },
 	{ match: /^zoho/, crm: 'zohoCrm', file: { name: 'contract.pdf', size: 500_000, mimeType: 'application/pdf' } },

@@ -78,7 +78,7 @@ export const PRESIGNED_PREFIX = 'sandbox/presigned/';
 /** The records every sandbox starts with (fixed ids, so they can be typed in the editor). */
 export const SEEDS = {
 	onePageCrm: { contactId: '5f1e00000000000000000001', referenceTypes: ['deal', 'note', 'call', 'meeting'], referenceId: '5f1e0000000000000000d001' },
-	close: { leadId: 'lead_sandbox', contactId: 'cont_sandbox' },
+	close: { leadId: 'lead_sandbox', contactId: 'cont_sandbox', filesLeadId: 'lead_sandbox_files' },
 	traffio: { personId: '15', documentTypeId: 6 },
 	zohoCrm: { module: 'Leads', recordId: '4150868000000224005' },
 	espoCrm: { entityType: 'Case', caseId: 'sandboxcase000001', documentId: 'sandboxdoc0000001', accountId: 'sandboxacct000001' },
@@ -170,7 +170,24 @@ export async function stopRadosgw(rgwDir: string): Promise<void> {
 	await execFileAsync('bash', [RADOSGW_SH, 'stop', rgwDir]).catch(() => undefined);
 }
 
-function seed(sandbox: Pick<CrmSandbox, 'onePageCrm' | 'close' | 'espo' | 'zoho' | 'traffio'>): void {
+/**
+ * The files on the Close lead SEEDS.close.filesLeadId (the Close -> EspoCRM example moves them): office
+ * files, since they become EspoCRM Documents; one with a non-ASCII name.
+ */
+export const CLOSE_SEED_FILES: Array<{ activity: 'note' | 'email'; filename: string; size: number; content_type: string }> = [
+	{ activity: 'note', filename: 'Angebot Müller.pdf', size: 240_000, content_type: 'application/pdf' },
+	{ activity: 'note', filename: 'Lieferplan.xlsx', size: 61_000, content_type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+	{ activity: 'email', filename: '見積書 Zoë 🚀.docx', size: 130_000, content_type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' },
+];
+
+/** Fixed bytes for a seeded file: the same on every start, so its sha256 is too. */
+export function seedContent(name: string, size: number): Buffer {
+	const content = Buffer.alloc(size);
+	for (let offset = 0, block = 0; offset < size; block++) offset += createHash('sha256').update(`${name}:${block}`).digest().copy(content, offset);
+	return content;
+}
+
+async function seed(sandbox: Pick<CrmSandbox, 'onePageCrm' | 'close' | 'espo' | 'zoho' | 'traffio'>): Promise<void> {
 	const { onePageCrm, close, espo, zoho, traffio } = sandbox;
 	onePageCrm.contacts.add(SEEDS.onePageCrm.contactId);
 	// One id for a deal, a note, a call and a meeting of the contact: any reference type works.
@@ -178,6 +195,17 @@ function seed(sandbox: Pick<CrmSandbox, 'onePageCrm' | 'close' | 'espo' | 'zoho'
 		onePageCrm.records.set(`${type}:${SEEDS.onePageCrm.referenceId}`, { id: SEEDS.onePageCrm.referenceId, type, contact_id: SEEDS.onePageCrm.contactId });
 	}
 	close.leads.set(SEEDS.close.leadId, [SEEDS.close.contactId]);
+	// A lead whose note and email carry files in S3, behind /go/file/ links the fake serves itself.
+	close.fileOrigin = close.baseUrl;
+	for (const activity of ['note', 'email'] as const) {
+		const files = CLOSE_SEED_FILES.filter((file) => file.activity === activity).map(({ filename, size, content_type }) => ({
+			filename,
+			content_type,
+			content: seedContent(filename, size),
+		}));
+		const fields = activity === 'email' ? { subject: 'Your quote', status: 'inbox' } : { note: 'Proposal and delivery plan' };
+		await close.addActivityWithFiles(activity, SEEDS.close.filesLeadId, files, fields);
+	}
 	if (!traffio.persons.has(SEEDS.traffio.personId)) traffio.persons.set(SEEDS.traffio.personId, '1');
 	if (!zoho.api.records.get(SEEDS.zohoCrm.module)) zoho.api.records.set(SEEDS.zohoCrm.module, new Set());
 	zoho.api.records.get(SEEDS.zohoCrm.module)!.add(SEEDS.zohoCrm.recordId);
@@ -237,7 +265,7 @@ export async function startCrmSandbox(options: SandboxOptions = {}): Promise<Crm
 		await listen(espo.server, port(PORTS.espoCrm), log);
 		cleanups.push(async () => await espo.stop());
 
-		seed({ onePageCrm, close, espo, zoho, traffio });
+		await seed({ onePageCrm, close, espo, zoho, traffio });
 
 		const credentials: N8nCredential[] = [
 			{ id: 'sbxOnePageCrm001', name: 'OnePageCRM (sandbox)', type: 'onePageCrmApi', data: { userId: onePageCrm.userId, apiKey: onePageCrm.apiKey, baseUrl: onePageCrm.apiBaseUrl } },

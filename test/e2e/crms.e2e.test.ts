@@ -8,6 +8,7 @@ import { join } from 'path';
 
 import { useS3 } from '../rig/useS3';
 import { closeNoteCase } from './cases/closeCrm';
+import { closeToEspoCrmCase } from './cases/closeToEspoCrm';
 import { espoCrmUploadCase } from './cases/espoCrm';
 import { espoCrmDocumentCase } from './cases/espoCrmDocument';
 import { ifAlreadyAttachedCases } from './cases/ifAlreadyAttached';
@@ -27,6 +28,7 @@ const cases = [
 	traffioUploadCase(s3),
 	zohoUploadCase(),
 	zohoToEspoCrmMigrationCase(),
+	closeToEspoCrmCase(s3),
 	...ifAlreadyAttachedCases(s3),
 ];
 
