@@ -4,6 +4,7 @@
  * installed with `npm install n8n-nodes-base@2.8.1 --no-save --prefix .cache/nodes-base --ignore-scripts`.
  */
 import { existsSync, readFileSync, realpathSync } from 'fs';
+import { homedir } from 'os';
 import { join } from 'path';
 
 import type { ModuleRef } from './probe';
@@ -22,8 +23,12 @@ export interface NodesBase {
 	httpBasicAuth: ModuleRef;
 }
 
+/** Where scripts/n8n/install-n8n.sh installs n8n (its CACHE). */
+const INSTALL_CACHE = process.env.CRM_E2E_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'n8n-nodes-crm-attachments');
+
 const CANDIDATES = [
 	{ dir: join(ROOT, '.cache/n8n/2.8.4/node_modules/n8n-nodes-base'), origin: 'n8n 2.8.4 (.cache/n8n/2.8.4, scripts/n8n/install-n8n.sh)' },
+	{ dir: join(INSTALL_CACHE, 'n8n/2.8.4/node_modules/n8n-nodes-base'), origin: 'n8n 2.8.4 (scripts/n8n/install-n8n.sh 2.8.4)' },
 	{ dir: join(ROOT, '.cache/nodes-base/node_modules/n8n-nodes-base'), origin: 'n8n-nodes-base alone (.cache/nodes-base)' },
 ];
 

@@ -421,7 +421,8 @@ export async function rateLimitedScenario(context: BenchContext): Promise<Table>
 			return [
 				outcome.label + (outcome.failure ? ` (a later run failed: ${outcome.failure})` : ''),
 				spread(walls, seconds),
-				`${ratio.toFixed(2)}×`,
+				// A workflow that stopped did not do the job: its time is no multiple of the ideal.
+				stopped ? `— (stopped after ${ratio.toFixed(2)}×)` : `${ratio.toFixed(2)}×`,
 				`${worstRun.refused} of ${worstRun.requests} (${((worstRun.refused / worstRun.requests) * 100).toFixed(1)}%)`,
 				range((counts) => counts.failed) + (stopped ? ` (stopped at ${stopped.split(':')[0]})` : ''),
 				range((counts) => counts.lost),
