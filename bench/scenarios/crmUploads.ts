@@ -8,7 +8,7 @@ import { rmSync } from 'fs';
 import { dirname } from 'path';
 
 import { FakeEspoCrm } from '../../test/fakes/espoCrm';
-import { FakeZoho } from '../../test/fakes/zoho';
+import { FakeZoho, ZOHO_API_PATH } from '../../test/fakes/zoho';
 import { randomFileOnDisk } from '../../test/harness/fixtures';
 import type { BenchContext } from '../context';
 import { CREDENTIALS, NODES, runTimeout } from '../context';
@@ -39,7 +39,7 @@ export async function crmUploadsScenario(context: BenchContext): Promise<Table> 
 		growthBytes: result.growthBytes,
 		cpu: { n8n: result.cpuSeconds, fakes: 0, s3: 0 },
 	});
-	const zohoUrl = () => `${zoho.api.baseUrl}/crm/v2/Leads/${LEAD}/Attachments`;
+	const zohoUrl = () => `${zoho.api.baseUrl}${ZOHO_API_PATH}/Leads/${LEAD}/Attachments`;
 
 	/** The fakes keep every body they received: check the stored file, then let go of it. */
 	const checkEspo = (recordId: string) => {
