@@ -37,6 +37,8 @@ const LEARNED_RATE_STEP_EVERY = 50;
 const PROBE_AFTER_ITEMS_PER_SLOT = 40;
 /** A request that waited this long for its pace means the pace, not the pool size, is the bottleneck. */
 const PACED_WAIT_MS = 2;
+/** A refusal with this many requests in flight or fewer is no concurrency limit the pool could get under. */
+const LOW_IN_FLIGHT = 2;
 
 /**
  * The pace of one scope: at most one request start per `intervalMs`. The interval comes from the
@@ -50,6 +52,14 @@ export class RequestPacer {
 	/** From headers the pace is known; a learned pace creeps back up towards the rate that was refused. */
 	private learnedCeilingMs = 0;
 	private acceptedSinceStep = 0;
+	/** The limit per window the headers announce (0: none seen). */
+	private windowLimit = 0;
+	/** When the answer to a window's first request came (remaining = limit - 1): the window ends by then + its length. */
+	private windowFirstAnsweredAt = -Infinity;
+	/** When the pace was last learned or lowered from a refusal: refusals of requests sent before count no more. */
+	private learnedAt = -Infinity;
+	/** The fewest requests in flight at a refusal that a smaller pool was taken to explain (none yet: Infinity). */
+	poolRefusedInFlight = Infinity;
 	private readonly recentSends: number[] = [];
 	/** True when the last request had to wait for the pace. */
 	pacedRecently = false;
@@ -71,22 +81,43 @@ export class RequestPacer {
 		return sendAt;
 	}
 
-	/** Every answer: a rate-limit header sets the pace; nothing remaining holds the scope until the reset. */
+	/** True once an answer's rate-limit headers have set the pace (refusals then teach no rate). */
+	get pacedByHeaders(): boolean {
+		return this.windowMs > 0;
+	}
+
+	/**
+	 * Every answer: a rate-limit header sets the pace; nothing remaining holds the scope until the reset.
+	 * A reset in whole seconds of at most one second is rounded up and may turn over any moment: when the
+	 * pace already keeps within the limit per window, the hold ends when the window does at the latest
+	 * (its first request's answer plus the window's length), not at the rounded-up reset.
+	 */
 	observeHeaders(state: RateLimitState): void {
 		if (state.limit !== undefined && state.limit > 0 && state.resetMs !== undefined) {
 			// The window's length is at least the longest reset seen (resets count down within a window).
 			this.windowMs = Math.max(this.windowMs, Math.ceil(state.resetMs / 1000) * 1000);
+			this.windowLimit = state.limit;
 			this.intervalMs = this.windowMs / (state.limit * HEADER_RATE_SHARE);
 			this.learnedCeilingMs = 0;
+			if (state.remaining === state.limit - 1) this.windowFirstAnsweredAt = this.now();
 		}
 		if (state.remaining === 0 && state.resetMs !== undefined && state.resetMs > 0) {
-			this.nextSendAt = Math.max(this.nextSendAt, this.now() + state.resetMs);
+			const now = this.now();
+			let holdUntil = now + state.resetMs;
+			const wholeSecond = state.resetMs % 1000 === 0 && state.resetMs <= 1000;
+			const paceFits = this.windowLimit > 0 && this.intervalMs * this.windowLimit >= this.windowMs;
+			const windowEnd = this.windowFirstAnsweredAt + this.windowMs;
+			if (wholeSecond && paceFits && windowEnd > now - this.windowMs) holdUntil = Math.min(holdUntil, windowEnd);
+			this.nextSendAt = Math.max(this.nextSendAt, holdUntil);
 		}
 	}
 
-	/** A refusal in a scope whose answers carry no rate headers: pace below what got through. */
-	learnFromRefusal(sentAt: number): void {
-		if (this.windowMs > 0) return;
+	/**
+	 * A refusal in a scope whose answers carry no rate headers: pace below what got through. Once per
+	 * burst: a refusal of a request sent before the last adjustment changes nothing. True when it did.
+	 */
+	learnFromRefusal(sentAt: number): boolean {
+		if (this.windowMs > 0 || sentAt < this.learnedAt) return false;
 		const sentBefore = this.recentSends.filter((time) => time < sentAt && time >= sentAt - OBSERVATION_MS).length;
 		const observedRate = Math.max(1, sentBefore) / (OBSERVATION_MS / 1000);
 		const currentRate = this.intervalMs > 0 ? 1000 / this.intervalMs : Infinity;
@@ -94,6 +125,8 @@ export class RequestPacer {
 		this.intervalMs = 1000 / rate;
 		this.learnedCeilingMs = 1000 / Math.min(observedRate, currentRate);
 		this.acceptedSinceStep = 0;
+		this.learnedAt = this.now();
+		return true;
 	}
 
 	accepted(): void {
@@ -169,8 +202,23 @@ export class AdaptiveConcurrency implements RequestObserver {
 			return;
 		}
 		this.throttles++;
-		pacer.learnFromRefusal(sentAt);
+		// Refusals of requests sent before the last decrease belong to the wave that drew it.
+		if (sentAt < this.lastDecreaseAt) return;
+		if (!pacer.pacedByHeaders && !this.poolExplains(pacer, inFlightAtSend ?? this.limit)) pacer.learnFromRefusal(sentAt);
 		this.onThrottle(sentAt, inFlightAtSend);
+	}
+
+	/**
+	 * Whether a smaller pool explains a refusal that came without rate headers: a concurrency limit is no
+	 * rate limit, and halving the pool gets under it. So the first refusal only halves the pool; a rate is
+	 * learned when refusals continue with fewer requests in flight than the pool was refused at (a
+	 * concurrency limit refuses only above itself), or when so few were in flight that no pool is smaller.
+	 */
+	private poolExplains(pacer: RequestPacer, inFlightAtSend: number): boolean {
+		if (inFlightAtSend <= LOW_IN_FLIGHT) return false;
+		if (pacer.poolRefusedInFlight !== Infinity && inFlightAtSend < pacer.poolRefusedInFlight) return false;
+		pacer.poolRefusedInFlight = Math.min(pacer.poolRefusedInFlight, inFlightAtSend);
+		return true;
 	}
 
 	/**

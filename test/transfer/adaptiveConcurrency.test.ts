@@ -84,6 +84,77 @@ describe('AdaptiveConcurrency', () => {
 	});
 });
 
+describe('AdaptiveConcurrency: refusals without rate headers (concurrency limit or rate limit)', () => {
+	/** Sends `count` requests of the scope (no pace yet: nothing sleeps); returns their keys. */
+	async function send(controller: AdaptiveConcurrency, count: number): Promise<number[]> {
+		const keys: number[] = [];
+		for (let request = 0; request < count; request++) keys.push(await controller.beforeSend(SERVICE_SCOPE));
+		return keys;
+	}
+
+	it('first refusal with many requests in flight: halves the pool only, learns no rate', async () => {
+		const clock = manualClock();
+		const controller = new AdaptiveConcurrency({ max: 32, initial: 8, now: clock.now });
+		const keys = await send(controller, 6);
+		clock.time += 30;
+		// The 6th request (6 in flight) is refused, as a limit of 5 concurrent calls would.
+		controller.afterResponse(SERVICE_SCOPE, keys[5], answer(429), true);
+		expect(controller.limit).toBe(4);
+		expect(controller.pacer(SERVICE_SCOPE).intervalMs).toBe(0);
+		// Refusals at the same level later on (the pool probing it again) are still the pool's.
+		for (const key of keys.slice(0, 5)) controller.afterResponse(SERVICE_SCOPE, key, answer(200), false);
+		clock.time += 30;
+		await send(controller, 4);
+		controller.limit = 6;
+		const probe = await send(controller, 2);
+		clock.time += 30;
+		controller.afterResponse(SERVICE_SCOPE, probe[1], answer(429), true);
+		expect(controller.pacer(SERVICE_SCOPE).intervalMs).toBe(0);
+	});
+
+	it('learns a rate when refusals continue with fewer requests in flight than the pool was refused at', async () => {
+		const clock = manualClock();
+		const controller = new AdaptiveConcurrency({ max: 32, initial: 8, now: clock.now });
+		const first = await send(controller, 6);
+		clock.time += 30;
+		controller.afterResponse(SERVICE_SCOPE, first[5], answer(403), true);
+		expect(controller.pacer(SERVICE_SCOPE).intervalMs).toBe(0);
+		for (const key of first.slice(0, 5)) controller.afterResponse(SERVICE_SCOPE, key, answer(200), false);
+		clock.time += 30;
+		// At the smaller pool (3 in flight) the service still refuses: a rate limit.
+		const second = await send(controller, 3);
+		clock.time += 30;
+		controller.afterResponse(SERVICE_SCOPE, second[2], answer(403), true);
+		expect(controller.pacer(SERVICE_SCOPE).intervalMs).toBeGreaterThan(0);
+	});
+
+	it('learns a rate from the first refusal when so few requests were in flight that no pool is smaller', async () => {
+		const clock = manualClock();
+		const controller = new AdaptiveConcurrency({ max: 32, initial: 1, now: clock.now });
+		for (let request = 0; request < 10; request++) {
+			const [key] = await send(controller, 1);
+			clock.time += 50;
+			controller.afterResponse(SERVICE_SCOPE, key, answer(200), false);
+		}
+		const [refused] = await send(controller, 1);
+		clock.time += 30;
+		controller.afterResponse(SERVICE_SCOPE, refused, answer(403), true);
+		expect(controller.pacer(SERVICE_SCOPE).intervalMs).toBeGreaterThan(0);
+	});
+
+	it('lowers a learned rate once per burst: refusals of requests sent before the adjustment count no more', async () => {
+		const clock = manualClock();
+		const controller = new AdaptiveConcurrency({ max: 32, initial: 4, now: clock.now });
+		const keys = await send(controller, 2);
+		clock.time += 30;
+		controller.afterResponse(SERVICE_SCOPE, keys[0], answer(403), true);
+		const learned = controller.pacer(SERVICE_SCOPE).intervalMs;
+		expect(learned).toBeGreaterThan(0);
+		controller.afterResponse(SERVICE_SCOPE, keys[1], answer(403), true);
+		expect(controller.pacer(SERVICE_SCOPE).intervalMs).toBe(learned);
+	});
+});
+
 describe('RequestPacer', () => {
 	it('paces request starts below the rate the RateLimit header announces', () => {
 		const clock = manualClock();
@@ -100,6 +171,42 @@ describe('RequestPacer', () => {
 		const pacer = new RequestPacer(clock.now);
 		pacer.observeHeaders({ remaining: 0, resetMs: 700 });
 		expect(pacer.reserve() - clock.time).toBe(700);
+	});
+
+	it('on remaining=0 with a whole-second reset, holds only until the window ends when the pace keeps within the limit', () => {
+		const clock = manualClock();
+		const pacer = new RequestPacer(clock.now);
+		// The window's first request is answered; 900 ms later its 20th says nothing remains, reset=1 (rounded up).
+		pacer.observeHeaders({ limit: 20, remaining: 19, resetMs: 1000 });
+		clock.time += 900;
+		pacer.observeHeaders({ limit: 20, remaining: 0, resetMs: 1000 });
+		// The window ends within 100 ms: the hold ends then, not a full second later.
+		expect(pacer.reserve() - clock.time).toBe(100);
+	});
+
+	it('still holds until the reset when nothing remains and the limit is unknown or the reset is longer', () => {
+		const clock = manualClock();
+		const unknownLimit = new RequestPacer(clock.now);
+		unknownLimit.observeHeaders({ remaining: 0, resetMs: 1000 });
+		expect(unknownLimit.reserve() - clock.time).toBe(1000);
+		const longReset = new RequestPacer(clock.now);
+		longReset.observeHeaders({ limit: 100, remaining: 0, resetMs: 5000 });
+		expect(longReset.reserve() - clock.time).toBe(5000);
+	});
+
+	it('learns from refusals once per burst: those of requests sent before the last adjustment change nothing', () => {
+		const clock = manualClock();
+		const pacer = new RequestPacer(clock.now);
+		const burst: number[] = [];
+		for (let request = 0; request < 12; request++) {
+			burst.push(pacer.reserve());
+			clock.time += 50;
+		}
+		expect(pacer.learnFromRefusal(burst[10])).toBe(true);
+		const learned = pacer.intervalMs;
+		expect(pacer.learnFromRefusal(burst[11])).toBe(false);
+		expect(pacer.learnFromRefusal(burst[9])).toBe(false);
+		expect(pacer.intervalMs).toBe(learned);
 	});
 
 	it('without rate headers, learns the pace from a refusal: below what got through in the second before it', () => {
