@@ -7,8 +7,8 @@ import type { RecordRef } from './fields';
 import { ATTACHMENT_FIELDS } from './getMany.operation';
 
 /** Zoho returns at most 200 attachments per page. */
-const MAX_PER_PAGE = 200;
-/** A record with more attachments than this is not read to the end (Zoho's own lists stop at 2000 by page). */
+export const MAX_PER_PAGE = 200;
+/** A record with more pages than this is not read to the end (Zoho's own lists stop at 2000 by page). */
 const MAX_PAGES = 50;
 
 export interface ListedAttachment extends AttachedFile {
@@ -16,14 +16,18 @@ export interface ListedAttachment extends AttachedFile {
 }
 
 /**
- * The files attached to a record (docs v8 get-attachments; SDK attachments/info for paging). Links
- * (`$link_url` set) are not files and never count as the same file.
+ * A record's attachment list, page by page (docs v8 get-attachments). Past a point Zoho pages by token:
+ * info.next_page_token, sent back as page_token (SDK attachments/info, get_attachments_param).
  */
-export async function attachedFilesOf(ctx: IExecuteFunctions, itemIndex: number, record: RecordRef): Promise<ListedAttachment[]> {
-	const files: ListedAttachment[] = [];
+export async function* attachmentPages(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	record: RecordRef,
+	perPage = MAX_PER_PAGE,
+): AsyncGenerator<IDataObject[]> {
 	let pageToken: string | undefined;
 	for (let page = 1; page <= MAX_PAGES; page++) {
-		const qs: IDataObject = { fields: ATTACHMENT_FIELDS, per_page: MAX_PER_PAGE };
+		const qs: IDataObject = { fields: ATTACHMENT_FIELDS, per_page: perPage };
 		if (pageToken) qs.page_token = pageToken;
 		else qs.page = page;
 		const response = await zohoRequest(ctx, {
@@ -36,6 +40,17 @@ export async function attachedFilesOf(ctx: IExecuteFunctions, itemIndex: number,
 		});
 		const json = zohoJson(response);
 		const data = Array.isArray(json.data) ? (json.data as IDataObject[]) : [];
+		yield data;
+		const info = (json.info ?? {}) as IDataObject;
+		if (data.length === 0 || info.more_records !== true) return;
+		pageToken = typeof info.next_page_token === 'string' && info.next_page_token !== '' ? info.next_page_token : undefined;
+	}
+}
+
+/** The files attached to a record. Links (`$link_url` set) are not files and never count as the same file. */
+export async function attachedFilesOf(ctx: IExecuteFunctions, itemIndex: number, record: RecordRef): Promise<ListedAttachment[]> {
+	const files: ListedAttachment[] = [];
+	for await (const data of attachmentPages(ctx, itemIndex, record)) {
 		for (const attachment of data) {
 			if (attachment.$link_url) continue;
 			files.push({
@@ -45,9 +60,6 @@ export async function attachedFilesOf(ctx: IExecuteFunctions, itemIndex: number,
 				attachment,
 			});
 		}
-		const info = (json.info ?? {}) as IDataObject;
-		if (data.length === 0 || info.more_records !== true) break;
-		pageToken = typeof info.next_page_token === 'string' && info.next_page_token !== '' ? info.next_page_token : undefined;
 	}
 	return files.filter((file) => file.id !== '');
 }

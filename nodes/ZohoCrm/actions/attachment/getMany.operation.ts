@@ -1,12 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { zohoJson, zohoRequest } from '../../transport';
+import { attachmentPages, MAX_PER_PAGE } from './attachedFiles';
 import { getRecordRef, recordFields } from './fields';
 
 const displayOptions = { show: { resource: ['attachment'], operation: ['getMany'] } };
-
-/** Zoho returns at most 200 records per page. */
-const MAX_PER_PAGE = 200;
 
 /**
  * `fields` is mandatory since API v3 (docs v8/get-attachments.html: "fields string, mandatory"; SDK
@@ -65,26 +62,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const perPage = Math.min(MAX_PER_PAGE, Number.isFinite(limit) ? Math.max(1, limit) : MAX_PER_PAGE);
 
 	const attachments: IDataObject[] = [];
-	// Past a point Zoho pages by token: info.next_page_token, sent back as page_token (SDK attachments/info, get_attachments_param).
-	let pageToken: string | undefined;
-	for (let page = 1; attachments.length < limit; page++) {
-		const qs: IDataObject = { fields: ATTACHMENT_FIELDS, per_page: perPage };
-		if (pageToken) qs.page_token = pageToken;
-		else qs.page = page;
-		const response = await zohoRequest(this, {
-			method: 'GET',
-			segments: [record.module, record.recordId, 'Attachments'],
-			qs,
-			idempotent: true,
-			itemIndex,
-			subject: `the attachment list of ${record.module} record ${record.recordId}`,
-		});
-		const json = zohoJson(response);
-		const data = Array.isArray(json.data) ? (json.data as IDataObject[]) : [];
+	for await (const data of attachmentPages(this, itemIndex, record, perPage)) {
 		attachments.push(...data);
-		const info = (json.info ?? {}) as IDataObject;
-		if (data.length === 0 || info.more_records !== true) break;
-		pageToken = typeof info.next_page_token === 'string' && info.next_page_token !== '' ? info.next_page_token : undefined;
+		if (attachments.length >= limit) break;
 	}
 
 	return attachments.slice(0, limit).map((attachment) => ({
