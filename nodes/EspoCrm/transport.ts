@@ -23,6 +23,8 @@ import {
 	sendWithRetry,
 	throttleGateFor,
 	readNodeCredentials,
+	drainStream,
+	isStream,
 } from '../transfer';
 
 export const SERVICE_NAME = 'EspoCRM';
@@ -153,15 +155,6 @@ export interface EspoRequest {
 	fixes?: Partial<Record<number, string>>;
 }
 
-async function drainStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
-	const chunks: Buffer[] = [];
-	for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
-	return Buffer.concat(chunks);
-}
-
-function isStream(value: unknown): value is NodeJS.ReadableStream {
-	return !!value && typeof (value as NodeJS.ReadableStream).pipe === 'function';
-}
 
 async function send(
 	ctx: EspoContext,

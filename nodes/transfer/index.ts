@@ -11,5 +11,6 @@ export * from './presignedPost';
 export * from './base64JsonBody';
 export * from './requestTimeout';
 export * from './storedFile';
+export * from './answeredFile';
 export * from './jsonApiRequest';
 export * from './nodeCredentials';

@@ -14,6 +14,9 @@ import {
 	sendWithRetry,
 	throttleGateFor,
 	timeoutOption,
+	drainStream,
+	isStream,
+	storeAnsweredFile,
 } from '../../../transfer';
 import { closeConnection, closeThrottle, CREDENTIAL_TYPE, readCloseFailure } from '../../transport';
 
@@ -22,8 +25,6 @@ const displayOptions = { show: { resource: ['file'], operation: ['download'] } }
 /** Where Close's file links live (Notes/Emails API: attachment urls "must begin https://app.close.com/go/file/"). */
 const CLOSE_APP_ORIGIN = 'https://app.close.com';
 const MAX_REDIRECTS = 5;
-/** What S3 calls a file it knows no type for: the file name says more. */
-const GENERIC_TYPES = ['application/octet-stream', 'binary/octet-stream'];
 
 export const description: INodeProperties[] = [
 	{
@@ -66,17 +67,6 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-type Stream = NodeJS.ReadableStream;
-
-function isStream(value: unknown): value is Stream {
-	return !!value && typeof (value as Stream).pipe === 'function';
-}
-
-async function drain(stream: Stream): Promise<Buffer> {
-	const chunks: Buffer[] = [];
-	for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
-	return Buffer.concat(chunks);
-}
 
 function parseUrl(ctx: IExecuteFunctions, itemIndex: number, value: string): URL {
 	let url: URL | undefined;
@@ -149,7 +139,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 					const request = { method: 'GET' as const, url: target.toString(), encoding: 'stream' as const, timeout, disableFollowRedirect: true };
 					const answer = toClose ? await sendAuthenticatedRequest(this, CREDENTIAL_TYPE, request) : await sendPlainRequest(this, request);
 					// A refusal or a redirect is read in full (its text, and no socket left open).
-					if (!isSuccessStatus(answer.statusCode) && isStream(answer.body)) answer.body = (await drain(answer.body)).toString('utf8');
+					if (!isSuccessStatus(answer.statusCode) && isStream(answer.body)) answer.body = (await drainStream(answer.body)).toString('utf8');
 					return answer;
 				},
 				{ idempotent: true, gate: throttleGateFor(this), throttleDelayMs: toClose ? closeThrottle(throttleGateFor(this)) : undefined },
@@ -176,14 +166,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		fileNameFromContentDisposition(headerValue(response, 'content-disposition')) ||
 		nameFromUrl(url) ||
 		shownName;
-	const contentType = headerValue(response, 'content-type')?.split(';')[0].trim().toLowerCase();
-	const mimeType = contentType && !GENERIC_TYPES.includes(contentType) ? contentType : undefined;
-	const body = response.body;
-	const data = isStream(body) ? body : Buffer.isBuffer(body) ? body : Buffer.from(String(body ?? ''));
-	const binary = await this.helpers.prepareBinaryData(data as Buffer, fileName, mimeType);
-	let size: number | null = null;
-	if (binary.id) size = (await this.helpers.getBinaryMetadata(binary.id)).fileSize;
-	else if (binary.data) size = Buffer.byteLength(binary.data, 'base64');
+	const { binary, size } = await storeAnsweredFile(this, response, fileName);
 	const item = this.getInputData()[itemIndex];
 	return [
 		{

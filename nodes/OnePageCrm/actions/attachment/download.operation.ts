@@ -10,6 +10,9 @@ import {
 	responseError,
 	sendPlainRequest,
 	sendWithRetry,
+	drainStream,
+	isStream,
+	storeAnsweredFile,
 } from '../../../transfer';
 import { getCredentials } from '../../transport';
 import {
@@ -24,8 +27,6 @@ import {
 const OPERATION = ['download'];
 const STORAGE_NAME = 'OnePageCRM\'s file storage';
 const DOWNLOAD_TIMEOUT_MS = 120_000;
-/** What S3 calls a file it knows no type for: the file name says more. */
-const GENERIC_TYPES = ['application/octet-stream', 'binary/octet-stream'];
 
 export const description: INodeProperties[] = [
 	parentTypeProperty(
@@ -45,18 +46,6 @@ export const description: INodeProperties[] = [
 		description: 'The binary property of the output item that receives the downloaded file',
 	}),
 ];
-
-type Stream = NodeJS.ReadableStream & { destroy?: () => void };
-
-function isStream(value: unknown): value is Stream {
-	return !!value && typeof (value as Stream).pipe === 'function';
-}
-
-async function drain(stream: Stream): Promise<Buffer> {
-	const chunks: Buffer[] = [];
-	for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
-	return Buffer.concat(chunks);
-}
 
 function requiredText(ctx: IExecuteFunctions, itemIndex: number, name: string, label: string, fix: string): string {
 	const value = String(ctx.getNodeParameter(name, itemIndex, '') ?? '').trim();
@@ -145,7 +134,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			async () => {
 				const answer = await sendPlainRequest(this, { method: 'GET', url, encoding: 'stream', timeout: DOWNLOAD_TIMEOUT_MS });
 				// A refusal is read in full (for its error text, and so a retry does not leave a socket open).
-				if (!isSuccessStatus(answer.statusCode) && isStream(answer.body)) answer.body = (await drain(answer.body)).toString('utf8');
+				if (!isSuccessStatus(answer.statusCode) && isStream(answer.body)) answer.body = (await drainStream(answer.body)).toString('utf8');
 				return answer;
 			},
 			{ idempotent: true },
@@ -169,16 +158,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		(attachment.custom_filename ? String(attachment.custom_filename) : undefined) ??
 		fileNameFromContentDisposition(headerValue(response, 'content-disposition')) ??
 		storedName;
-	const contentType = headerValue(response, 'content-type')?.split(';')[0].trim().toLowerCase();
-	const mimeType = contentType && !GENERIC_TYPES.includes(contentType) ? contentType : undefined;
-	const body = response.body;
 	// A stream goes to n8n's binary store as it arrives. Without a useful type n8n takes it from the
 	// file name first, then from the answer's own header (S3 calls every POSTed file binary/octet-stream).
-	const data = isStream(body) ? body : Buffer.isBuffer(body) ? body : Buffer.from(String(body ?? ''));
-	const binaryData = await this.helpers.prepareBinaryData(data as Buffer, fileName, mimeType);
-	let size: number | null = null;
-	if (binaryData.id) size = (await this.helpers.getBinaryMetadata(binaryData.id)).fileSize;
-	else if (binaryData.data) size = Buffer.byteLength(binaryData.data, 'base64');
+	const { binary: binaryData, size } = await storeAnsweredFile(this, response, fileName);
 	return [
 		{
 			json: {
