@@ -88,6 +88,11 @@ function compilePath(path: string): { pattern: RegExp; names: string[] } {
 /**
  * A fake service as a real HTTP server on 127.0.0.1: routes, a log of every request, and fault
  * injection. CRM fakes extend it with the contract of their API.
+ *
+ * Sources: this class is vendor-neutral test machinery and models no vendor. Every route, answer
+ * shape, refusal, unknown-route answer (`noRoute`) and rate limit (`limiter`) a vendor has is set by
+ * that CRM's fake (test/fakes/<crm>.ts), which cites its source there (spec, server source, SDK, doc
+ * page) or marks it unverified; see docs/vendor-contracts.md. The default `noRoute` answer is our own.
  */
 export class FakeServer {
 	readonly requests: RecordedRequest[] = [];
