@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { HttpResponse } from '../../../transfer';
 import { fileNameFromContentDisposition, headerValue } from '../../../transfer';
 import { apiPath, espoRequest } from '../../transport';
 
@@ -42,11 +41,33 @@ export function espoFileName(disposition: string | undefined): string | undefine
 	return fileNameFromContentDisposition(disposition);
 }
 
-function mimeTypeOf(response: HttpResponse): string {
-	return (headerValue(response, 'content-type') ?? 'application/octet-stream').split(';')[0].trim();
+/**
+ * GET Attachment/file/{id} (Tools/Attachment/Api/GetFile), streamed into n8n's binary store. The
+ * name comes from EspoCRM's raw-UTF-8 Content-Disposition, else from the record's `fileName`.
+ */
+export async function downloadAttachmentToBinary(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	attachmentId: string,
+	fallbackName: string,
+	subject: string,
+): Promise<{ binary: Awaited<ReturnType<IExecuteFunctions['helpers']['prepareBinaryData']>>; fileName: string; mimeType: string; size: number | null }> {
+	const response = await espoRequest(ctx, {
+		method: 'GET',
+		path: apiPath('Attachment', 'file', attachmentId),
+		subject,
+		itemIndex,
+		stream: true,
+	});
+	const fileName = espoFileName(headerValue(response, 'content-disposition')) ?? fallbackName;
+	const mimeType = (headerValue(response, 'content-type') ?? 'application/octet-stream').split(';')[0].trim();
+	const binary = await ctx.helpers.prepareBinaryData(response.body as Buffer, fileName, mimeType);
+	let size: number | null = null;
+	if (binary.id) size = (await ctx.helpers.getBinaryMetadata(binary.id)).fileSize;
+	else if (binary.data) size = Buffer.byteLength(binary.data, 'base64');
+	return { binary, fileName: binary.fileName ?? fileName, mimeType: binary.mimeType ?? mimeType, size };
 }
 
-/** GET Attachment/file/{id}: the bytes, streamed into n8n's binary store. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const attachmentId = String(this.getNodeParameter('attachmentId', itemIndex, '') ?? '').trim();
 	const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() || 'data';
@@ -56,19 +77,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			description: 'Set "Attachment ID", for example from the output of the Get Many operation ({{ $json.id }}).',
 		});
 	}
-	const response = await espoRequest(this, {
-		method: 'GET',
-		path: apiPath('Attachment', 'file', attachmentId),
-		subject: `the download of attachment "${attachmentId}"`,
+	const { binary, fileName, mimeType, size } = await downloadAttachmentToBinary(
+		this,
 		itemIndex,
-		stream: true,
-	});
-	const fileName = espoFileName(headerValue(response, 'content-disposition')) ?? `attachment-${attachmentId}`;
-	const mimeType = mimeTypeOf(response);
-	const binary = await this.helpers.prepareBinaryData(response.body as Buffer, fileName, mimeType);
-	let size: number | null = null;
-	if (binary.id) size = (await this.helpers.getBinaryMetadata(binary.id)).fileSize;
-	else if (binary.data) size = Buffer.byteLength(binary.data, 'base64');
+		attachmentId,
+		`attachment-${attachmentId}`,
+		`the download of attachment "${attachmentId}"`,
+	);
 	const item = this.getInputData()[itemIndex];
 	return [
 		{

@@ -1,9 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { bodyJson, headerValue } from '../../../transfer';
+import { bodyJson } from '../../../transfer';
 import { apiPath, espoRequest } from '../../transport';
-import { espoFileName } from '../attachment/download.operation';
 
 /** Modules/Crm/Resources/metadata/entityDefs/Document.json: the entity type and the field holding its file. */
 export const DOCUMENT = 'Document';
@@ -53,33 +52,6 @@ export async function readDocument(ctx: IExecuteFunctions, itemIndex: number, do
 		});
 	}
 	return json;
-}
-
-/**
- * GET Attachment/file/{id} (Tools/Attachment/Api/GetFile), streamed into n8n's binary store. The
- * name comes from EspoCRM's raw-UTF-8 Content-Disposition, else from the record's `fileName`.
- */
-export async function downloadAttachmentToBinary(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	attachmentId: string,
-	fallbackName: string,
-	subject: string,
-): Promise<{ binary: Awaited<ReturnType<IExecuteFunctions['helpers']['prepareBinaryData']>>; fileName: string; mimeType: string; size: number | null }> {
-	const response = await espoRequest(ctx, {
-		method: 'GET',
-		path: apiPath('Attachment', 'file', attachmentId),
-		subject,
-		itemIndex,
-		stream: true,
-	});
-	const fileName = espoFileName(headerValue(response, 'content-disposition')) ?? fallbackName;
-	const mimeType = (headerValue(response, 'content-type') ?? 'application/octet-stream').split(';')[0].trim();
-	const binary = await ctx.helpers.prepareBinaryData(response.body as Buffer, fileName, mimeType);
-	let size: number | null = null;
-	if (binary.id) size = (await ctx.helpers.getBinaryMetadata(binary.id)).fileSize;
-	else if (binary.data) size = Buffer.byteLength(binary.data, 'base64');
-	return { binary, fileName: binary.fileName ?? fileName, mimeType: binary.mimeType ?? mimeType, size };
 }
 
 /** The output item of an operation that returns a Document record. */

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { documentIdProperty, downloadAttachmentToBinary, readDocument, readDocumentId } from './common';
+import { downloadAttachmentToBinary } from '../attachment/download.operation';
+import { documentIdProperty, readDocument, readDocumentId } from './common';
 
 export const description: INodeProperties[] = [
 	documentIdProperty(['download']),
