@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { BinaryFile, PresignedPostForm } from '../transfer';
+import type { ServiceConnection } from '../transfer';
 import { isExpiredFormError, requestTimeoutMs, storedButNotRegistered, uploadToPresignedPost } from '../transfer';
-import type { CloseConnection } from './transport';
 import { closeApiRequest, closeConnection } from './transport';
 
 /** A file as Close's activities take it in `attachments`. */
@@ -72,7 +72,7 @@ export async function uploadFileToClose(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	file: BinaryFile,
-	connection?: CloseConnection,
+	connection?: ServiceConnection,
 ): Promise<CloseAttachment> {
 	return (await uploadAndLocate(ctx, itemIndex, file, connection)).attachment;
 }
@@ -87,7 +87,7 @@ async function uploadAndLocate(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	file: BinaryFile,
-	connection?: CloseConnection,
+	connection?: ServiceConnection,
 ): Promise<StoredCloseFile> {
 	const { secure } = connection ?? (await closeConnection(ctx));
 	let form = await requestUploadForm(ctx, itemIndex, file);

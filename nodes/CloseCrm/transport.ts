@@ -1,22 +1,7 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestMethods,
-	ILoadOptionsFunctions,
-	JsonObject,
-} from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods, JsonObject } from 'n8n-workflow';
 
-import type { HttpResponse, ServiceFailure, ThrottleGate } from '../transfer';
-import {
-	bodyJson,
-	headerValue,
-	readRateLimitHeaders,
-	requestTimeoutMs,
-	retryAfterMs,
-	sendJsonApiRequest,
-	readNodeCredentials,
-	throttleGateFor,
-} from '../transfer';
+import type { HttpResponse, ServiceConnection, ServiceContext, ServiceFailure, ThrottleGate } from '../transfer';
+import { bodyJson, createServiceClient, headerValue, readRateLimitHeaders, retryAfterMs } from '../transfer';
 
 export const SERVICE_NAME = 'Close';
 export const CREDENTIAL_TYPE = 'closeCrmApi';
@@ -32,26 +17,6 @@ export interface CloseRequest {
 	subject: string;
 	/** True for reads: a 500/502/504 may then be retried. */
 	idempotent?: boolean;
-}
-
-export interface CloseConnection {
-	baseUrl: string;
-	/** The API is reached over https, so S3 forms must be too. */
-	secure: boolean;
-	secrets: string[];
-}
-
-type Context = IExecuteFunctions | ILoadOptionsFunctions;
-
-export async function closeConnection(ctx: Context): Promise<CloseConnection> {
-	const credentials = await readNodeCredentials(ctx, CREDENTIAL_TYPE);
-	const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
-	const apiKey = String(credentials.apiKey ?? '');
-	return {
-		baseUrl,
-		secure: baseUrl.toLowerCase().startsWith('https:'),
-		secrets: [apiKey, Buffer.from(`${apiKey}:`).toString('base64')].filter((value) => value.length >= 4),
-	};
 }
 
 /**
@@ -98,14 +63,12 @@ export function closeThrottleDelayMs(response: HttpResponse): number | undefined
  * page; changelog 2023-07-21). When an answer says nothing remains in the window, every request of the
  * run waits for its reset instead of running into a 429.
  */
-export function closeThrottle(gate: ThrottleGate): (response: HttpResponse) => number | undefined {
-	return (response) => {
-		const delay = closeThrottleDelayMs(response);
-		if (delay !== undefined) return delay;
-		const { remaining, resetMs } = readRateLimitHeaders(response);
-		if (remaining === 0 && resetMs !== undefined && resetMs > 0) gate.pause(resetMs);
-		return undefined;
-	};
+export function closeThrottle(response: HttpResponse, gate: ThrottleGate): number | undefined {
+	const delay = closeThrottleDelayMs(response);
+	if (delay !== undefined) return delay;
+	const { remaining, resetMs } = readRateLimitHeaders(response);
+	if (remaining === 0 && resetMs !== undefined && resetMs > 0) gate.pause(resetMs);
+	return undefined;
 }
 
 /**
@@ -145,38 +108,31 @@ const CLOSE_FIXES: Partial<Record<number, string>> = {
 	429: 'Close kept limiting the request rate after the node waited as Close asked. Run the workflow again later or process fewer items at once.',
 };
 
-/**
- * The one function that talks to Close with credentials: builds the URL, applies the key (HTTP
- * Basic, by the credential), waits out Close's throttle, and turns failures into clear errors.
- */
+/** Close as the service client knows it: HTTP Basic with the API key, applied by n8n from the credential. */
+export const closeClient = createServiceClient({
+	serviceName: SERVICE_NAME,
+	credentialType: CREDENTIAL_TYPE,
+	baseUrl: (credentials) => String(credentials.baseUrl || DEFAULT_BASE_URL),
+	secrets: (credentials) => {
+		const apiKey = String(credentials.apiKey ?? '');
+		return [apiKey, Buffer.from(`${apiKey}:`).toString('base64')];
+	},
+	readFailure: readCloseFailure,
+	fixes: CLOSE_FIXES,
+	throttleDelayMs: closeThrottle,
+	pathRule: { noun: 'ID', names: 'A lead, contact or activity ID' },
+});
+
+export async function closeConnection(ctx: ServiceContext): Promise<ServiceConnection> {
+	return await closeClient.connection(ctx);
+}
+
+/** One request to Close (see closeClient); returns the JSON answer as an object. */
 export async function closeApiRequest(
-	ctx: Context,
+	ctx: ServiceContext,
 	itemIndex: number,
 	request: CloseRequest,
 ): Promise<IDataObject> {
-	const connection = await closeConnection(ctx);
-	const errorContext = {
-		serviceName: SERVICE_NAME,
-		itemIndex,
-		subject: request.subject,
-		readFailure: readCloseFailure,
-		fixes: CLOSE_FIXES,
-		secrets: connection.secrets,
-	};
-	// Load-options contexts have the same request helpers; the transfer layer only uses those and getNode.
-	const answer = await sendJsonApiRequest(
-		ctx as IExecuteFunctions,
-		CREDENTIAL_TYPE,
-		{
-			method: request.method,
-			url: `${connection.baseUrl}${request.path}`,
-			body: request.body,
-			qs: request.qs,
-			timeoutMs: requestTimeoutMs(ctx, itemIndex),
-			idempotent: request.idempotent,
-			throttleDelayMs: closeThrottle(throttleGateFor(ctx)),
-		},
-		errorContext,
-	);
+	const answer = await closeClient.json(ctx, { ...request, itemIndex });
 	return Array.isArray(answer) ? {} : answer;
 }

@@ -1,18 +1,7 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestMethods,
-	ILoadOptionsFunctions,
-} from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
-import type { HttpResponse, ServiceFailure } from '../transfer';
-import {
-	bodyJson,
-	readGenericFailure,
-	requestTimeoutMs,
-	sendJsonApiRequest,
-	readNodeCredentials,
-} from '../transfer';
+import type { HttpResponse, ServiceConnection, ServiceContext, ServiceFailure } from '../transfer';
+import { bodyJson, createServiceClient, readGenericFailure } from '../transfer';
 
 export const SERVICE_NAME = 'Traffio';
 export const CREDENTIAL_TYPE = 'traffioApi';
@@ -27,26 +16,6 @@ export interface TraffioRequest {
 	/** What the request does, in the user's terms: "the file record for person 15". */
 	subject: string;
 	idempotent?: boolean;
-}
-
-export interface TraffioConnection {
-	baseUrl: string;
-	/** The API is reached over https, so S3 forms must be too. */
-	secure: boolean;
-	secrets: string[];
-}
-
-type Context = IExecuteFunctions | ILoadOptionsFunctions;
-
-export async function traffioConnection(ctx: Context): Promise<TraffioConnection> {
-	const credentials = await readNodeCredentials(ctx, CREDENTIAL_TYPE);
-	const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
-	const token = String(credentials.accessToken ?? '');
-	return {
-		baseUrl,
-		secure: baseUrl.toLowerCase().startsWith('https:'),
-		secrets: [token].filter((value) => value.length >= 4),
-	};
 }
 
 /**
@@ -84,36 +53,26 @@ export function unwrapData(answer: IDataObject): IDataObject {
 	return data && typeof data === 'object' && !Array.isArray(data) ? (data as IDataObject) : answer;
 }
 
-/**
- * The one function that talks to Traffio with credentials: builds the URL, sends the token (as the
- * credential says), retries what is safe to retry, and turns failures into clear errors.
- */
+/** Traffio as the service client knows it: the access token applied by n8n from the credential. */
+export const traffioClient = createServiceClient({
+	serviceName: SERVICE_NAME,
+	credentialType: CREDENTIAL_TYPE,
+	baseUrl: (credentials) => String(credentials.baseUrl || DEFAULT_BASE_URL),
+	secrets: (credentials) => [String(credentials.accessToken ?? '')],
+	readFailure: readTraffioFailure,
+	fixes: TRAFFIO_FIXES,
+	pathRule: { noun: 'ID', names: 'A person or document type ID' },
+});
+
+export async function traffioConnection(ctx: ServiceContext): Promise<ServiceConnection> {
+	return await traffioClient.connection(ctx);
+}
+
+/** One request to Traffio (see traffioClient); returns the JSON answer. */
 export async function traffioApiRequest(
-	ctx: Context,
+	ctx: ServiceContext,
 	itemIndex: number,
 	request: TraffioRequest,
 ): Promise<IDataObject | IDataObject[]> {
-	const connection = await traffioConnection(ctx);
-	const errorContext = {
-		serviceName: SERVICE_NAME,
-		itemIndex,
-		subject: request.subject,
-		readFailure: readTraffioFailure,
-		fixes: TRAFFIO_FIXES,
-		secrets: connection.secrets,
-	};
-	// Load-options contexts have the same request helpers; the transfer layer only uses those and getNode.
-	return await sendJsonApiRequest(
-		ctx as IExecuteFunctions,
-		CREDENTIAL_TYPE,
-		{
-			method: request.method,
-			url: `${connection.baseUrl}${request.path}`,
-			body: request.body,
-			qs: request.qs,
-			timeoutMs: requestTimeoutMs(ctx, itemIndex),
-			idempotent: request.idempotent,
-		},
-		errorContext,
-	);
+	return await traffioClient.json(ctx, { ...request, itemIndex });
 }

@@ -12,5 +12,5 @@ export * from './base64JsonBody';
 export * from './requestTimeout';
 export * from './storedFile';
 export * from './answeredFile';
-export * from './jsonApiRequest';
+export * from './serviceClient';
 export * from './nodeCredentials';

@@ -2,23 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { HttpResponse } from '../../../transfer';
-import {
-	fileNameFromContentDisposition,
-	headerValue,
-	isSuccessStatus,
-	networkError,
-	requestTimeoutMs,
-	responseError,
-	sendAuthenticatedRequest,
-	sendPlainRequest,
-	sendWithRetry,
-	throttleGateFor,
-	timeoutOption,
-	drainStream,
-	isStream,
-	storeAnsweredFile,
-} from '../../../transfer';
-import { closeConnection, closeThrottle, CREDENTIAL_TYPE, readCloseFailure } from '../../transport';
+import { fileNameFromContentDisposition, headerValue, storeAnsweredFile, timeoutOption } from '../../../transfer';
+import { closeClient, closeConnection } from '../../transport';
 
 const displayOptions = { show: { resource: ['file'], operation: ['download'] } };
 
@@ -95,6 +80,12 @@ function nameFromUrl(url: URL): string | undefined {
 	}
 }
 
+const DOWNLOAD_FIXES = {
+	401: 'Close did not accept the API key for this file. Check the Close credential (Settings > Developer > API Keys) and that the file belongs to the same organization.',
+	403: 'The file storage refused the link, probably because it expired. Run the node again with a "url" from a fresh Get Many.',
+	404: 'Close has no file at this address: the note or email may have been deleted. List the lead\'s files again with Get Many.',
+};
+
 /**
  * A file behind one of Close's links, streamed into n8n's binary store. Close's own links get the
  * API key (unverified that they need it: Close documents them only as what activities take and
@@ -113,52 +104,35 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const connection = await closeConnection(this);
 	// The API's own origin counts as Close too (a sandbox or proxy that serves both).
 	const closeOrigins = new Set([CLOSE_APP_ORIGIN, new URL(connection.baseUrl).origin]);
-	const timeout = requestTimeoutMs(this, itemIndex);
 
 	let url = parseUrl(this, itemIndex, rawUrl);
 	const shownName = nameFromUrl(url) ?? rawUrl;
-	const errorContext = {
-		serviceName: 'Close',
-		itemIndex,
-		subject: `the download of "${shownName}"`,
-		readFailure: readCloseFailure,
-		fixes: {
-			401: 'Close did not accept the API key for this file. Check the Close credential (Settings > Developer > API Keys) and that the file belongs to the same organization.',
-			403: 'The file storage refused the link, probably because it expired. Run the node again with a "url" from a fresh Get Many.',
-			404: 'Close has no file at this address: the note or email may have been deleted. List the lead\'s files again with Get Many.',
-		},
-		secrets: connection.secrets,
-	};
 	let response: HttpResponse | undefined;
 	for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
 		const target = url;
 		const toClose = closeOrigins.has(target.origin);
-		try {
-			response = await sendWithRetry(
-				async () => {
-					const request = { method: 'GET' as const, url: target.toString(), encoding: 'stream' as const, timeout, disableFollowRedirect: true };
-					const answer = toClose ? await sendAuthenticatedRequest(this, CREDENTIAL_TYPE, request) : await sendPlainRequest(this, request);
-					// A refusal or a redirect is read in full (its text, and no socket left open).
-					if (!isSuccessStatus(answer.statusCode) && isStream(answer.body)) answer.body = (await drainStream(answer.body)).toString('utf8');
-					return answer;
-				},
-				{ idempotent: true, gate: throttleGateFor(this), throttleDelayMs: toClose ? closeThrottle(throttleGateFor(this)) : undefined },
-			);
-		} catch (error) {
-			throw networkError(this, error, errorContext);
-		}
+		response = await closeClient.request(this, {
+			method: 'GET',
+			url: target.toString(),
+			answer: 'stream',
+			authenticate: toClose,
+			throttled: toClose,
+			followRedirects: false,
+			// A redirect is an answer here: where it points decides whether the key goes along.
+			acceptStatuses: [301, 302, 303, 307, 308],
+			itemIndex,
+			subject: `the download of "${shownName}"`,
+			fixes: DOWNLOAD_FIXES,
+		});
 		const location = headerValue(response, 'location');
 		if (response.statusCode < 300 || response.statusCode >= 400 || !location) break;
 		url = parseUrl(this, itemIndex, new URL(location, target).toString());
 	}
-	if (!response || !isSuccessStatus(response.statusCode)) {
-		if (response && response.statusCode >= 300 && response.statusCode < 400) {
-			throw new NodeOperationError(this.getNode(), `The download of "${shownName}" was redirected more than ${MAX_REDIRECTS} times`, {
-				itemIndex,
-				description: 'Check that "File URL" is a file link from the Get Many operation.',
-			});
-		}
-		throw responseError(this, response!, errorContext);
+	if (!response || response.statusCode >= 300) {
+		throw new NodeOperationError(this.getNode(), `The download of "${shownName}" was redirected more than ${MAX_REDIRECTS} times`, {
+			itemIndex,
+			description: 'Check that "File URL" is a file link from the Get Many operation.',
+		});
 	}
 
 	const fileName =

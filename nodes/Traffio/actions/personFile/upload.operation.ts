@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { binaryPropertyNameProperty, concurrencyOption, fileNameOption } from '../../../shared/descriptions';
-import type { BinaryFile, PresignedPostForm } from '../../../transfer';
+import type { BinaryFile, PresignedPostForm, ServiceConnection } from '../../../transfer';
 import {
 	getInputFiles,
 	requestTimeoutMs,
@@ -11,7 +11,6 @@ import {
 	timeoutOption,
 	uploadToPresignedPost,
 } from '../../../transfer';
-import type { TraffioConnection } from '../../transport';
 import { traffioApiRequest, traffioConnection, unwrapData } from '../../transport';
 import { requiredText } from '../../../shared/validation';
 
@@ -141,7 +140,7 @@ interface PersonFileTarget {
 async function uploadPersonFile(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	connection: TraffioConnection,
+	connection: ServiceConnection,
 	target: PersonFileTarget,
 	file: BinaryFile,
 ): Promise<IDataObject> {
