@@ -7,6 +7,7 @@ import type { HttpResponse } from './httpResponse';
 import { bodyText, headerValue, sendPlainRequest } from './httpResponse';
 import type { FormFieldValue } from './multipartBody';
 import { buildMultipartBody } from './multipartBody';
+import { policyConditions, policyFieldAllowing } from './postPolicy';
 import { sendWithRetry, throttleGateFor } from './retry';
 
 /** An S3 presigned POST form: where to post, and the signed fields that must go with the file. */
@@ -116,8 +117,25 @@ function assertUsableForm(
 	return url;
 }
 
+/**
+ * S3 stores an object posted through a form under the form's `Content-Type` field, not the file part's
+ * header (without it: `binary/octet-stream`). The field is added only when the form's policy names it and
+ * the file's type meets its conditions: any field the policy does not sign makes S3 refuse the upload.
+ */
+function contentTypeField(
+	form: PresignedPostForm,
+	file: BinaryFile,
+	sent: Array<[string, FormFieldValue]>,
+): [string, FormFieldValue] | undefined {
+	if (!file.mimeType || sent.some(([name]) => name.toLowerCase() === 'content-type')) return undefined;
+	const conditions = policyConditions(form.fields);
+	const name = conditions && policyFieldAllowing(conditions, 'Content-Type', file.mimeType);
+	return name ? [name, file.mimeType] : undefined;
+}
+
 function orderedFields(
 	form: PresignedPostForm,
+	file: BinaryFile,
 	options: PresignedPostOptions,
 ): { fields: Array<[string, FormFieldValue]>; key: string } {
 	const fields: Array<[string, FormFieldValue]> = [];
@@ -135,6 +153,8 @@ function orderedFields(
 		fields.push(['key', key]);
 	}
 	for (const [name, value] of Object.entries(options.extraFields ?? {})) fields.push([name, value]);
+	const contentType = contentTypeField(form, file, fields);
+	if (contentType) fields.push(contentType);
 	return { fields, key };
 }
 
@@ -155,7 +175,7 @@ export async function uploadToPresignedPost(
 	options: PresignedPostOptions = {},
 ): Promise<PresignedPostResult> {
 	const url = assertUsableForm(ctx, itemIndex, form, options);
-	const { fields, key } = orderedFields(form, options);
+	const { fields, key } = orderedFields(form, file, options);
 	const errorContext = {
 		serviceName: STORAGE_NAME,
 		itemIndex,

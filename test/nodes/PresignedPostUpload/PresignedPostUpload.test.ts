@@ -19,7 +19,7 @@ function uploadParameters(form: { url: string; fields: Record<string, string> },
 	};
 }
 
-async function formFor(prefix: string, maxBytes = 10 * 1024 * 1024, expires = 600) {
+async function formFor(prefix: string, maxBytes = 10 * 1024 * 1024, expires = 600, moreConditions: unknown[] = []) {
 	return await s3.form({
 		Key: `${prefix}\${filename}`,
 		Conditions: [
@@ -27,6 +27,7 @@ async function formFor(prefix: string, maxBytes = 10 * 1024 * 1024, expires = 60
 			['content-length-range', 1, maxBytes],
 			{ acl: 'private' },
 			{ success_action_status: '201' },
+			...(moreConditions as never[]),
 		],
 		Fields: { acl: 'private', success_action_status: '201' },
 		Expires: expires,
@@ -407,5 +408,71 @@ describe('S3 Presigned POST Upload node with a form that asks for no XML answer'
 			location: `${form.url.replace(/\/$/, '')}/${prefix.split('/').map(encodeURIComponent).join('/')}quiet.bin`,
 		});
 		expect(await storedObject(s3.client, `${prefix}quiet.bin`)).toMatchObject({ sha256: file.sha256 });
+	});
+});
+
+describe('S3 Presigned POST Upload node and the file\'s Content-Type', () => {
+	async function upload(prefix: string, conditions: unknown[], file = randomFile('offer.pdf', 20_000, 'application/pdf')) {
+		const form = await formFor(prefix, undefined, undefined, conditions);
+		const before = s3.tap.requests.length;
+		const result = await runNode({
+			nodeType: new PresignedPostUpload(),
+			parameters: uploadParameters(form),
+			items: [{ files: { data: file.spec } }],
+			binaryMode: 'filesystem',
+		});
+		return { result, file, sent: s3.tap.requests.slice(before) };
+	}
+
+	async function expectStored(key: string, file: ReturnType<typeof randomFile>, contentType: string) {
+		const stored = await storedObject(s3.client, key);
+		expect([stored.size, stored.sha256, stored.contentType]).toEqual([file.size, file.sha256, contentType]);
+	}
+
+	it('stores the file under its own Content-Type when the policy allows any (starts-with "")', async () => {
+		const prefix = `content-type/any/${randomUUID()}/`;
+		const { result, file } = await upload(prefix, [['starts-with', '$Content-Type', '']]);
+
+		expect(result.error).toBeUndefined();
+		await expectStored(`${prefix}offer.pdf`, file, 'application/pdf');
+	});
+
+	it('stores the file under its own Content-Type when the policy\'s prefix or exact value matches it', async () => {
+		const prefix = `content-type/prefix/${randomUUID()}/`;
+		const prefixed = await upload(prefix, [['starts-with', '$Content-Type', 'application/']]);
+		const exactPrefix = `content-type/exact/${randomUUID()}/`;
+		const exact = await upload(exactPrefix, [{ 'Content-Type': 'application/pdf' }]);
+
+		expect(prefixed.result.error).toBeUndefined();
+		expect(exact.result.error).toBeUndefined();
+		expect((await storedObject(s3.client, `${prefix}offer.pdf`)).contentType).toBe('application/pdf');
+		expect((await storedObject(s3.client, `${exactPrefix}offer.pdf`)).contentType).toBe('application/pdf');
+	});
+
+	it('sends no Content-Type when the policy does not name it, so the upload still succeeds', async () => {
+		const prefix = `content-type/unnamed/${randomUUID()}/`;
+		const { result, file, sent } = await upload(prefix, []);
+
+		expect(result.error).toBeUndefined();
+		expect(sent.map((request) => request.status)).toEqual([201]);
+		await expectStored(`${prefix}offer.pdf`, file, 'binary/octet-stream');
+	});
+
+	it('the storage does refuse a Content-Type field its policy does not name (the check above can fail)', async () => {
+		const prefix = `content-type/refused/${randomUUID()}/`;
+		const form = await s3.form({
+			Key: `${prefix}\${filename}`,
+			Conditions: [['starts-with', '$key', prefix]],
+			Expires: 600,
+		});
+		const body = new FormData();
+		for (const [name, value] of Object.entries(form.fields)) body.append(name, value);
+		body.append('Content-Type', 'application/pdf');
+		body.append('file', new Blob([Buffer.from('%PDF-1.4')]), 'offer.pdf');
+
+		const response = await fetch(form.url, { method: 'POST', body });
+
+		expect(response.status).toBe(403);
+		expect(await objectExists(s3.client, `${prefix}offer.pdf`)).toBe(false);
 	});
 });
