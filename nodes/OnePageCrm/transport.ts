@@ -1,22 +1,15 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import type { HttpResponse, ServiceFailure } from '../transfer';
 import {
 	bodyJson,
 	bodyText,
+	createServiceClient,
 	headerValue,
-	isSuccessStatus,
 	looksLikeHtml,
-	networkError,
-	requestTimeoutMs,
-	responseError,
-	retryAfterMs,
-	sendAuthenticatedRequest,
-	sendWithRetry,
-	throttleGateFor,
-	readNodeCredentials,
+	pathOf,
 	readRateLimitHeaders,
+	retryAfterMs,
 } from '../transfer';
 
 export const SERVICE_NAME = 'OnePageCRM';
@@ -31,26 +24,6 @@ const FIXES: Partial<Record<number, string>> = {
 	403: 'The credential\'s user may not do this in OnePageCRM, or an account limit has been reached. Check the user\'s role, or whether the record belongs to a team the user cannot see.',
 	404: 'Check the id in the node parameters: the contact, deal, note, call, meeting or attachment may not exist, may have been deleted, or may not be visible to the credential\'s user.',
 };
-
-export interface OnePageCrmCredentials {
-	userId: string;
-	apiKey: string;
-	baseUrl: string;
-}
-
-export async function getCredentials(ctx: IExecuteFunctions): Promise<OnePageCrmCredentials> {
-	const credentials = await readNodeCredentials(ctx, CREDENTIAL_TYPE);
-	return {
-		userId: String(credentials.userId ?? ''),
-		apiKey: String(credentials.apiKey ?? ''),
-		baseUrl: String(credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, ''),
-	};
-}
-
-/** True when the API is reached over https: the S3 form must then be https too. */
-export function isHttpsBaseUrl(baseUrl: string): boolean {
-	return baseUrl.toLowerCase().startsWith('https:');
-}
 
 /**
  * The vendor's spec (components.responses.403): "the request-rate throttle also answers 403 with a
@@ -120,33 +93,25 @@ export interface OnePageCrmRequest {
 	idempotent: boolean;
 }
 
-/**
- * Ids are URL-encoded into the path, but "." and ".." stay what they are after encoding (URL
- * parsers resolve even "%2E%2E"): such an id would point the request at another path.
- */
-function assertPathSegments(ctx: IExecuteFunctions, itemIndex: number, request: OnePageCrmRequest): void {
-	for (const segment of request.path) {
-		if (segment.trim() === '' || /^\.{1,2}$/.test(segment.trim())) {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`"${segment}" is not a valid ID for ${request.subject} (item ${itemIndex + 1})`,
-				{
-					itemIndex,
-					description:
-						'A contact, record or attachment ID cannot be empty, "." or "..": such a value would change the request\'s path instead of naming a record. Check the parameter or the expression that gives the ID.',
-				},
-			);
-		}
-	}
-}
-
-export function apiUrl(baseUrl: string, path: string[]): string {
-	return `${baseUrl}/${path.map((segment) => encodeURIComponent(segment)).join('/')}`;
-}
+/** OnePageCRM as the service client knows it: Basic auth with User ID and API key, applied by n8n. */
+export const onePageCrmClient = createServiceClient({
+	serviceName: SERVICE_NAME,
+	credentialType: CREDENTIAL_TYPE,
+	baseUrl: (credentials) => String(credentials.baseUrl || DEFAULT_BASE_URL),
+	secrets: (credentials) => {
+		const apiKey = String(credentials.apiKey ?? '');
+		return [apiKey, Buffer.from(`${String(credentials.userId ?? '')}:${apiKey}`).toString('base64')];
+	},
+	readFailure,
+	fixes: FIXES,
+	// OnePageCRM's rate limit counts per user: its signal pauses every item of the run.
+	throttleDelayMs,
+	pathRule: { noun: 'ID', names: 'A contact, record or attachment ID' },
+	headers: { accept: 'application/json' },
+});
 
 /**
- * The one function that talks to OnePageCRM: Basic auth from the credential, throttle retries,
- * and failures turned into errors that keep OnePageCRM's own words. Returns the whole envelope
+ * One request to OnePageCRM (see onePageCrmClient). Returns the whole envelope
  * `{status, message, timestamp, data, ...}` (some list answers put their page data beside `data`).
  */
 export async function onePageCrmEnvelope(
@@ -154,45 +119,8 @@ export async function onePageCrmEnvelope(
 	itemIndex: number,
 	request: OnePageCrmRequest,
 ): Promise<IDataObject> {
-	assertPathSegments(ctx, itemIndex, request);
-	const credentials = await getCredentials(ctx);
-	const url = apiUrl(credentials.baseUrl, request.path);
-	const errorContext = {
-		serviceName: SERVICE_NAME,
-		itemIndex,
-		subject: request.subject,
-		readFailure,
-		fixes: FIXES,
-		secrets: [credentials.apiKey, Buffer.from(`${credentials.userId}:${credentials.apiKey}`).toString('base64')].filter(
-			(value) => value.length >= 4,
-		),
-	};
-
-	let response: HttpResponse;
-	try {
-		response = await sendWithRetry(
-			async () =>
-				await sendAuthenticatedRequest(ctx, CREDENTIAL_TYPE, {
-					method: request.method,
-					url,
-					qs: request.qs,
-					body: request.body,
-					json: true,
-					headers: { accept: 'application/json' },
-					timeout: requestTimeoutMs(ctx, itemIndex),
-				}),
-			// OnePageCRM's rate limit counts per user: its signal pauses every item of the run.
-			{ idempotent: request.idempotent, throttleDelayMs, gate: throttleGateFor(ctx) },
-		);
-	} catch (error) {
-		throw networkError(ctx, error, errorContext);
-	}
-
-	if (!isSuccessStatus(response.statusCode)) {
-		throw responseError(ctx, response, errorContext);
-	}
-	const envelope = bodyJson(response.body);
-	return envelope && !Array.isArray(envelope) ? envelope : {};
+	const envelope = await onePageCrmClient.json(ctx, { ...request, path: pathOf(...request.path), itemIndex });
+	return Array.isArray(envelope) ? {} : envelope;
 }
 
 /** A request to OnePageCRM (see onePageCrmEnvelope) that returns the envelope's `data`. */

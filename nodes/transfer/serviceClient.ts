@@ -244,12 +244,14 @@ export function createServiceClient(declaration: ServiceDeclaration): ServiceCli
 		const gate = throttleGateFor(ctx);
 		const throttle = declaration.throttleDelayMs;
 		for (;;) {
+			// Another host (a signed storage link) answers in its own format, with advice of its own.
+			const ownAnswer = authenticate;
 			const errorContext: ErrorContext = {
 				serviceName: request.serviceName ?? declaration.serviceName,
 				itemIndex: request.itemIndex,
 				subject: request.subject,
-				readFailure: declaration.readFailure,
-				fixes: { ...(declaration.fixes ?? {}), ...(request.fixes ?? {}) },
+				readFailure: ownAnswer ? declaration.readFailure : undefined,
+				fixes: { ...((ownAnswer && declaration.fixes) || {}), ...(request.fixes ?? {}) },
 				secrets: connection.secrets,
 			};
 			const current = connection;
@@ -280,7 +282,7 @@ export function createServiceClient(declaration: ServiceDeclaration): ServiceCli
 				!isSuccessStatus(response.statusCode) ||
 				(!streamed && declaration.failedAnswer !== undefined && declaration.failedAnswer(response));
 			if (failed && !request.acceptStatuses?.includes(response.statusCode)) {
-				const code = declaration.readFailure?.(response)?.code;
+				const code = ownAnswer ? declaration.readFailure?.(response)?.code : undefined;
 				const closer = request.refusal?.(response);
 				throw responseError(
 					ctx as IExecuteFunctions,

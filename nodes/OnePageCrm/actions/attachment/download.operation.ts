@@ -1,20 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { HttpResponse } from '../../../transfer';
-import {
-	fileNameFromContentDisposition,
-	headerValue,
-	isSuccessStatus,
-	networkError,
-	responseError,
-	sendPlainRequest,
-	sendWithRetry,
-	drainStream,
-	isStream,
-	storeAnsweredFile,
-} from '../../../transfer';
-import { getCredentials } from '../../transport';
+import { fileNameFromContentDisposition, headerValue, storeAnsweredFile } from '../../../transfer';
+import { onePageCrmClient } from '../../transport';
 import {
 	attachmentIdProperty,
 	attachmentsOf,
@@ -120,38 +108,21 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 
-	const { apiKey } = await getCredentials(this);
-	const errorContext = {
-		serviceName: STORAGE_NAME,
+	// A presigned GET on the storage host: its signature is the authorisation, the CRM's credential stays home.
+	const response = await onePageCrmClient.request(this, {
+		method: 'GET',
+		url,
+		authenticate: false,
+		throttled: false,
+		answer: 'stream',
+		timeoutMs: DOWNLOAD_TIMEOUT_MS,
 		itemIndex,
+		serviceName: STORAGE_NAME,
 		subject: `the download of "${storedName}"`,
-		secrets: [apiKey],
-	};
-	let response: HttpResponse;
-	try {
-		// A presigned GET on the storage host: its signature is the authorisation, the CRM's credential stays home.
-		response = await sendWithRetry(
-			async () => {
-				const answer = await sendPlainRequest(this, { method: 'GET', url, encoding: 'stream', timeout: DOWNLOAD_TIMEOUT_MS });
-				// A refusal is read in full (for its error text, and so a retry does not leave a socket open).
-				if (!isSuccessStatus(answer.statusCode) && isStream(answer.body)) answer.body = (await drainStream(answer.body)).toString('utf8');
-				return answer;
-			},
-			{ idempotent: true },
-		);
-	} catch (error) {
-		throw networkError(this, error, errorContext);
-	}
-	if (!isSuccessStatus(response.statusCode)) {
-		throw responseError(
-			this,
-			response,
-			errorContext,
-			response.statusCode === 403
-				? 'The download address was refused, probably because it expired. Run the node again: it asks OnePageCRM for a fresh address each time.'
-				: undefined,
-		);
-	}
+		fixes: {
+			403: 'The download address was refused, probably because it expired. Run the node again: it asks OnePageCRM for a fresh address each time.',
+		},
+	});
 
 	// The name the user gave in OnePageCRM wins; else the storage's own name (UTF-8 or RFC 5987), else the API's.
 	const fileName =

@@ -20,7 +20,7 @@ import {
 	timeoutOption,
 	uploadToPresignedPost,
 } from '../../../transfer';
-import { getCredentials, isHttpsBaseUrl, onePageCrmRequest, SERVICE_NAME } from '../../transport';
+import { onePageCrmClient, onePageCrmRequest, SERVICE_NAME } from '../../transport';
 import {
 	attachmentOf,
 	attachmentsOf,
@@ -296,13 +296,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		assertWithinLimits(this, itemIndex, file, { serviceName: SERVICE_NAME, maxBytes: MAX_FILE_BYTES });
 	}
 
-	const credentials = await getCredentials(this);
-	const target = {
-		contactId,
-		referenceType,
-		referenceId,
-		requireHttps: isHttpsBaseUrl(credentials.baseUrl),
-	};
+	const { secure } = await onePageCrmClient.connection(this, itemIndex);
+	const target = { contactId, referenceType, referenceId, requireHttps: secure };
 	const ifAlreadyAttached = ifAlreadyAttachedOf(options);
 	const output: INodeExecutionData[] = [];
 	for (const file of files) {
