@@ -7,6 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { OperationTable } from '../shared/router';
+import { LOCATOR_VERSION, NODE_VERSIONS } from '../shared/recordLocator';
 import { executeOperations } from '../shared/router';
 import * as attachment from './actions/attachment';
 import * as document from './actions/document';
@@ -34,8 +35,9 @@ export class EspoCrm implements INodeType {
 		icon: { light: 'file:espoCrm.svg', dark: 'file:espoCrm.dark.svg' },
 		group: ['transform'],
 		// 2: Concurrency is automatic unless set; workflows saved with 1 keep one item at a time.
-		version: [1, 2],
-		defaultVersion: 2,
+		// 3: record, field and attachment pickers (resource locators); Field Type comes from EspoCRM.
+		version: NODE_VERSIONS,
+		defaultVersion: LOCATOR_VERSION,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Upload, list, download and delete attachments of EspoCRM records',
 		defaults: {

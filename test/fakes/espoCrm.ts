@@ -683,6 +683,11 @@ export class FakeEspoCrm {
 			if (type !== 'equals') return refusal(400, `Unknown where type '${type}'.`);
 			list = list.filter((record) => String(record[attribute] ?? '') === value);
 		}
+		// `textFilter` (SearchParamsFetcher::fetchRawMultipleParams) searches the entity's textFilterFields,
+		// `name` by default (Core/Select/Text/Applier); its full-text and wildcard rules are unverified:
+		// a case-insensitive "starts with" on name, EspoCRM's default for a plain word, is modelled.
+		const text = typeof request.query.textFilter === 'string' ? request.query.textFilter.toLowerCase() : '';
+		if (text) list = list.filter((record) => String(record.name ?? '').toLowerCase().startsWith(text));
 		list.sort((a, b) => String(b.createdAt ?? '').localeCompare(String(a.createdAt ?? '')) || b.id.localeCompare(a.id));
 		return {
 			status: 200,

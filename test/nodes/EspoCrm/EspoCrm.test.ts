@@ -32,8 +32,10 @@ interface RunOptions {
 	credentials?: Record<string, unknown>;
 	binaryMode?: BinaryMode;
 	continueOnFail?: boolean;
+	typeVersion?: number;
 }
 
+/** These cases set Field Type, as workflows saved at typeVersion 2 do (3 reads it from the metadata). */
 async function run(options: RunOptions) {
 	return await runNode({
 		nodeType: new EspoCrm(),
@@ -43,6 +45,7 @@ async function run(options: RunOptions) {
 		credentialTypes: [new EspoCrmApi()],
 		credentials: { espoCrmApi: { ...espo.credentials(options.mode ?? 'apiKey'), ...(options.credentials ?? {}) } as never },
 		continueOnFail: options.continueOnFail,
+		typeVersion: options.typeVersion ?? 2,
 	});
 }
 

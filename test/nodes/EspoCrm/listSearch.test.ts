@@ -1,13 +1,11 @@
 import '../../harness/environment';
 
-import { LoadOptionsContext } from 'n8n-core';
-import type { IDataObject, INode, INodeType, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
-import { Workflow } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { EspoCrmApi } from '../../../credentials/EspoCrmApi.credentials';
 import { EspoCrm } from '../../../nodes/EspoCrm/EspoCrm.node';
 import { FakeEspoCrm } from '../../fakes/espoCrm';
-import { TestCredentialsHelper } from '../../harness/credentialsHelper';
+import { loadOptionsContext as contextFor } from '../../harness/loadOptionsContext';
 
 const espo = new FakeEspoCrm({ sitePath: '/crm' });
 
@@ -19,35 +17,16 @@ afterAll(async () => {
 	await espo.stop();
 });
 
-const TYPE = 'n8n-nodes-crm-attachments.espoCrm';
-
 /** A load-options context as n8n builds it when the editor opens a list (real request helpers and credentials). */
 function loadOptionsContext(parameters: IDataObject, mode: 'apiKey' | 'hmac' | 'basic' = 'hmac') {
-	const nodeType = new EspoCrm();
-	const node: INode = {
-		id: 'espo',
-		name: 'EspoCRM',
-		type: TYPE,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: parameters as never,
-		credentials: { espoCrmApi: { id: 'espo-id', name: 'espo' } },
-	};
-	const workflow = new Workflow({
-		nodes: [node],
-		connections: {},
-		active: false,
-		nodeTypes: {
-			getByName: () => nodeType as INodeType,
-			getByNameAndVersion: () => nodeType as INodeType,
-			getKnownTypes: () => ({}),
-		},
+	return contextFor({
+		nodeType: new EspoCrm(),
+		parameters,
+		credentialType: new EspoCrmApi(),
+		credentials: espo.credentials(mode) as never,
+		path: 'parameters.entityType',
+		typeVersion: 2,
 	});
-	const additionalData = {
-		credentialsHelper: new TestCredentialsHelper([new EspoCrmApi()], { espoCrmApi: espo.credentials(mode) as never }),
-		currentNodeParameters: parameters,
-	} as unknown as IWorkflowExecuteAdditionalData;
-	return new LoadOptionsContext(workflow, node, additionalData, 'parameters.entityType');
 }
 
 describe('EspoCRM node: entity type and field lists', () => {
@@ -69,7 +48,7 @@ describe('EspoCRM node: entity type and field lists', () => {
 			entityType: { __rl: true, mode: 'list', value: 'Case' },
 		});
 		const result = await new EspoCrm().methods.listSearch.searchFields.call(context);
-		expect(result.results).toEqual([{ name: 'photo (image)', value: 'photo' }]);
+		expect(result.results).toEqual([{ name: 'Photo (one image)', value: 'photo', description: 'API name "photo", type image' }]);
 	});
 
 	it('filters by the search text', async () => {

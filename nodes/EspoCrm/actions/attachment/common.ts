@@ -1,98 +1,144 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { LOCATOR_VERSION, recordLocatorProperties } from '../../../shared/recordLocator';
 
 import { bodyJson } from '../../../transfer';
 import { apiPath, espoRequest, responseObject } from '../../transport';
 
 export type FieldType = 'file' | 'attachmentMultiple';
 
-/** Parameters several attachment operations share: where the attachment lives. */
-export function locationProperties(operations: string[], recordIdRequired: boolean): INodeProperties[] {
-	const displayOptions = { show: { resource: ['attachment'], operation: operations } };
-	return [
+const WITH_LOCATORS = { '@version': [{ _cnd: { gte: LOCATOR_VERSION } }] };
+
+function entityTypeProperty(required: boolean): INodeProperties {
+	return {
+		displayName: 'Entity Type',
+		name: 'entityType',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required,
+		description: 'The entity type of the record, e.g. Document, Case, Account or a custom one',
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select an entity type...',
+				typeOptions: { searchListMethod: 'searchEntityTypes', searchable: true },
+			},
+			{
+				displayName: 'Name',
+				name: 'name',
+				type: 'string',
+				placeholder: 'e.g. Document',
+				hint: 'The entity type\'s name as EspoCRM spells it (Administration > Entity Manager)',
+			},
+		],
+	};
+}
+
+/** typeVersion 1 and 2 ask what kind of field it is; from 3 the field's type comes from EspoCRM's metadata. */
+const fieldTypeProperty: INodeProperties = {
+	displayName: 'Field Type',
+	name: 'fieldType',
+	type: 'options',
+	default: 'attachmentMultiple',
+	description: 'The type of the field that holds the attachments',
+	displayOptions: { show: { '@version': [{ _cnd: { lt: LOCATOR_VERSION } }] } },
+	options: [
 		{
-			displayName: 'Entity Type',
-			name: 'entityType',
-			type: 'resourceLocator',
-			default: { mode: 'list', value: '' },
-			required: true,
-			description: 'The entity type of the record, e.g. Document, Case, Account or a custom one',
-			displayOptions,
-			modes: [
-				{
-					displayName: 'From List',
-					name: 'list',
-					type: 'list',
-					placeholder: 'Select an entity type...',
-					typeOptions: { searchListMethod: 'searchEntityTypes', searchable: true },
-				},
-				{
-					displayName: 'Name',
-					name: 'name',
-					type: 'string',
-					placeholder: 'e.g. Document',
-					hint: 'The entity type\'s name as EspoCRM spells it (Administration > Entity Manager)',
-				},
-			],
+			name: 'Attachments (Several Files)',
+			value: 'attachmentMultiple',
+			description: 'A field holding a list of files (e.g. "attachments" on Case or Note)',
 		},
 		{
-			displayName: 'Field Type',
-			name: 'fieldType',
-			type: 'options',
-			default: 'attachmentMultiple',
-			description: 'The type of the field that holds the attachments',
-			displayOptions,
-			options: [
-				{
-					name: 'Attachments (Several Files)',
-					value: 'attachmentMultiple',
-					description: 'A field holding a list of files (e.g. "attachments" on Case or Note)',
-				},
-				{
-					name: 'File or Image (One File)',
-					value: 'file',
-					description: 'A field holding one file (e.g. "file" on Document); an upload replaces its file, and EspoCRM deletes the file it held before',
-				},
-			],
+			name: 'File or Image (One File)',
+			value: 'file',
+			description: 'A field holding one file (e.g. "file" on Document); an upload replaces its file, and EspoCRM deletes the file it held before',
 		},
+	],
+};
+
+function fieldProperty(required: boolean): INodeProperties {
+	return {
+		displayName: 'Field',
+		name: 'field',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required,
+		description: 'The field of the record that holds the attachments. The list shows each file field of the entity type and what it holds.',
+		// n8n's editor empties a field picked from the list when the entity type (or Field Type) changes.
+		typeOptions: { loadOptionsDependsOn: ['entityType.value', 'fieldType'] },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: 'Select a field...',
+				typeOptions: { searchListMethod: 'searchFields', searchable: true },
+			},
+			{
+				displayName: 'Name',
+				name: 'name',
+				type: 'string',
+				placeholder: 'e.g. attachments',
+				hint: 'The field\'s name as EspoCRM spells it (Administration > Entity Manager > Fields), e.g. "attachments" or "file"',
+			},
+		],
+	};
+}
+
+function recordIdProperties(required: boolean, description: string): INodeProperties[] {
+	return recordLocatorProperties(
 		{
-			displayName: 'Field',
-			name: 'field',
-			type: 'resourceLocator',
-			default: { mode: 'list', value: '' },
-			required: true,
-			description: 'The field of the record that holds the attachments',
-			displayOptions,
-			modes: [
-				{
-					displayName: 'From List',
-					name: 'list',
-					type: 'list',
-					placeholder: 'Select a field...',
-					typeOptions: { searchListMethod: 'searchFields', searchable: true },
-				},
-				{
-					displayName: 'Name',
-					name: 'name',
-					type: 'string',
-					placeholder: 'e.g. attachments',
-					hint: 'The field\'s name as EspoCRM spells it (Administration > Entity Manager > Fields), e.g. "attachments" or "file"',
-				},
-			],
-		},
-		{
-			displayName: 'Record ID',
 			name: 'recordId',
-			type: 'string',
-			default: '',
-			required: recordIdRequired,
-			placeholder: 'e.g. 6571f0a2b3c4d5e6f',
-			description: recordIdRequired
-				? 'The ID of the record'
-				: 'The ID of the record to attach the file to. Leave empty to only upload the file and use the returned attachment ID when creating a record.',
-			displayOptions,
+			displayName: 'Record ID',
+			description,
+			required,
+			searchListMethod: 'searchRecords',
+			idExample: '6571f0a2b3c4d5e6f',
+			// EspoCRM's web app routes a record's page as "#:controller/view/:id" (client/src/router.js).
+			url: { placeholder: 'https://crm.example.com/#Case/view/6571f0a2b3c4d5e6f', regex: '#[A-Za-z0-9_]+/view/([^/?#]+)', what: 'an EspoCRM record URL' },
+			dependsOn: ['entityType.value'],
 		},
-	];
+		{ placeholder: 'e.g. 6571f0a2b3c4d5e6f' },
+	);
+}
+
+const forAttachment = (operation: string[], extra: IDataObject = {}) => ({ show: { resource: ['attachment'], operation, ...extra } });
+
+/**
+ * Where an attachment lives, one set of parameters for every attachment operation that names it, so
+ * a value stays when the operation changes. From typeVersion 3 Download shows them too, to pick the
+ * attachment from the record's list (the download itself needs only the attachment's id).
+ */
+export const locationDescription: INodeProperties[] = [
+	...updateDisplayOptions(forAttachment(['upload', 'getMany', 'delete']), [entityTypeProperty(true), fieldTypeProperty, fieldProperty(true)]),
+	...updateDisplayOptions(forAttachment(['download'], WITH_LOCATORS), [entityTypeProperty(false), fieldProperty(false)]),
+	...updateDisplayOptions(
+		forAttachment(['upload']),
+		recordIdProperties(false, 'The ID of the record to attach the file to. Leave empty to only upload the file and use the returned attachment ID when creating a record.'),
+	),
+	...updateDisplayOptions(forAttachment(['getMany', 'delete']), recordIdProperties(true, 'The ID of the record')),
+	...updateDisplayOptions(
+		forAttachment(['download']),
+		recordIdProperties(false, 'The record whose attachments the list shows').filter((property) => property.type === 'resourceLocator'),
+	),
+];
+
+/** The attachment to download or delete; from typeVersion 3 picked from the record's field. */
+export function attachmentIdProperties(description: string): INodeProperties[] {
+	return recordLocatorProperties(
+		{
+			name: 'attachmentId',
+			displayName: 'Attachment ID',
+			description,
+			searchListMethod: 'searchAttachments',
+			idExample: '6571f0a2b3c4d5e6f',
+			dependsOn: ['entityType.value', 'field.value', 'recordId.value'],
+		},
+		{ placeholder: 'e.g. 6571f0a2b3c4d5e6f' },
+	);
 }
 
 /** A resource locator's value, or a plain string where a workflow or expression gives one. */
@@ -119,14 +165,55 @@ function requireValue(ctx: IExecuteFunctions, itemIndex: number, value: string, 
 	return value;
 }
 
-export function readLocation(ctx: IExecuteFunctions, itemIndex: number, recordIdRequired: boolean): AttachmentLocation {
+function fieldTypeOf(definition: unknown): FieldType | undefined {
+	const type = definition && typeof definition === 'object' ? (definition as IDataObject).type : undefined;
+	if (type === 'attachmentMultiple') return 'attachmentMultiple';
+	if (type === 'file' || type === 'image') return 'file';
+	return undefined;
+}
+
+/**
+ * From typeVersion 3 the node does not ask the Field Type: EspoCRM's metadata says it
+ * (GET Metadata?key=entityDefs.{entity}.fields.{field}; servers before 8.2 ignore `key` and send all
+ * metadata). A field given as its attribute ("attachmentsIds", "fileId") is found under its own name.
+ */
+async function fieldFromMetadata(ctx: IExecuteFunctions, itemIndex: number, entityType: string, field: string): Promise<{ field: string; fieldType: FieldType }> {
+	const candidates = [...new Set([field, field.replace(/Ids$/, ''), field.replace(/Id$/, '')])].filter(Boolean);
+	for (const candidate of candidates) {
+		const response = await espoRequest(ctx, {
+			method: 'GET',
+			path: 'Metadata',
+			qs: { key: `entityDefs.${entityType}.fields.${candidate}` },
+			subject: `the read of field "${candidate}" of ${entityType} (for its type)`,
+			itemIndex,
+		});
+		const answer = bodyJson(response.body);
+		const all = answer && !Array.isArray(answer) && 'entityDefs' in answer ? (answer.entityDefs as IDataObject) : undefined;
+		const definition = all ? ((all[entityType] as IDataObject | undefined)?.fields as IDataObject | undefined)?.[candidate] : answer;
+		const fieldType = fieldTypeOf(definition);
+		if (fieldType) return { field: candidate, fieldType };
+	}
+	throw new NodeOperationError(ctx.getNode(), `${entityType} has no File, Image or Attachment-Multiple field "${field}" (item ${itemIndex + 1})`, {
+		itemIndex,
+		description: 'Pick the field from the list in "Field", or check its name in EspoCRM (Administration > Entity Manager > Fields). Nothing was changed.',
+	});
+}
+
+export async function readLocation(ctx: IExecuteFunctions, itemIndex: number, recordIdRequired: boolean): Promise<AttachmentLocation> {
 	const entityType = requireValue(ctx, itemIndex, locatorValue(ctx, 'entityType', itemIndex), 'Entity Type', 'for example Document or Case');
-	// Users who read the API page sometimes give the attribute ("attachmentsIds") instead of the field.
-	const fieldType = ctx.getNodeParameter('fieldType', itemIndex, 'attachmentMultiple') as FieldType;
 	let field = requireValue(ctx, itemIndex, locatorValue(ctx, 'field', itemIndex), 'Field', 'for example attachments or file');
-	if (fieldType === 'attachmentMultiple' && field.endsWith('Ids') && field.length > 3) field = field.slice(0, -3);
-	if (fieldType === 'file' && field.endsWith('Id') && field.length > 2) field = field.slice(0, -2);
-	const recordId = String(ctx.getNodeParameter('recordId', itemIndex, '') ?? '').trim();
+	// Field Type is asked up to typeVersion 2 and honoured wherever a workflow gives it; else the metadata says it.
+	const given = ctx.getNodeParameter('fieldType', itemIndex, '') as FieldType | '';
+	let fieldType: FieldType;
+	if (given) {
+		fieldType = given;
+		// Users who read the API page sometimes give the attribute ("attachmentsIds") instead of the field.
+		if (fieldType === 'attachmentMultiple' && field.endsWith('Ids') && field.length > 3) field = field.slice(0, -3);
+		if (fieldType === 'file' && field.endsWith('Id') && field.length > 2) field = field.slice(0, -2);
+	} else {
+		({ field, fieldType } = await fieldFromMetadata(ctx, itemIndex, entityType, field));
+	}
+	const recordId = locatorValue(ctx, 'recordId', itemIndex);
 	if (recordIdRequired) requireValue(ctx, itemIndex, recordId, 'Record ID', 'the ID of the record');
 	return { entityType, field, fieldType, recordId };
 }

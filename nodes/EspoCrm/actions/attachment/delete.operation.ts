@@ -1,40 +1,29 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { apiPath, espoRequest } from '../../transport';
 import {
 	attachmentIdsOf,
 	describeRecord,
 	fileIdOf,
-	locationProperties,
+	attachmentIdProperties,
 	readLocation,
 	readRecord,
 	updateRecord,
 } from './common';
 
-const displayOptions = { show: { resource: ['attachment'], operation: ['delete'] } };
-
-export const description: INodeProperties[] = [
-	...locationProperties(['delete'], true),
-	{
-		displayName: 'Attachment ID',
-		name: 'attachmentId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 6571f0a2b3c4d5e6f',
-		description: 'The ID of the attachment to unlink from the record and delete',
-		displayOptions,
-	},
-];
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['attachment'], operation: ['delete'] } },
+	attachmentIdProperties('The ID of the attachment to unlink from the record and delete'),
+);
 
 /**
  * Unlinks the attachment from the record's field (the other attachments stay: the list sent back is
  * the record's current list minus this id, read right before the write), then deletes it.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const location = readLocation(this, itemIndex, true);
-	const attachmentId = String(this.getNodeParameter('attachmentId', itemIndex, '') ?? '').trim();
+	const location = await readLocation(this, itemIndex, true);
+	const attachmentId = String(this.getNodeParameter('attachmentId', itemIndex, '', { extractValue: true }) ?? '').trim();
 	if (attachmentId === '') {
 		throw new NodeOperationError(this.getNode(), `"Attachment ID" is empty for item ${itemIndex + 1}`, {
 			itemIndex,

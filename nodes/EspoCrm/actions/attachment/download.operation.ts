@@ -1,22 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { fileNameFromContentDisposition, headerValue } from '../../../transfer';
 import { apiPath, espoRequest } from '../../transport';
+import { attachmentIdProperties } from './common';
 
-const displayOptions = { show: { resource: ['attachment'], operation: ['download'] } };
-
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Attachment ID',
-		name: 'attachmentId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 6571f0a2b3c4d5e6f',
-		description: 'The ID of the attachment, as the Get Many operation or the record\'s attachment ID attributes give it',
-		displayOptions,
-	},
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['attachment'], operation: ['download'] } }, [
+	...attachmentIdProperties('The ID of the attachment, as the Get Many operation or the record\'s attachment ID attributes give it'),
 	{
 		displayName: 'Put Output File in Field',
 		name: 'binaryPropertyName',
@@ -24,9 +14,8 @@ export const description: INodeProperties[] = [
 		default: 'data',
 		required: true,
 		hint: 'The name of the output binary field to put the file in',
-		displayOptions,
 	},
-];
+]);
 
 /**
  * The file name EspoCRM sends. Its download route (Tools/Attachment/Api/GetFile) writes
@@ -69,7 +58,7 @@ export async function downloadAttachmentToBinary(
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const attachmentId = String(this.getNodeParameter('attachmentId', itemIndex, '') ?? '').trim();
+	const attachmentId = String(this.getNodeParameter('attachmentId', itemIndex, '', { extractValue: true }) ?? '').trim();
 	const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() || 'data';
 	if (attachmentId === '') {
 		throw new NodeOperationError(this.getNode(), `"Attachment ID" is empty for item ${itemIndex + 1}`, {

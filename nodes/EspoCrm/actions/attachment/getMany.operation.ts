@@ -1,9 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { apiPath, espoRequest, responseObject } from '../../transport';
-import { attachmentIdsOf, fileIdOf, locationProperties, readLocation, readRecord } from './common';
+import { attachmentIdsOf, fileIdOf, readLocation, readRecord } from './common';
 
-export const description: INodeProperties[] = [...locationProperties(['getMany'], true)];
+/** Entity Type, Field and Record ID are the shared location parameters (common.ts). */
+export const description: INodeProperties[] = [];
 
 function nameOf(record: IDataObject, attribute: string, id: string): string | null {
 	const names = record[attribute];
@@ -16,7 +17,7 @@ function nameOf(record: IDataObject, attribute: string, id: string): string | nu
 
 /** The attachments of a record's field: ids from the record, then each attachment's name, type and size. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const location = readLocation(this, itemIndex, true);
+	const location = await readLocation(this, itemIndex, true);
 	const record = await readRecord(this, itemIndex, location);
 
 	let entries: Array<{ id: string; name: string | null; type: string | null }>;

@@ -4,6 +4,7 @@ import * as deleteAttachment from './delete.operation';
 import * as download from './download.operation';
 import * as getMany from './getMany.operation';
 import * as upload from './upload.operation';
+import { locationDescription } from './common';
 
 export { deleteAttachment as delete, download, getMany, upload };
 
@@ -42,6 +43,7 @@ export const description: INodeProperties[] = [
 		],
 		default: 'upload',
 	},
+	...locationDescription,
 	...upload.description,
 	...getMany.description,
 	...download.description,

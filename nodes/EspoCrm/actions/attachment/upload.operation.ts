@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import {
 	binaryPropertyNameProperty,
@@ -19,27 +19,22 @@ import {
 	attachmentIdsOf,
 	describeRecord,
 	fileIdOf,
-	locationProperties,
 	readLocation,
 	readRecord,
 	updateRecord,
 } from './common';
 
-const displayOptions = { show: { resource: ['attachment'], operation: ['upload'] } };
-
-export const description: INodeProperties[] = [
-	...locationProperties(['upload'], false),
-	{ ...binaryPropertyNameProperty, displayOptions },
+export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['attachment'], operation: ['upload'] } }, [
+	binaryPropertyNameProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions,
 		options: [concurrencyOption, fileNameOption, ifAlreadyAttachedOption, timeoutOption],
 	},
-];
+]);
 
 /**
  * The attachment's attributes as EspoCRM's CreateInputFilter reads them (Classes/Record/Attachment):
@@ -148,7 +143,7 @@ function linkingFailed(
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const location = readLocation(this, itemIndex, false);
+	const location = await readLocation(this, itemIndex, false);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const files = await getInputFiles(this, itemIndex, {
 		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
