@@ -10,31 +10,54 @@ export type FieldType = 'file' | 'attachmentMultiple';
 
 const WITH_LOCATORS = { '@version': [{ _cnd: { gte: LOCATOR_VERSION } }] };
 
-function entityTypeProperty(required: boolean): INodeProperties {
+interface NamePicker {
+	displayName: string;
+	name: string;
+	description: string;
+	searchListMethod: string;
+	listPlaceholder: string;
+	example: string;
+	hint: string;
+}
+
+/** Entity types and fields are picked from EspoCRM's metadata, or typed as EspoCRM spells them ("Name"). */
+function namePickerProperty(picker: NamePicker, required: boolean): INodeProperties {
 	return {
-		displayName: 'Entity Type',
-		name: 'entityType',
+		displayName: picker.displayName,
+		name: picker.name,
 		type: 'resourceLocator',
 		default: { mode: 'list', value: '' },
 		required,
-		description: 'The entity type of the record, e.g. Document, Case, Account or a custom one',
+		description: picker.description,
 		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select an entity type...',
-				typeOptions: { searchListMethod: 'searchEntityTypes', searchable: true },
-			},
-			{
-				displayName: 'Name',
-				name: 'name',
-				type: 'string',
-				placeholder: 'e.g. Document',
-				hint: 'The entity type\'s name as EspoCRM spells it (Administration > Entity Manager)',
-			},
+			{ displayName: 'From List', name: 'list', type: 'list', placeholder: picker.listPlaceholder, typeOptions: { searchListMethod: picker.searchListMethod, searchable: true } },
+			{ displayName: 'Name', name: 'name', type: 'string', placeholder: `e.g. ${picker.example}`, hint: picker.hint },
 		],
 	};
+}
+
+const entityTypePicker: NamePicker = {
+	displayName: 'Entity Type',
+	name: 'entityType',
+	description: 'The entity type of the record, e.g. Document, Case, Account or a custom one',
+	searchListMethod: 'searchEntityTypes',
+	listPlaceholder: 'Select an entity type...',
+	example: 'Document',
+	hint: 'The entity type\'s name as EspoCRM spells it (Administration > Entity Manager)',
+};
+
+const fieldPicker: NamePicker = {
+	displayName: 'Field',
+	name: 'field',
+	description: 'The field of the record that holds the attachments. The list shows each file field of the entity type and what it holds.',
+	searchListMethod: 'searchFields',
+	listPlaceholder: 'Select a field...',
+	example: 'attachments',
+	hint: 'The field\'s name as EspoCRM spells it (Administration > Entity Manager > Fields), e.g. "attachments" or "file"',
+};
+
+function entityTypeProperty(required: boolean): INodeProperties {
+	return namePickerProperty(entityTypePicker, required);
 }
 
 /** typeVersion 1 and 2 ask what kind of field it is; from 3 the field's type comes from EspoCRM's metadata. */
@@ -61,30 +84,9 @@ const fieldTypeProperty: INodeProperties = {
 
 function fieldProperty(required: boolean): INodeProperties {
 	return {
-		displayName: 'Field',
-		name: 'field',
-		type: 'resourceLocator',
-		default: { mode: 'list', value: '' },
-		required,
-		description: 'The field of the record that holds the attachments. The list shows each file field of the entity type and what it holds.',
+		...namePickerProperty(fieldPicker, required),
 		// n8n's editor empties a field picked from the list when the entity type (or Field Type) changes.
 		typeOptions: { loadOptionsDependsOn: ['entityType.value', 'fieldType'] },
-		modes: [
-			{
-				displayName: 'From List',
-				name: 'list',
-				type: 'list',
-				placeholder: 'Select a field...',
-				typeOptions: { searchListMethod: 'searchFields', searchable: true },
-			},
-			{
-				displayName: 'Name',
-				name: 'name',
-				type: 'string',
-				placeholder: 'e.g. attachments',
-				hint: 'The field\'s name as EspoCRM spells it (Administration > Entity Manager > Fields), e.g. "attachments" or "file"',
-			},
-		],
 	};
 }
 
