@@ -1,36 +1,22 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestMethods,
-	IHttpRequestOptions,
-	ILoadOptionsFunctions,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { BinaryFile, HttpResponse, ServiceFailure } from '../transfer';
+import type { BinaryFile, HttpResponse, ServiceContext, ServiceFailure } from '../transfer';
 import {
 	bodyJson,
 	bodyText,
 	buildBase64JsonBody,
+	createServiceClient,
 	formatBytes,
 	headerValue,
-	isSuccessStatus,
-	networkError,
+	pathOf,
 	readGenericFailure,
-	requestTimeoutMs,
-	responseError,
-	sendAuthenticatedRequest,
-	sendWithRetry,
-	throttleGateFor,
-	readNodeCredentials,
-	drainStream,
-	isStream,
 } from '../transfer';
 
 export const SERVICE_NAME = 'EspoCRM';
 export const CREDENTIAL_TYPE = 'espoCrmApi';
 
-type EspoContext = IExecuteFunctions | ILoadOptionsFunctions;
+type EspoContext = ServiceContext;
 
 /** The site URL as users paste it: with or without a trailing slash or "/api/v1". */
 export function normalizeSiteUrl(baseUrl: string): string {
@@ -42,9 +28,7 @@ export function normalizeSiteUrl(baseUrl: string): string {
 }
 
 /** An API path from segments, each URL-encoded (ids and names come from users and expressions). */
-export function apiPath(...segments: string[]): string {
-	return segments.map((segment) => encodeURIComponent(segment)).join('/');
-}
+export const apiPath = pathOf;
 
 const FIXES: Partial<Record<number, string>> = {
 	401: 'Check the EspoCRM credential: the API key, the secret key (HMAC) or the username and password may be wrong, the user may be inactive, or its authentication method in EspoCRM (Administration > API Users) may differ from the one chosen in the credential. Use the credential\'s "Test" button.',
@@ -95,50 +79,6 @@ export function readEspoFailure(response: HttpResponse): ServiceFailure | undefi
 	return readGenericFailure(response);
 }
 
-async function credentialSecrets(ctx: EspoContext): Promise<{ siteUrl: string; secrets: string[] }> {
-	const credentials = await readNodeCredentials(ctx, CREDENTIAL_TYPE);
-	const siteUrl = normalizeSiteUrl(String(credentials.baseUrl ?? ''));
-	const secrets = [credentials.apiKey, credentials.secretKey, credentials.password]
-		.filter((value): value is string => typeof value === 'string' && value !== '');
-	if (typeof credentials.password === 'string' && credentials.password !== '') {
-		// The Espo-Authorization header carries base64(username:password).
-		secrets.push(Buffer.from(`${String(credentials.username ?? '')}:${credentials.password}`).toString('base64'));
-	}
-	return { siteUrl, secrets };
-}
-
-/**
- * Ids are URL-encoded into the path, but "." and ".." stay what they are after encoding (URL
- * parsers resolve even "%2E%2E"), and an empty one drops a segment: such an id would point the
- * request at another path.
- */
-function assertPathSegments(ctx: EspoContext, request: EspoRequest): void {
-	for (const segment of request.path.split('/')) {
-		const value = decodeURIComponent(segment).trim();
-		if (value === '' || /^\.{1,2}$/.test(value)) {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`"${decodeURIComponent(segment)}" is not a valid entity type or ID for ${request.subject} (item ${request.itemIndex + 1})`,
-				{
-					itemIndex: request.itemIndex,
-					description:
-						'An entity type, record ID or attachment ID cannot be empty, "." or "..": such a value would change the request\'s path instead of naming a record. Check the parameter or the expression that gives the ID.',
-				},
-			);
-		}
-	}
-}
-
-function assertSiteUrl(ctx: EspoContext, siteUrl: string, itemIndex: number): void {
-	if (!/^https?:\/\/[^/]/i.test(siteUrl)) {
-		throw new NodeOperationError(ctx.getNode(), 'The EspoCRM credential has no valid Base URL', {
-			itemIndex,
-			description:
-				'Open the EspoCRM credential and set Base URL to the address you open EspoCRM at, starting with https:// (for example https://crm.example.com).',
-		});
-	}
-}
-
 export interface EspoRequest {
 	method: IHttpRequestMethods;
 	/** Path below `/api/v1/`, built with apiPath(). */
@@ -155,62 +95,29 @@ export interface EspoRequest {
 	fixes?: Partial<Record<number, string>>;
 }
 
+/** EspoCRM as the service client knows it: the credential (API key, HMAC or basic) applied by n8n. */
+export const espoClient = createServiceClient({
+	serviceName: SERVICE_NAME,
+	credentialType: CREDENTIAL_TYPE,
+	baseUrl: (credentials) => `${normalizeSiteUrl(String(credentials.baseUrl ?? ''))}/api/v1`,
+	secrets: (credentials) => {
+		const secrets = [credentials.apiKey, credentials.secretKey, credentials.password]
+			.filter((value): value is string => typeof value === 'string' && value !== '');
+		if (typeof credentials.password === 'string' && credentials.password !== '') {
+			// The Espo-Authorization header carries base64(username:password).
+			secrets.push(Buffer.from(`${String(credentials.username ?? '')}:${credentials.password}`).toString('base64'));
+		}
+		return secrets;
+	},
+	readFailure: readEspoFailure,
+	fixes: FIXES,
+	pathRule: { noun: 'entity type or ID', names: 'An entity type, record ID or attachment ID' },
+	headers: { accept: 'application/json' },
+});
 
-async function send(
-	ctx: EspoContext,
-	siteUrl: string,
-	request: EspoRequest,
-	extra: Partial<IHttpRequestOptions> = {},
-): Promise<HttpResponse> {
-	const response = await sendAuthenticatedRequest(ctx as IExecuteFunctions, CREDENTIAL_TYPE, {
-		method: request.method,
-		url: `${siteUrl}/api/v1/${request.path}`,
-		qs: request.qs,
-		body: request.body,
-		json: request.body !== undefined && extra.body === undefined ? true : undefined,
-		headers: { accept: 'application/json' },
-		// An idle time (the Timeout option): a large upload that keeps sending is never cut off.
-		timeout: requestTimeoutMs(ctx, request.itemIndex),
-		...(request.stream ? { encoding: 'stream' as const } : {}),
-		...extra,
-	});
-	if (request.stream && !isSuccessStatus(response.statusCode) && isStream(response.body)) {
-		response.body = (await drainStream(response.body)).toString('utf8');
-	}
-	return response;
-}
-
-function idempotent(method: IHttpRequestMethods): boolean {
-	return method !== 'POST' && method !== 'PATCH';
-}
-
-/** One EspoCRM API call: credentials applied by n8n, retried where safe, failures turned into clear errors. */
+/** One EspoCRM API call (see espoClient). */
 export async function espoRequest(ctx: EspoContext, request: EspoRequest): Promise<HttpResponse> {
-	assertPathSegments(ctx, request);
-	const { siteUrl, secrets } = await credentialSecrets(ctx);
-	assertSiteUrl(ctx, siteUrl, request.itemIndex);
-	const errorContext = {
-		serviceName: SERVICE_NAME,
-		itemIndex: request.itemIndex,
-		subject: request.subject,
-		readFailure: readEspoFailure,
-		fixes: { ...FIXES, ...(request.fixes ?? {}) },
-		secrets,
-	};
-	let response: HttpResponse;
-	try {
-		response = await sendWithRetry(async () => await send(ctx, siteUrl, request), {
-			idempotent: idempotent(request.method),
-			// A 429 pauses every item of the run, not only the request that got it.
-			gate: throttleGateFor(ctx),
-		});
-	} catch (error) {
-		throw networkError(ctx as IExecuteFunctions, error, errorContext);
-	}
-	if (!isSuccessStatus(response.statusCode) && !request.acceptStatuses?.includes(response.statusCode)) {
-		throw responseError(ctx as IExecuteFunctions, response, errorContext);
-	}
-	return response;
+	return await espoClient.request(ctx, { ...request, answer: request.stream ? 'stream' : 'json' });
 }
 
 /** An EspoCRM JSON answer as an object (EspoCRM answers `true` to deletes). */
@@ -238,48 +145,23 @@ export async function uploadAttachment(
 	attributes: IDataObject,
 	file: BinaryFile,
 ): Promise<IDataObject> {
-	const { siteUrl, secrets } = await credentialSecrets(ctx);
-	assertSiteUrl(ctx, siteUrl, itemIndex);
 	const subject = `the upload of "${file.fileName}" (${formatBytes(file.size)})`;
-	const errorContext = {
-		serviceName: SERVICE_NAME,
+	const response = await espoClient.request(ctx, {
+		method: 'POST',
+		path: 'Attachment',
+		streamBody: async () => await buildBase64JsonBody(attributes, 'file', file),
+		// A repeated POST would leave a second, orphaned attachment: only retry what EspoCRM did not process.
+		idempotent: false,
 		itemIndex,
 		subject,
-		readFailure: readEspoFailure,
-		fixes: FIXES,
-		secrets,
-	};
-	const request: EspoRequest = { method: 'POST', path: 'Attachment', subject, itemIndex };
-	let response: HttpResponse;
-	try {
-		response = await sendWithRetry(
-			async () => {
-				const body = await buildBase64JsonBody(attributes, 'file', file);
-				return await send(ctx, siteUrl, request, {
-					body: body.body as unknown as IDataObject,
-					headers: { accept: 'application/json', ...body.headers },
-					json: false,
-					// Following redirects would make n8n keep a copy of the whole body in memory.
-					disableFollowRedirect: true,
-				});
-			},
-			// A repeated POST would leave a second, orphaned attachment: only retry what EspoCRM did not process.
-			{ idempotent: false, gate: throttleGateFor(ctx) },
-		);
-	} catch (error) {
-		throw networkError(ctx, error, errorContext);
-	}
-	if (!isSuccessStatus(response.statusCode)) {
-		if (isSizeRefusal(response)) {
-			throw responseError(
-				ctx,
-				response,
-				{ ...errorContext, subject: `${subject}: the file is larger than this EspoCRM server accepts` },
-				`The upload limit is the server's own: EspoCRM's "attachmentUploadMaxSize" (Administration > Settings, or data/config.php) or the maximum size set on the field, and, because the file travels base64-encoded (${formatBytes(Math.ceil(file.size / 3) * 4)} for this file), PHP's post_max_size and any proxy's body limit (nginx client_max_body_size). Ask the EspoCRM administrator to raise the limit, or upload a smaller file.`,
-			);
-		}
-		throw responseError(ctx, response, errorContext);
-	}
+		refusal: (refused) =>
+			isSizeRefusal(refused)
+				? {
+						subject: `${subject}: the file is larger than this EspoCRM server accepts`,
+						fix: `The upload limit is the server's own: EspoCRM's "attachmentUploadMaxSize" (Administration > Settings, or data/config.php) or the maximum size set on the field, and, because the file travels base64-encoded (${formatBytes(Math.ceil(file.size / 3) * 4)} for this file), PHP's post_max_size and any proxy's body limit (nginx client_max_body_size). Ask the EspoCRM administrator to raise the limit, or upload a smaller file.`,
+					}
+				: undefined,
+	});
 	const answer = responseObject(response);
 	if (typeof answer.id !== 'string' || answer.id === '') {
 		throw new NodeOperationError(ctx.getNode(), `EspoCRM accepted ${subject} but returned no attachment id`, {
