@@ -10,11 +10,11 @@ import type {
 export class CloseCrmApi implements ICredentialType {
 	name = 'closeCrmApi';
 
-	displayName = 'Close CRM API';
+	displayName = 'Close API';
 
 	// Community packages link to the vendor's page; this rule is meant for n8n's own repository.
 	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
-	documentationUrl = 'https://developer.close.com/topics/authentication/';
+	documentationUrl = 'https://github.com/n8n-nodes-crm-attachments/n8n-nodes-crm-attachments/blob/main/docs/nodes/closeCrm.md#credential';
 
 	icon: Icon = { light: 'file:../nodes/CloseCrm/closeCrm.svg', dark: 'file:../nodes/CloseCrm/closeCrm.dark.svg' };
 

@@ -24,7 +24,7 @@ export class EspoCrmApi implements ICredentialType {
 
 	// Community packages link to the vendor's page; this rule is meant for n8n's own repository.
 	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
-	documentationUrl = 'https://docs.espocrm.com/development/api/#authentication';
+	documentationUrl = 'https://github.com/n8n-nodes-crm-attachments/n8n-nodes-crm-attachments/blob/main/docs/nodes/espoCrm.md#credential';
 
 	icon: Icon = { light: 'file:../nodes/EspoCrm/espoCrm.svg', dark: 'file:../nodes/EspoCrm/espoCrm.dark.svg' };
 

@@ -13,7 +13,7 @@ export class OnePageCrmApi implements ICredentialType {
 
 	// A full URL for a community package: the camelCase rule only applies to n8n's own docs slugs.
 	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
-	documentationUrl = 'https://developer.onepagecrm.com/api/';
+	documentationUrl = 'https://github.com/n8n-nodes-crm-attachments/n8n-nodes-crm-attachments/blob/main/docs/nodes/onePageCrm.md#credential';
 
 	icon: Icon = { light: 'file:../nodes/OnePageCrm/onePageCrm.svg', dark: 'file:../nodes/OnePageCrm/onePageCrm.dark.svg' };
 

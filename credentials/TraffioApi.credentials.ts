@@ -18,7 +18,7 @@ export class TraffioApi implements ICredentialType {
 
 	// Community packages link to the vendor's page; this rule is meant for n8n's own repository.
 	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
-	documentationUrl = 'https://intercom.help/traffio/en/articles/6778394-uploading-files-with-the-third-party-api';
+	documentationUrl = 'https://github.com/n8n-nodes-crm-attachments/n8n-nodes-crm-attachments/blob/main/docs/nodes/traffio.md#credential';
 
 	icon: Icon = { light: 'file:../nodes/Traffio/traffio.svg', dark: 'file:../nodes/Traffio/traffio.dark.svg' };
 

@@ -18,7 +18,7 @@ export class ZohoCrmOAuth2Api implements ICredentialType {
 
 	// Community packages link to the vendor's page; this rule is meant for n8n's own repository.
 	// eslint-disable-next-line n8n-nodes-base/cred-class-field-documentation-url-miscased
-	documentationUrl = 'https://www.zoho.com/crm/developer/docs/api/v8/oauth-overview.html';
+	documentationUrl = 'https://github.com/n8n-nodes-crm-attachments/n8n-nodes-crm-attachments/blob/main/docs/nodes/zohoCrm.md#credential';
 
 	icon: Icon = { light: 'file:../nodes/ZohoCrm/zohoCrm.svg', dark: 'file:../nodes/ZohoCrm/zohoCrm.dark.svg' };
 

@@ -20,7 +20,7 @@ const operations: OperationTable = {
 
 export class CloseCrm implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'Close CRM',
+		displayName: 'Close',
 		name: 'closeCrm',
 		icon: { light: 'file:closeCrm.svg', dark: 'file:closeCrm.dark.svg' },
 		group: ['output'],

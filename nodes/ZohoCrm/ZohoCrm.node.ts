@@ -23,7 +23,7 @@ const operations: OperationTable = {
 
 export class ZohoCrm implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'Zoho CRM Attachments',
+		displayName: 'Zoho CRM',
 		name: 'zohoCrm',
 		icon: { light: 'file:zohoCrm.svg', dark: 'file:zohoCrm.dark.svg' },
 		group: ['output'],
@@ -34,7 +34,7 @@ export class ZohoCrm implements INodeType {
 		description:
 			'Upload, link, list, download and delete attachments of Zoho CRM records, in every Zoho data center (n8n\'s built-in Zoho CRM node handles the records themselves)',
 		defaults: {
-			name: 'Zoho CRM Attachments',
+			name: 'Zoho CRM',
 		},
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -243,13 +243,13 @@ function zohoCrm(): Crm {
 	return {
 		label: 'Zoho CRM',
 		example: 'zoho-upload-attachment.json',
-		node: 'Zoho CRM Attachments',
+		node: 'Zoho CRM',
 		reader: 'Read File from Disk',
 		files: [['Vertrag für Kunde 報告', 'pdf', 180_000]],
 		async start(workflow) {
 			const zoho = new FakeZoho();
 			await zoho.start();
-			setParameters(workflow, 'Zoho CRM Attachments', { module: 'Leads', recordId });
+			setParameters(workflow, 'Zoho CRM', { module: 'Leads', recordId });
 			const credential = {
 				id: `zoho${randomUUID().replace(/-/g, '').slice(0, 12)}`,
 				name: 'Zoho CRM e2e (If Already Attached)',

@@ -7,7 +7,7 @@ import { FakeZoho } from '../../fakes/zoho';
 import type { E2eCase } from '../inN8n';
 import { expectSuccess } from '../inN8n';
 
-const NODE = 'Zoho CRM Attachments';
+const NODE = 'Zoho CRM';
 const RECORD_ID = '4150868000000224005';
 
 interface State {

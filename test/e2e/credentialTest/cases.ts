@@ -118,7 +118,7 @@ export const credentialCases: CredentialCase[] = [
 	},
 	// ---- Close: HTTP Basic, API key : (empty) ----
 	{
-		title: 'Close CRM API (API key): right key',
+		title: 'Close API (API key): right key',
 		type: close.name,
 		credentialType: close,
 		data: (f) => ({ apiKey: f.close.apiKey, baseUrl: f.close.apiBaseUrl }),
@@ -129,7 +129,7 @@ export const credentialCases: CredentialCase[] = [
 		secrets: (f) => [f.close.apiKey],
 	},
 	{
-		title: 'Close CRM API (API key): wrong key',
+		title: 'Close API (API key): wrong key',
 		type: close.name,
 		credentialType: close,
 		data: (f) => ({ apiKey: WRONG, baseUrl: f.close.apiBaseUrl }),

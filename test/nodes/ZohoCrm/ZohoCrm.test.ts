@@ -69,7 +69,7 @@ function uploads() {
 	return zoho.api.requestsTo('POST', /\/Attachments$/);
 }
 
-describe('Zoho CRM Attachments node: upload', () => {
+describe('Zoho CRM node: upload', () => {
 	it.each<BinaryMode>(['memory', 'filesystem'])(
 		'stores the bytes intact from %s binary data, streamed as multipart with a Content-Length',
 		async (mode) => {
@@ -249,7 +249,7 @@ describe('Zoho CRM Attachments node: upload', () => {
 	});
 });
 
-describe('Zoho CRM Attachments node: token renewal', () => {
+describe('Zoho CRM node: token renewal', () => {
 	it('renews an expired access token through n8n and then uploads with the new token', async () => {
 		const expired = zoho.accounts.issueAccessToken();
 		zoho.accounts.expire(expired);
@@ -363,11 +363,11 @@ describe('Zoho CRM Attachments node: token renewal', () => {
 	});
 });
 
-describe('Zoho CRM Attachments node: module list', () => {
+describe('Zoho CRM node: module list', () => {
 	async function loadModules(credentials: ReturnType<FakeZoho['credentials']>, withoutRefreshHelper = false) {
 		const node: INode = {
 			id: 'zoho',
-			name: 'Zoho CRM Attachments',
+			name: 'Zoho CRM',
 			type: 'n8n-nodes-crm-attachments.zohoCrm',
 			typeVersion: 1,
 			position: [0, 0],
@@ -436,7 +436,7 @@ describe('Zoho CRM Attachments node: module list', () => {
 	});
 });
 
-describe('Zoho CRM Attachments node: link, list, download, delete', () => {
+describe('Zoho CRM node: link, list, download, delete', () => {
 	it('attaches a link with its title', async () => {
 		const result = await run({
 			operation: 'attachLink',
@@ -560,7 +560,7 @@ describe('Zoho CRM Attachments node: link, list, download, delete', () => {
 	});
 });
 
-describe('Zoho CRM Attachments node: vendor contract (Zoho SDK 8.0 and v8 docs)', () => {
+describe('Zoho CRM node: vendor contract (Zoho SDK 8.0 and v8 docs)', () => {
 	it('answers a route Zoho does not have as Zoho does (INVALID_URL_PATTERN 404), e.g. the old /crm/v2 path', async () => {
 		const token = zoho.accounts.issueAccessToken();
 		const response = await fetch(`${zoho.api.baseUrl}/crm/v2/Leads/${LEAD}/Attachments`, {
