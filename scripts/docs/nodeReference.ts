@@ -43,6 +43,28 @@ function shownValues(property: INodeProperties, name: string): unknown[] | undef
 	return property.displayOptions?.show?.[name] as unknown[] | undefined;
 }
 
+/** Whether a `@version` display condition (a version, or `{_cnd: {gte: 3}}` and the like) matches. */
+function versionMatches(condition: unknown, version: number): boolean {
+	if (typeof condition === 'number') return condition === version;
+	const check = (condition as { _cnd?: Record<string, number> })?._cnd ?? {};
+	return Object.entries(check).every(([operator, bound]) => {
+		if (operator === 'gte') return version >= bound;
+		if (operator === 'gt') return version > bound;
+		if (operator === 'lte') return version <= bound;
+		if (operator === 'lt') return version < bound;
+		if (operator === 'eq') return version === bound;
+		return false;
+	});
+}
+
+/** Shown in the node's newest version (the one a new node gets). */
+function isShownInVersion(property: INodeProperties, version: number): boolean {
+	const show = property.displayOptions?.show?.['@version'] as unknown[] | undefined;
+	const hide = property.displayOptions?.hide?.['@version'] as unknown[] | undefined;
+	if (show && !show.some((condition) => versionMatches(condition, version))) return false;
+	return !hide?.some((condition) => versionMatches(condition, version));
+}
+
 function isShownFor(property: INodeProperties, resource: string | undefined, operation: string | undefined): boolean {
 	const resources = shownValues(property, 'resource');
 	const operations = shownValues(property, 'operation');
@@ -61,6 +83,7 @@ function cell(text: unknown): string {
 function defaultText(property: INodeProperties): string {
 	const value = property.default as unknown;
 	if (value === '' || value === undefined || value === null) return '';
+	if (typeof value === 'object' && (value as { __rl?: boolean; value?: unknown }).value === '') return '';
 	if (typeof value === 'object') return Object.keys(value as object).length ? `\`${JSON.stringify(value)}\`` : '';
 	return `\`${String(value)}\``;
 }
@@ -68,7 +91,7 @@ function defaultText(property: INodeProperties): string {
 function typeText(property: INodeProperties): string {
 	if (property.type === 'resourceLocator') {
 		const modes = (property.modes ?? []).map((mode) => mode.displayName);
-		return `record picker (${modes.join(', ')})`;
+		return `picker (${modes.join(', ')})`;
 	}
 	if ((property.type === 'options' || property.type === 'multiOptions') && property.typeOptions?.loadOptionsMethod) {
 		return `${property.type === 'options' ? 'list' : 'multi-select'} loaded from the service`;
@@ -88,7 +111,7 @@ function conditionText(property: INodeProperties): string {
 	return show.map(([name, values]) => `when ${name} is ${(values as unknown[]).join(' or ')}`).join('; ');
 }
 
-function fieldRows(properties: INodeProperties[], prefix = ''): string[] {
+function fieldRows(properties: INodeProperties[], prefix: string, version: number): string[] {
 	const rows: string[] = [];
 	for (const property of properties) {
 		if (property.type === 'notice') continue;
@@ -102,7 +125,7 @@ function fieldRows(properties: INodeProperties[], prefix = ''): string[] {
 			const children = (property.options ?? []).flatMap((option) =>
 				'values' in option ? (option.values as INodeProperties[]) : [option as INodeProperties],
 			);
-			rows.push(...fieldRows(children, `${label} → `));
+			rows.push(...fieldRows(children.filter((child) => isShownInVersion(child, version)), `${label} → `, version));
 		}
 	}
 	return rows;
@@ -110,7 +133,8 @@ function fieldRows(properties: INodeProperties[], prefix = ''): string[] {
 
 /** The generated reference: every resource's operations with the fields each one shows. */
 export function referenceMarkdown(description: INodeTypeDescription): string {
-	const properties = description.properties;
+	const version = Math.max(...[description.version].flat());
+	const properties = description.properties.filter((property) => isShownInVersion(property, version));
 	const resourceParam = properties.find((property) => property.name === 'resource');
 	const resources = (resourceParam?.options as INodePropertyOptions[] | undefined) ?? [{ name: '', value: '' }];
 	const lines: string[] = [BEGIN_MARK, ''];
@@ -133,7 +157,7 @@ export function referenceMarkdown(description: INodeTypeDescription): string {
 					property !== resourceParam && property !== operationParam && isShownFor(property, resourceValue, operationValue),
 			);
 			lines.push('| Field | Parameter | Type | Required | Default | Description |', '|---|---|---|---|---|---|');
-			lines.push(...fieldRows(fields), '');
+			lines.push(...fieldRows(fields, '', version), '');
 		}
 	}
 	lines.push(END_MARK);
