@@ -1,25 +1,16 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestMethods,
-	IHttpRequestOptions,
-	ILoadOptionsFunctions,
-} from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
-import type { HttpResponse, ServiceFailure } from '../transfer';
+import type { HttpResponse, ServiceContext, ServiceFailure } from '../transfer';
 import {
 	bodyJson,
 	bodyText,
-	isSuccessStatus,
-	networkError,
+	createServiceClient,
+	CredentialProblem,
+	pathOf,
 	readGenericFailure,
 	redactSecrets,
 	requestTimeoutMs,
-	responseError,
-	sendPlainRequest,
-	sendWithRetry,
-	throttleGateFor,
 } from '../transfer';
 import { CUSTOM_DATA_CENTER, findDataCenter, trimTrailingSlash } from './dataCenters';
 import { exhaustedWindowPauseMs, zohoThrottleDelayMs } from './throttle';
@@ -37,7 +28,7 @@ export const REFUSED_EXTENSIONS = ['exe'];
  */
 export const API_VERSION_PATH = '/crm/v8';
 
-export type ZohoContext = IExecuteFunctions | ILoadOptionsFunctions;
+export type ZohoContext = ServiceContext;
 
 /** What one request needs: the API path below /crm/v8 as segments, each URL-encoded here. */
 export interface ZohoRequest {
@@ -53,13 +44,6 @@ export interface ZohoRequest {
 	itemIndex: number;
 	/** What is asked for, in the user's terms: "the upload of "a.pdf"". */
 	subject: string;
-}
-
-interface ZohoSession {
-	apiDomain: string;
-	accessToken: string;
-	/** Credential values that must never show in a message. */
-	secrets: string[];
 }
 
 /** Zoho's 401 codes that a renewed access token cures (a scope mismatch is not one of them). */
@@ -91,18 +75,6 @@ const FIXES_BY_CODE: Record<string, string> = {
 		'Zoho CRM limits API calls per organisation and per minute. Run the workflow again later, send fewer items at once, or check the organisation\'s API credit usage in Setup > Developer Space > APIs.',
 };
 
-function asExecuteFunctions(ctx: ZohoContext): IExecuteFunctions {
-	// The transfer layer only uses getNode() and helpers.httpRequest, which load-options contexts have too.
-	return ctx as IExecuteFunctions;
-}
-
-function credentialNotConnected(ctx: ZohoContext, itemIndex: number): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), 'The Zoho CRM credential is not connected to a Zoho account', {
-		itemIndex,
-		description:
-			'Open the Zoho CRM credential, check the Data Center, and click "Connect my account" to sign in to Zoho.',
-	});
-}
 
 /** The API domain Zoho named in the token response, else the data centre's, else the custom one. */
 export function apiDomainOf(credentials: IDataObject): string | undefined {
@@ -124,21 +96,27 @@ function secretsOf(credentials: IDataObject): string[] {
 		.filter((value): value is string => typeof value === 'string' && value !== '');
 }
 
-async function openSession(ctx: ZohoContext, itemIndex: number): Promise<ZohoSession> {
-	const credentials = (await ctx.getCredentials(ZOHO_CREDENTIAL_TYPE, itemIndex)) as IDataObject;
+/** The API root for the account, or what to do when the credential cannot give one. */
+function apiRootOf(credentials: IDataObject): string {
 	const tokenData = credentials.oauthTokenData as IDataObject | undefined;
 	if (!tokenData || typeof tokenData.access_token !== 'string' || tokenData.access_token === '') {
-		throw credentialNotConnected(ctx, itemIndex);
+		throw new CredentialProblem(
+			'The Zoho CRM credential is not connected to a Zoho account',
+			'Open the Zoho CRM credential, check the Data Center, and click "Connect my account" to sign in to Zoho.',
+		);
 	}
 	const apiDomain = apiDomainOf(credentials);
 	if (!apiDomain) {
-		throw new NodeOperationError(ctx.getNode(), 'The Zoho CRM credential has no API domain', {
-			itemIndex,
-			description:
-				'The data center is "Custom" but "API Domain" is empty. Fill it in (e.g. https://www.zohoapis.com) and reconnect the credential.',
-		});
+		throw new CredentialProblem(
+			'The Zoho CRM credential has no API domain',
+			'The data center is "Custom" but "API Domain" is empty. Fill it in (e.g. https://www.zohoapis.com) and reconnect the credential.',
+		);
 	}
-	return { apiDomain, accessToken: tokenData.access_token, secrets: secretsOf(credentials) };
+	return `${apiDomain}${API_VERSION_PATH}`;
+}
+
+function accessTokenOf(credentials: IDataObject): string {
+	return String(((credentials.oauthTokenData ?? {}) as IDataObject).access_token ?? '');
 }
 
 /**
@@ -147,29 +125,30 @@ async function openSession(ctx: ZohoContext, itemIndex: number): Promise<ZohoSes
  * again; our requests carry Zoho's own `Zoho-oauthtoken` scheme and streamed bodies, so the node
  * asks n8n for the renewal explicitly and then builds its request afresh.
  */
-async function renewSession(ctx: ZohoContext, session: ZohoSession, itemIndex: number): Promise<ZohoSession> {
+async function renewSession(
+	ctx: ZohoContext,
+	itemIndex: number,
+	credentials: IDataObject,
+	secrets: string[],
+): Promise<IDataObject> {
 	let tokenData: IDataObject | undefined;
 	try {
 		if (typeof ctx.helpers.refreshOAuth2Token === 'function') {
 			tokenData = (await ctx.helpers.refreshOAuth2Token.call(ctx, ZOHO_CREDENTIAL_TYPE)) as IDataObject;
 		} else {
-			await renewThroughAuthenticatedRequest(ctx, session);
+			await renewThroughAuthenticatedRequest(ctx, `${apiRootOf(credentials)}/settings/modules`);
 		}
 	} catch (error) {
-		throw renewalFailed(ctx, itemIndex, session, (error as Error).message);
+		throw renewalFailed(ctx, itemIndex, secrets, (error as Error).message);
 	}
 	// Zoho answers a refused renewal with HTTP 200 and {"error": "invalid_code"}.
 	if (tokenData && typeof tokenData.error === 'string') {
-		throw renewalFailed(ctx, itemIndex, session, tokenData.error);
+		throw renewalFailed(ctx, itemIndex, secrets, tokenData.error);
 	}
-	const renewed = await openSession(ctx, itemIndex);
+	const renewed = (await ctx.getCredentials(ZOHO_CREDENTIAL_TYPE, itemIndex)) as IDataObject;
 	if (tokenData && typeof tokenData.access_token === 'string') {
-		renewed.accessToken = tokenData.access_token;
-		if (typeof tokenData.api_domain === 'string' && tokenData.api_domain) {
-			renewed.apiDomain = trimTrailingSlash(tokenData.api_domain);
-		}
+		renewed.oauthTokenData = { ...((renewed.oauthTokenData ?? {}) as IDataObject), ...tokenData };
 	}
-	renewed.secrets = [...new Set([...session.secrets, ...renewed.secrets, renewed.accessToken])];
 	return renewed;
 }
 
@@ -177,10 +156,10 @@ async function renewSession(ctx: ZohoContext, session: ZohoSession, itemIndex: n
  * For n8n versions without `refreshOAuth2Token`: a cheap read sent by n8n itself, whose 401 makes
  * n8n renew and save the token. n8n signs it with "Bearer", so its own outcome does not matter.
  */
-async function renewThroughAuthenticatedRequest(ctx: ZohoContext, session: ZohoSession): Promise<void> {
+async function renewThroughAuthenticatedRequest(ctx: ZohoContext, url: string): Promise<void> {
 	const options: IHttpRequestOptions = {
 		method: 'GET',
-		url: `${session.apiDomain}${API_VERSION_PATH}/settings/modules`,
+		url,
 		json: true,
 		timeout: requestTimeoutMs(ctx, 0),
 	};
@@ -192,11 +171,8 @@ async function renewThroughAuthenticatedRequest(ctx: ZohoContext, session: ZohoS
 	}
 }
 
-function renewalFailed(ctx: ZohoContext, itemIndex: number, session: ZohoSession, reason: string): NodeApiError {
-	const message = redactSecrets(
-		`Zoho refused to renew the access token of the Zoho CRM credential: ${reason}`,
-		session.secrets,
-	);
+function renewalFailed(ctx: ZohoContext, itemIndex: number, secrets: string[], reason: string): NodeApiError {
+	const message = redactSecrets(`Zoho refused to renew the access token of the Zoho CRM credential: ${reason}`, secrets);
 	return new NodeApiError(
 		ctx.getNode(),
 		{ message },
@@ -248,111 +224,50 @@ function hasFailureInBody(response: HttpResponse): boolean {
 	return Boolean(first && typeof first === 'object' && first.status === 'error');
 }
 
-async function readStreamBody(body: unknown): Promise<unknown> {
-	if (!body || typeof (body as NodeJS.ReadableStream).pipe !== 'function') return body;
-	const chunks: Buffer[] = [];
-	for await (const chunk of body as AsyncIterable<Buffer | string>) {
-		chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-	}
-	return Buffer.concat(chunks).toString('utf8');
-}
-
 /**
- * Ids are URL-encoded into the path, but "." and ".." stay what they are after encoding (URL
- * parsers resolve even "%2E%2E"): such an id would point the request at another path.
+ * Zoho CRM as the service client knows it: Zoho's own `Zoho-oauthtoken` scheme on calls to the API
+ * domain Zoho named for the account (n8n signs OAuth2 requests with "Bearer" and renews a token only
+ * when its own request throws, so the node signs and renews itself), a renewed token on
+ * INVALID_TOKEN, Zoho's throttle signals, and Zoho's JSON errors with fixes by Zoho's code.
  */
-function assertPathSegments(ctx: ZohoContext, request: ZohoRequest): void {
-	for (const segment of request.segments) {
-		if (/^\.{1,2}$/.test(segment.trim()) || segment.trim() === '') {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`"${segment}" is not a valid ID for ${request.subject} (item ${request.itemIndex + 1})`,
-				{
-					itemIndex: request.itemIndex,
-					description:
-						'A module name, record ID or attachment ID cannot be empty, "." or "..": such a value would change the request\'s path instead of naming a record. Check the parameter or the expression that gives the ID.',
-				},
-			);
-		}
-	}
-}
+export const zohoClient = createServiceClient({
+	serviceName: SERVICE_NAME,
+	credentialType: ZOHO_CREDENTIAL_TYPE,
+	baseUrl: apiRootOf,
+	secrets: secretsOf,
+	readFailure: readZohoFailure,
+	fixesByCode: FIXES_BY_CODE,
+	throttleDelayMs: (response, gate) => {
+		// An exhausted window pauses every parallel request before the next one runs into TOO_MANY_REQUESTS.
+		const pauseMs = exhaustedWindowPauseMs(response);
+		if (pauseMs !== undefined) gate.pause(pauseMs);
+		return zohoThrottleDelayMs(response);
+	},
+	failedAnswer: hasFailureInBody,
+	pathRule: { noun: 'ID', names: 'A module name, record ID or attachment ID' },
+	headers: { Accept: 'application/json' },
+	signing: {
+		credentials: async (ctx, itemIndex) => (await ctx.getCredentials(ZOHO_CREDENTIAL_TYPE, itemIndex)) as IDataObject,
+		headers: (credentials) => ({ Authorization: `Zoho-oauthtoken ${accessTokenOf(credentials)}` }),
+		expired: isExpiredToken,
+		renew: renewSession,
+	},
+});
 
-export function buildUrl(session: { apiDomain: string }, segments: string[]): string {
-	return `${session.apiDomain}${API_VERSION_PATH}/${segments.map((segment) => encodeURIComponent(segment)).join('/')}`;
-}
-
-async function sendOnce(ctx: ZohoContext, session: ZohoSession, request: ZohoRequest): Promise<HttpResponse> {
-	const built = request.body ? await request.body() : undefined;
-	const options: IHttpRequestOptions = {
-		method: request.method,
-		url: buildUrl(session, request.segments),
-		qs: request.qs,
-		headers: {
-			...(built?.headers ?? {}),
-			// A download answers with the file's own type (SDK getAttachment); JSON only on errors.
-			Accept: request.responseType === 'stream' ? '*/*' : 'application/json',
-			Authorization: `Zoho-oauthtoken ${session.accessToken}`,
-		},
-		body: built?.body as IHttpRequestOptions['body'],
-		// A redirect would make n8n keep the whole body in memory, and could carry the token elsewhere.
-		disableFollowRedirect: true,
-		timeout: requestTimeoutMs(ctx, request.itemIndex),
-	};
-	if (request.responseType === 'stream') options.encoding = 'stream';
-	const response = await sendPlainRequest(asExecuteFunctions(ctx), options);
-	if (request.responseType === 'stream' && !isSuccessStatus(response.statusCode)) {
-		response.body = await readStreamBody(response.body);
-	}
-	return response;
-}
-
-/**
- * The one function that talks to Zoho CRM: `Authorization: Zoho-oauthtoken`, calls to the API
- * domain Zoho named for the account, a renewed token on INVALID_TOKEN, throttling (429) waited
- * out, and Zoho's JSON errors turned into messages that keep Zoho's code.
- */
+/** One request to Zoho CRM (see zohoClient). */
 export async function zohoRequest(ctx: ZohoContext, request: ZohoRequest): Promise<HttpResponse> {
-	assertPathSegments(ctx, request);
-	let session = await openSession(ctx, request.itemIndex);
-	let renewed = false;
-	for (;;) {
-		const errorContext = {
-			serviceName: SERVICE_NAME,
-			itemIndex: request.itemIndex,
-			subject: request.subject,
-			readFailure: readZohoFailure,
-			secrets: session.secrets,
-		};
-		let response: HttpResponse;
-		const gate = throttleGateFor(ctx);
-		try {
-			const current = session;
-			response = await sendWithRetry(
-				async () => {
-					const answer = await sendOnce(ctx, current, request);
-					// An exhausted window pauses every parallel request before the next one runs into TOO_MANY_REQUESTS.
-					const pauseMs = exhaustedWindowPauseMs(answer);
-					if (pauseMs !== undefined) gate.pause(pauseMs);
-					return answer;
-				},
-				{ idempotent: request.idempotent, gate, throttleDelayMs: zohoThrottleDelayMs },
-			);
-		} catch (error) {
-			throw networkError(asExecuteFunctions(ctx), error, errorContext);
-		}
-
-		if (!renewed && isExpiredToken(response)) {
-			session = await renewSession(ctx, session, request.itemIndex);
-			renewed = true;
-			continue;
-		}
-		const streamed = request.responseType === 'stream' && isSuccessStatus(response.statusCode);
-		if (!isSuccessStatus(response.statusCode) || (!streamed && hasFailureInBody(response))) {
-			const code = readZohoFailure(response)?.code;
-			throw responseError(asExecuteFunctions(ctx), response, errorContext, code ? FIXES_BY_CODE[code] : undefined);
-		}
-		return response;
-	}
+	return await zohoClient.request(ctx, {
+		method: request.method,
+		path: pathOf(...request.segments),
+		qs: request.qs,
+		streamBody: request.body,
+		answer: request.responseType,
+		// A download answers with the file's own type (SDK getAttachment); JSON only on errors.
+		headers: request.responseType === 'stream' ? { Accept: '*/*' } : undefined,
+		idempotent: request.idempotent,
+		itemIndex: request.itemIndex,
+		subject: request.subject,
+	});
 }
 
 /** The JSON body of a successful answer; Zoho answers 204 with no body for an empty list. */
