@@ -5,12 +5,12 @@ import type { BinaryFile, HttpResponse, ServiceContext, ServiceFailure } from '.
 import {
 	bodyJson,
 	bodyText,
-	buildBase64JsonBody,
 	createServiceClient,
 	formatBytes,
 	headerValue,
 	pathOf,
 	readGenericFailure,
+	uploadInlineBase64,
 } from '../transfer';
 
 export const SERVICE_NAME = 'EspoCRM';
@@ -135,10 +135,7 @@ function isSizeRefusal(response: HttpResponse): boolean {
 	return /attachmentUploadMaxSize|size should not exceed|too large|exceeds/i.test(failure?.message ?? '');
 }
 
-/**
- * POST Attachment with the file inlined as a data URI. The body is streamed with a known length
- * (the base64 of a file is 4/3 of its size: memory must not grow with it) and rebuilt per attempt.
- */
+/** POST Attachment with the file inlined as a data URI (Record/Attachment/CreateInputFilter takes `file`). */
 export async function uploadAttachment(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -146,12 +143,10 @@ export async function uploadAttachment(
 	file: BinaryFile,
 ): Promise<IDataObject> {
 	const subject = `the upload of "${file.fileName}" (${formatBytes(file.size)})`;
-	const response = await espoClient.request(ctx, {
-		method: 'POST',
+	const response = await uploadInlineBase64(ctx, espoClient, file, {
 		path: 'Attachment',
-		streamBody: async () => await buildBase64JsonBody(attributes, 'file', file),
-		// A repeated POST would leave a second, orphaned attachment: only retry what EspoCRM did not process.
-		idempotent: false,
+		attributes,
+		fileProperty: 'file',
 		itemIndex,
 		subject,
 		refusal: (refused) =>

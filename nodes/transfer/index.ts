@@ -14,3 +14,5 @@ export * from './storedFile';
 export * from './answeredFile';
 export * from './serviceClient';
 export * from './nodeCredentials';
+export * from './directMultipart';
+export * from './inlineBase64';

@@ -11,8 +11,8 @@ import type { IfAlreadyAttached } from '../../../shared/ifAlreadyAttached';
 import { attachOnce, ifAlreadyAttachedOf, sameFiles } from '../../../shared/ifAlreadyAttached';
 import { withKeyLock } from '../../../shared/keyedLock';
 import type { BinaryFile } from '../../../transfer';
-import { assertWithinLimits, bodyText, buildMultipartBody, getInputFiles, timeoutOption } from '../../../transfer';
-import { MAX_ATTACHMENT_BYTES, REFUSED_EXTENSIONS, SERVICE_NAME, zohoJson, zohoRequest } from '../../transport';
+import { assertWithinLimits, bodyText, getInputFiles, pathOf, timeoutOption, uploadDirectMultipart } from '../../../transfer';
+import { MAX_ATTACHMENT_BYTES, REFUSED_EXTENSIONS, SERVICE_NAME, zohoClient, zohoJson, zohoRequest } from '../../transport';
 import type { ListedAttachment } from './attachedFiles';
 import { attachedFilesOf } from './attachedFiles';
 import type { RecordRef } from './fields';
@@ -72,15 +72,10 @@ interface UploadAnswer {
 
 /** POST the file (SDK uploadAttachments): never repeated blindly, a repeat would attach it twice. */
 async function sendUpload(ctx: IExecuteFunctions, itemIndex: number, record: RecordRef, file: BinaryFile): Promise<UploadAnswer> {
-	const response = await zohoRequest(ctx, {
-		method: 'POST',
-		segments: [record.module, record.recordId, 'Attachments'],
-		body: async () => {
-			const multipart = await buildMultipartBody([], 'file', file);
-			return { body: multipart.form, headers: multipart.headers };
-		},
-		// Only "not processed" answers (429) are retried here; a lost answer is settled by attachOnce.
-		idempotent: false,
+	// Only "not processed" answers (429) are retried; a lost answer is settled by attachOnce.
+	const response = await uploadDirectMultipart(ctx, zohoClient, file, {
+		path: pathOf(record.module, record.recordId, 'Attachments'),
+		fileFieldName: 'file',
 		itemIndex,
 		subject: `the upload of "${file.fileName}" to ${record.module} record ${record.recordId}`,
 	});
