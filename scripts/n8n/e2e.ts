@@ -293,7 +293,7 @@ export class N8nSandbox {
 	}
 
 	/** The environment of every n8n command: isolated, quiet, on free ports, no calls home. */
-	private async n8nEnv(): Promise<NodeJS.ProcessEnv> {
+	async n8nEnv(): Promise<NodeJS.ProcessEnv> {
 		const [port, brokerPort] = await freePorts(2);
 		const env: NodeJS.ProcessEnv = {
 			// Only what n8n and the processes it starts need from ours.

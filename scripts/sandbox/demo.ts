@@ -13,6 +13,7 @@ import { join } from 'path';
 
 import type { N8nSandbox } from '../n8n/e2e';
 import { buildAndPack, installN8n, N8nSandbox as Sandbox, n8nTargets, nodeOutput } from '../n8n/e2e';
+import { fileForEveryFileField, formRunResult, hasFormTrigger, runFormWorkflow } from '../n8n/formSubmission';
 import type { PreparedExample } from './examples';
 import { exampleFiles, exampleWorkflowId, prepareExample } from './examples';
 import type { CrmSandbox, Holding } from './sandbox';
@@ -55,7 +56,11 @@ export async function runExamples(sandbox: CrmSandbox, n8n: N8nSandbox, filesDir
 		rows.push(row);
 		try {
 			const before = new Set((await sandbox.holdings())[example.crm].map((holding) => `${holding.id ?? ''}|${holding.where}`));
-			const result = await n8n.execute(id);
+			// A Form Trigger's workflow runs when its form is submitted: the demo fills it in with the example's file.
+			const viaForm = hasFormTrigger(example.workflow) && example.path !== undefined;
+			const result = viaForm
+				? formRunResult(await runFormWorkflow(n8n, id, example.workflow, fileForEveryFileField(example.workflow, example.path!, example.mimeType)))
+				: await n8n.execute(id);
 			const after = (await sandbox.holdings())[example.crm];
 			const arrived = after.filter((holding) => !before.has(`${holding.id ?? ''}|${holding.where}`));
 			const match: Holding | undefined = arrived.find((holding) => holding.sha256 === example.sha256 && holding.size === example.size);
@@ -71,7 +76,8 @@ export async function runExamples(sandbox: CrmSandbox, n8n: N8nSandbox, filesDir
 			} catch {
 				// No output: the error says why.
 			}
-			log(`${file}: ${row.intact === 'yes' ? 'ok' : 'FAILED'} (${((Date.now() - started) / 1000).toFixed(1)}s, ${outputs} item(s) out of "${lastNode}")${row.error ? `: ${row.error}` : ''}`);
+			const how = viaForm ? 'its form submitted with the file' : `${outputs} item(s) out of "${lastNode}"`;
+			log(`${file}: ${row.intact === 'yes' ? 'ok' : 'FAILED'} (${((Date.now() - started) / 1000).toFixed(1)}s, ${how})${row.error ? `: ${row.error}` : ''}`);
 		} catch (error) {
 			row.error = (error as Error).message.split('\n').slice(0, 3).join(' ');
 			log(`${file}: FAILED: ${row.error}`);

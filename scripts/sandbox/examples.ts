@@ -4,7 +4,8 @@
  *
  * Adding an example is ONE entry in ADAPTERS (and often not even that: an example with no entry is
  * still run, with the defaults of the CRM whose node it holds). What it does by default:
- *   - every Read/Write Files from Disk node (read) gets the generated file's path;
+ *   - every Read/Write Files from Disk node (read) gets the generated file's path (a Form Trigger's
+ *     workflow gets it in its form instead: demo.ts submits the form with it);
  *   - every node of this package gets the sandbox credential of its type and, for each parameter it
  *     ALREADY has, the seeded value of CRM_DEFAULTS (recordId, contactId, leadId, personId, ...);
  *   - the file lands where the sandbox's status page shows it: the demo finds it there by sha256.
@@ -33,6 +34,7 @@ export interface PreparedExample {
 	fileName: string;
 	size: number;
 	sha256: string;
+	mimeType: string;
 	/** The path of the generated file on disk (undefined when the file was seeded into a CRM). */
 	path?: string;
 }
@@ -219,6 +221,7 @@ export async function prepareExample(file: string, sandbox: CrmSandbox, filesDir
 		fileName,
 		size: content.length,
 		sha256: createHash('sha256').update(content).digest('hex'),
+		mimeType: spec.mimeType,
 		path,
 	};
 }

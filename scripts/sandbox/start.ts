@@ -24,6 +24,7 @@ import { delimiter, dirname, join } from 'path';
 
 import type { N8nInstall, SandboxOptions as N8nSandboxOptions } from '../n8n/e2e';
 import { buildAndPack, freePorts, installN8n, N8nSandbox, n8nTargets } from '../n8n/e2e';
+import { sleepMs, stopN8n, waitHealthy } from '../n8n/server';
 import { exampleFiles, exampleWorkflowId, prepareExample } from './examples';
 import type { CrmSandbox } from './sandbox';
 import { describeSandbox, SANDBOX_DIR, startCrmSandbox, writeCredentialsFile } from './sandbox';
@@ -97,65 +98,6 @@ function serverEnv(install: N8nInstall, userFolder: string, filesDir: string, po
 		N8N_RESTRICT_FILE_ACCESS_TO: filesDir,
 		DB_TYPE: 'sqlite',
 	};
-}
-
-async function sleepMs(ms: number): Promise<void> {
-	await new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function alive(child: ChildProcess): boolean {
-	return child.exitCode === null && child.signalCode === null;
-}
-
-/** Stops n8n: TERM to its process group (n8n and its task runner), KILL after 15 s. */
-async function stopN8n(child: ChildProcess): Promise<void> {
-	if (child.pid === undefined || !alive(child)) return;
-	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-	try {
-		process.kill(-child.pid, 'SIGTERM');
-	} catch {
-		return;
-	}
-	const killed = await Promise.race([exited.then(() => false), sleepMs(15_000).then(() => true)]);
-	if (killed) {
-		try {
-			process.kill(-child.pid, 'SIGKILL');
-		} catch {
-			// Gone.
-		}
-		await exited;
-	}
-	// Anything n8n left in its group (a task runner).
-	try {
-		process.kill(-child.pid, 'SIGKILL');
-	} catch {
-		// Nothing left.
-	}
-}
-
-async function waitHealthy(baseUrl: string, child: ChildProcess, logFile: string, timeoutMs = 180_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		if (!alive(child)) {
-			throw new Error(`n8n exited (${child.exitCode ?? child.signalCode}) before it was up; the end of ${logFile}:\n${tailOf(logFile)}`);
-		}
-		try {
-			const response = await fetch(`${baseUrl}/healthz`);
-			if (response.ok) return;
-		} catch {
-			// Not listening yet.
-		}
-		await sleepMs(500);
-	}
-	throw new Error(`n8n did not answer ${baseUrl}/healthz in ${timeoutMs / 1000}s; the end of ${logFile}:\n${tailOf(logFile)}`);
-}
-
-function tailOf(file: string, lines = 30): string {
-	try {
-		return readFileSync(file, 'utf8').trim().split('\n').slice(-lines).join('\n');
-	} catch {
-		return '(no log)';
-	}
 }
 
 /**

@@ -9,6 +9,8 @@
  * A case may run its workflow more than once (`runs`, e.g. a re-run after a failure): the workflow is
  * imported once and executed `runs` times, `betweenRuns()` gets each run's result before the next one
  * (to check it, or to change the input file), and verify() gets the last run's result and all of them.
+ * A workflow that `n8n execute` cannot start (a Form Trigger's) gives its own `run()` (e.g. publish it,
+ * `n8n start`, submit the form: scripts/n8n/formSubmission.ts).
  * Adding a CRM is one example file and one entry in a table (see test/e2e/cases/).
  */
 import { mkdtempSync, rmSync } from 'fs';
@@ -46,6 +48,8 @@ export interface E2eCase {
 	prepare(workflow: N8nWorkflow, context: CaseContext): Promise<Prepared>;
 	/** How many times the imported workflow is executed, one `n8n execute` each (default 1). */
 	runs?: number;
+	/** Runs the imported workflow once, instead of `n8n execute --id`. */
+	run?(id: string, prepared: Prepared, context: CaseContext): Promise<ExecuteResult>;
 	/** After run `run` (1-based) when another follows: check its result, change the input for the next. */
 	betweenRuns?(result: ExecuteResult, run: number, prepared: Prepared, context: CaseContext): Promise<void>;
 	/** `result` is the last run's; `results` holds every run's, in order. */
@@ -110,7 +114,7 @@ export function describeInN8n(
 						const runs = testCase.runs ?? 1;
 						for (let run = 1; run <= runs; run++) {
 							if (run > 1) await testCase.betweenRuns?.(results[run - 2], run - 1, prepared, context);
-							const result = await suite.sandbox.execute(id);
+							const result = testCase.run ? await testCase.run(id, prepared, context) : await suite.sandbox.execute(id);
 							expect(result.stdout + result.stderr).not.toMatch(/Unrecognized node type/);
 							results.push(result);
 						}
