@@ -3,6 +3,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import type { FakeRequest, FakeResponse, RecordedRequest } from './fakeServer';
 import { FakeServer } from './fakeServer';
+import { ZohoConsent } from './zohoConsent';
 
 /*
  * Sources (cited per route and answer below):
@@ -155,6 +156,15 @@ export class FakeZohoAccounts extends FakeServer {
 	readonly clientId = `1000.${randomUUID().replace(/-/g, '').toUpperCase()}`;
 	readonly clientSecret = `secret-${randomUUID()}`;
 	readonly refreshToken = `1000.refresh.${randomUUID().replace(/-/g, '')}`;
+	/** Every refresh token that works: the first one, and one per accepted consent with access_type=offline. */
+	readonly refreshTokens = new Set([this.refreshToken]);
+	/** The browser step of "Connect my account" (see zohoConsent.ts for its sources). */
+	readonly consent = new ZohoConsent({
+		clientId: this.clientId,
+		clientSecret: this.clientSecret,
+		location: 'us',
+		accountsServer: () => this.baseUrl,
+	});
 	/** Access tokens issued, with when they stop working. */
 	readonly accessTokens = new Map<string, number>();
 	accessTokenLifetimeMs = 3_600_000;
@@ -164,6 +174,8 @@ export class FakeZohoAccounts extends FakeServer {
 		super('Zoho accounts');
 		// SDK oauth_token.js refreshAccessToken: POST {iam}/oauth/v2/token, grant_type=refresh_token.
 		this.route('POST', '/oauth/v2/token', (request) => this.token(request));
+		this.route('GET', '/oauth/v2/auth', (request) => this.consent.authPage(request));
+		this.route('POST', '/oauth/v2/auth/consent', (request) => this.consent.decide(request));
 	}
 
 	issueAccessToken(lifetimeMs = this.accessTokenLifetimeMs): string {
@@ -183,21 +195,36 @@ export class FakeZohoAccounts extends FakeServer {
 
 	private token(request: FakeRequest): FakeResponse {
 		const form = tokenRequestFields(request);
+		if (form.get('grant_type') === 'authorization_code') return this.grantFromCode(form);
 		// Error codes: unverified beyond "invalid_code" (Zoho's OAuth docs name it for a bad refresh token).
 		if (form.get('grant_type') !== 'refresh_token') return { status: 200, body: { error: 'unsupported_grant_type' } };
 		if (form.get('client_id') !== this.clientId) return { status: 200, body: { error: 'invalid_client' } };
 		if (form.get('client_secret') !== this.clientSecret) return { status: 200, body: { error: 'invalid_client_secret' } };
-		if (form.get('refresh_token') !== this.refreshToken) return { status: 200, body: { error: 'invalid_code' } };
-		// SDK oauth_token.js parseResponse reads access_token, expires_in, refresh_token (absent on refresh), api_domain.
+		if (!this.refreshTokens.has(form.get('refresh_token') ?? '')) return { status: 200, body: { error: 'invalid_code' } };
+		return this.tokenAnswer();
+	}
+
+	/** SDK oauth_token.js parseResponse reads access_token, expires_in, refresh_token (absent on refresh), api_domain. */
+	private tokenAnswer(refreshToken?: string): FakeResponse {
 		return {
 			status: 200,
 			body: {
 				access_token: this.issueAccessToken(),
+				...(refreshToken ? { refresh_token: refreshToken } : {}),
 				api_domain: this.apiDomain,
 				token_type: 'Bearer',
 				expires_in: Math.round(this.accessTokenLifetimeMs / 1000),
 			},
 		};
+	}
+
+	/** Zoho's access-token request (see zohoConsent.ts, Token): a refresh token only with access_type=offline. */
+	private grantFromCode(form: URLSearchParams): FakeResponse {
+		const grant = this.consent.exchange(form);
+		if ('error' in grant) return { status: 200, body: grant };
+		const refreshToken = grant.offline ? `1000.refresh.${randomUUID().replace(/-/g, '')}` : undefined;
+		if (refreshToken) this.refreshTokens.add(refreshToken);
+		return this.tokenAnswer(refreshToken);
 	}
 }
 
