@@ -7,8 +7,10 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { OperationTable } from '../shared/router';
+import { LOCATOR_VERSION, NODE_VERSIONS } from '../shared/recordLocator';
 import { executeOperations } from '../shared/router';
 import * as attachment from './actions/attachment';
+import { listSearch } from './methods';
 
 const operations: OperationTable = {
 	attachment: attachment.operations,
@@ -21,8 +23,9 @@ export class OnePageCrm implements INodeType {
 		icon: { light: 'file:onePageCrm.svg', dark: 'file:onePageCrm.dark.svg' },
 		group: ['output'],
 		// 2: Concurrency is automatic unless set; workflows saved with 1 keep one item at a time.
-		version: [1, 2],
-		defaultVersion: 2,
+		// 3: contact, record and attachment pickers (resource locators).
+		version: NODE_VERSIONS,
+		defaultVersion: LOCATOR_VERSION,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Upload, link, list, download and manage attachments in OnePageCRM',
 		defaults: {
@@ -49,6 +52,8 @@ export class OnePageCrm implements INodeType {
 			...attachment.description,
 		],
 	};
+
+	methods = { listSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await executeOperations(this, operations);

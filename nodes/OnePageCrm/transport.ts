@@ -1,6 +1,6 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
-import type { HttpResponse, ServiceFailure } from '../transfer';
+import type { HttpResponse, ServiceContext, ServiceFailure } from '../transfer';
 import {
 	bodyJson,
 	bodyText,
@@ -115,7 +115,7 @@ export const onePageCrmClient = createServiceClient({
  * `{status, message, timestamp, data, ...}` (some list answers put their page data beside `data`).
  */
 export async function onePageCrmEnvelope(
-	ctx: IExecuteFunctions,
+	ctx: ServiceContext,
 	itemIndex: number,
 	request: OnePageCrmRequest,
 ): Promise<IDataObject> {
@@ -125,7 +125,7 @@ export async function onePageCrmEnvelope(
 
 /** A request to OnePageCRM (see onePageCrmEnvelope) that returns the envelope's `data`. */
 export async function onePageCrmRequest(
-	ctx: IExecuteFunctions,
+	ctx: ServiceContext,
 	itemIndex: number,
 	request: OnePageCrmRequest,
 ): Promise<IDataObject> {

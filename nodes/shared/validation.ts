@@ -1,7 +1,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-/** A text parameter that must not be empty, trimmed; the message names the item and the field. */
+/**
+ * A text parameter that must not be empty, trimmed; the message names the item and the field. A
+ * resource locator gives its id (extractValue), a plain string stays as it is.
+ */
 export function requiredText(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -9,7 +12,7 @@ export function requiredText(
 	displayName: string,
 	what: string,
 ): string {
-	const value = String(ctx.getNodeParameter(name, itemIndex, '') ?? '').trim();
+	const value = String(ctx.getNodeParameter(name, itemIndex, '', { extractValue: true }) ?? '').trim();
 	if (!value) {
 		throw new NodeOperationError(ctx.getNode(), `"${displayName}" of item ${itemIndex + 1} is empty`, {
 			itemIndex,

@@ -190,9 +190,15 @@ export function seedContent(name: string, size: number): Buffer {
 async function seed(sandbox: Pick<CrmSandbox, 'onePageCrm' | 'close' | 'espo' | 'zoho' | 'traffio'>): Promise<void> {
 	const { onePageCrm, close, espo, zoho, traffio } = sandbox;
 	onePageCrm.contacts.add(SEEDS.onePageCrm.contactId);
+	onePageCrm.contactNames.set(SEEDS.onePageCrm.contactId, { first_name: 'Sandbox', last_name: 'Contact', company_name: 'Sandbox Ltd' });
 	// One id for a deal, a note, a call and a meeting of the contact: any reference type works.
 	for (const type of ['deal', 'note', 'call', 'meeting'] as const) {
-		onePageCrm.records.set(`${type}:${SEEDS.onePageCrm.referenceId}`, { id: SEEDS.onePageCrm.referenceId, type, contact_id: SEEDS.onePageCrm.contactId });
+		onePageCrm.records.set(`${type}:${SEEDS.onePageCrm.referenceId}`, {
+			id: SEEDS.onePageCrm.referenceId,
+			type,
+			contact_id: SEEDS.onePageCrm.contactId,
+			...(type === 'deal' ? { name: 'Sandbox deal' } : { text: `Sandbox ${type}` }),
+		});
 	}
 	close.leads.set(SEEDS.close.leadId, [SEEDS.close.contactId]);
 	// A lead whose note and email carry files in S3, behind /go/file/ links the fake serves itself.

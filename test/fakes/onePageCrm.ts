@@ -37,6 +37,16 @@ export interface FakeRecord {
 	id: string;
 	type: ReferenceType;
 	contact_id: string;
+	/** spec schemas Deal `name`; Note/Call/Meeting `text` (Deal has one too). */
+	name?: string;
+	text?: string;
+}
+
+/** spec schemas Contact: the name fields the contact list shows. */
+export interface FakeContactName {
+	first_name?: string;
+	last_name?: string;
+	company_name?: string;
 }
 
 /** What the fake keeps about an attachment; only `view()` decides what the API shows. */
@@ -108,6 +118,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 export class OnePageCrmFake extends FakeServer {
 	readonly contacts = new Set<string>();
+	readonly contactNames = new Map<string, FakeContactName>();
 	readonly records = new Map<string, FakeRecord>();
 	readonly attachments = new Map<string, FakeAttachment>();
 	/** The bodies of every accepted `POST /attachments`, in order. */
@@ -164,15 +175,36 @@ export class OnePageCrmFake extends FakeServer {
 		await super.stop();
 	}
 
-	seedContact(): string {
+	seedContact(name: FakeContactName = {}): string {
 		const id = newId();
 		this.contacts.add(id);
+		this.contactNames.set(id, name);
 		return id;
 	}
 
-	seedRecord(type: ReferenceType, contactId: string): string {
+	seedRecord(type: ReferenceType, contactId: string, content: { name?: string; text?: string } = {}): string {
 		const id = newId();
-		this.records.set(`${type}:${id}`, { id, type, contact_id: contactId });
+		this.records.set(`${type}:${id}`, { id, type, contact_id: contactId, ...content });
+		return id;
+	}
+
+	/** A stored file attachment put straight in (for listings too long to upload one by one). */
+	seedAttachment(contactId: string, referenceType: ReferenceType, referenceId: string, filename: string, pinnedAt: string | null = null): string {
+		const id = newId();
+		this.attachments.set(id, {
+			id,
+			contact_id: contactId,
+			reference_type: referenceType,
+			reference_id: referenceId,
+			filename,
+			custom_filename: null,
+			pinned: pinnedAt !== null,
+			pinned_at: pinnedAt,
+			size: 1,
+			key: `${contactId}/1/${filename}`,
+			storage_provider: 'amazon',
+			external_url: null,
+		});
 		return id;
 	}
 
@@ -237,15 +269,44 @@ export class OnePageCrmFake extends FakeServer {
 	}
 
 	private defineRoutes(): void {
-		// spec listContacts (line 5676): data.contacts[] as {contact: {...}} with page data; page/per_page (query_page, query_per_page).
+		// spec listContacts (line 5676): data.contacts[] as {contact: {...}} with page data; page/per_page
+		// (query_page, query_per_page); `search` (query_contacts_search): "by contact name, company name or
+		// phone number" (how it matches is unverified: a case-insensitive "contains" on the names here).
 		this.api('GET', '/contacts', (request) => {
 			const { page, perPage } = this.paging(request);
-			const all = [...this.contacts];
+			const search = String(request.query.search ?? '').toLowerCase();
+			const all = [...this.contacts].filter((id) => {
+				const name = this.contactNames.get(id) ?? {};
+				return !search || [`${name.first_name ?? ''} ${name.last_name ?? ''}`, name.company_name].some((value) => (value ?? '').toLowerCase().includes(search));
+			});
 			return ok({
-				contacts: all.slice((page - 1) * perPage, page * perPage).map((id) => ({ contact: { id } })),
+				contacts: all.slice((page - 1) * perPage, page * perPage).map((id) => ({ contact: { id, ...this.contactNames.get(id) } })),
 				...pageData(all.length, page, perPage),
 			});
 		});
+		// spec listDeals (line 3108), listNotes (2063), listCalls (2385), listMeetings (2788): data.<collection>[]
+		// as {<type>: {...}} with page data inside `data`; `contact_id` (query_<collection>_contact_id) filters
+		// by contact; only deals take `search` (query_deals_search: "by deal name, contact name or company
+		// name"; matching unverified: "contains" on the deal's name here). Order unverified (seeding order).
+		for (const [collection, type] of Object.entries(COLLECTIONS)) {
+			this.api('GET', `/${collection}`, (request) => {
+				const { page, perPage } = this.paging(request);
+				const contactId = request.query.contact_id;
+				const search = type === 'deal' ? String(request.query.search ?? '').toLowerCase() : '';
+				const all = [...this.records.values()].filter(
+					(record) =>
+						record.type === type &&
+						(!contactId || record.contact_id === contactId) &&
+						(!search || (record.name ?? '').toLowerCase().includes(search)),
+				);
+				return ok({
+					[collection]: all.slice((page - 1) * perPage, page * perPage).map((record) => ({
+						[type]: { id: record.id, contact_id: record.contact_id, ...(record.name !== undefined ? { name: record.name } : {}), text: record.text ?? '' },
+					})),
+					...pageData(all.length, page, perPage),
+				});
+			});
+		}
 		// spec getAttachmentUploadForm (line 3575).
 		this.api('GET', '/attachments/s3_form', async (request) => await this.s3Form(request));
 		// spec createAttachment (line 3654).

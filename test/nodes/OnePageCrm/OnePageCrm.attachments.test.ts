@@ -54,22 +54,7 @@ async function uploaded(referenceType: ReferenceType, files: RandomFile[]) {
 
 /** A stored attachment put straight into the fake (for listings too long to upload one by one). */
 function seededAttachment(contactId: string, referenceType: ReferenceType, referenceId: string, name: string, pinnedAt: string): string {
-	const id = `seed${Math.random().toString(16).slice(2, 14)}`;
-	crm.attachments.set(id, {
-		id,
-		contact_id: contactId,
-		reference_type: referenceType,
-		reference_id: referenceId,
-		filename: name,
-		custom_filename: null,
-		pinned: true,
-		pinned_at: pinnedAt,
-		size: 1,
-		key: `${contactId}/1/${name}`,
-		storage_provider: 'amazon',
-		external_url: null,
-	});
-	return id;
+	return crm.seedAttachment(contactId, referenceType, referenceId, name, pinnedAt);
 }
 
 /** The raw answer of the fake to a request, as the real API would get it (no node involved). */

@@ -5,20 +5,20 @@ import { requiredText } from '../../../shared/validation';
 import { onePageCrmRequest } from '../../transport';
 import {
 	attachmentOf,
-	contactIdProperty,
-	referenceIdProperty,
+	contactIdProperties,
+	forOperations,
+	referenceIdProperties,
 	referenceTypeProperty,
-	scoped,
 } from './common';
 import { keySafeName, objectKey } from './upload.operation';
 
 const OPERATION = ['attachLink'];
 
-export const description: INodeProperties[] = [
-	contactIdProperty(OPERATION, 'The ID of the contact the link belongs to. The deal, note, call or meeting must be one of this contact\'s.'),
-	referenceTypeProperty(OPERATION),
-	referenceIdProperty(OPERATION),
-	scoped(OPERATION, {
+export const description: INodeProperties[] = forOperations(OPERATION, [
+	...contactIdProperties('The ID of the contact the link belongs to. The deal, note, call or meeting must be one of this contact\'s.'),
+	referenceTypeProperty,
+	...referenceIdProperties('The ID of the deal, note, call or meeting. It must belong to the contact.'),
+	{
 		displayName: 'Link Type',
 		name: 'linkType',
 		type: 'options',
@@ -29,8 +29,8 @@ export const description: INodeProperties[] = [
 		],
 		default: 'google_drive',
 		description: 'Where the file lives. OnePageCRM shows the link with this service\'s icon.',
-	}),
-	scoped(OPERATION, {
+	},
+	{
 		displayName: 'URL',
 		name: 'url',
 		type: 'string',
@@ -38,8 +38,8 @@ export const description: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. https://drive.google.com/file/d/1AbC/view',
 		description: 'The address of the file in Dropbox, Google Drive or Evernote',
-	}),
-	scoped(OPERATION, {
+	},
+	{
 		displayName: 'Name',
 		name: 'name',
 		type: 'string',
@@ -47,8 +47,8 @@ export const description: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. Signed contract.pdf',
 		description: 'The name OnePageCRM shows for the link',
-	}),
-];
+	},
+]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const contactId = requiredText(this, itemIndex, 'contactId', 'Contact ID', 'the OnePageCRM id of the contact');

@@ -1,5 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
+import type { ServiceContext } from '../../../transfer';
+import { LOCATOR_VERSION, recordLocatorProperties } from '../../../shared/recordLocator';
 import { onePageCrmEnvelope } from '../../transport';
 
 /** Records a file or link can be attached to (OnePageCRM's `reference_type` values). */
@@ -18,62 +21,34 @@ export const REFERENCE_COLLECTIONS: Record<string, string> = {
 	meeting: 'meetings',
 };
 
-export function scoped(operation: string[], property: INodeProperties): INodeProperties {
-	return {
-		...property,
-		displayOptions: {
-			...property.displayOptions,
-			show: { resource: ['attachment'], operation, ...property.displayOptions?.show },
-		},
-	};
+/** The attachment parameters of these operations, shown for them only. */
+export function forOperations(operation: string[], properties: INodeProperties[]): INodeProperties[] {
+	return updateDisplayOptions({ show: { resource: ['attachment'], operation } }, properties);
 }
 
-export function contactIdProperty(operation: string[], description: string): INodeProperties {
-	return scoped(operation, {
-		displayName: 'Contact ID',
-		name: 'contactId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 5f1b2c3d4e5f6a7b8c9d0e1f',
-		description,
-	});
+export function contactIdProperties(description: string): INodeProperties[] {
+	return recordLocatorProperties(
+		{ name: 'contactId', displayName: 'Contact ID', description, searchListMethod: 'searchContacts', idExample: '5f1b2c3d4e5f6a7b8c9d0e1f' },
+		{ placeholder: 'e.g. 5f1b2c3d4e5f6a7b8c9d0e1f' },
+	);
 }
 
-export function referenceTypeProperty(operation: string[]): INodeProperties {
-	return scoped(operation, {
-		displayName: 'Attach To',
-		name: 'referenceType',
-		type: 'options',
-		options: REFERENCE_TYPES,
-		default: 'note',
-		description: 'The kind of record of the contact that the attachment belongs to',
-	});
-}
-
-export function referenceIdProperty(operation: string[]): INodeProperties {
-	return parentIdProperty(operation, 'The ID of the deal, note, call or meeting. It must belong to the contact.');
-}
-
-export function attachmentIdProperty(operation: string[]): INodeProperties {
-	return scoped(operation, {
-		displayName: 'Attachment ID',
-		name: 'attachmentId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 5f1b2c3d4e5f6a7b8c9d0e21',
-		description: 'The ID of the attachment, as returned by the Upload or Get Many operations',
-	});
-}
+export const referenceTypeProperty: INodeProperties = {
+	displayName: 'Attach To',
+	name: 'referenceType',
+	type: 'options',
+	options: REFERENCE_TYPES,
+	default: 'note',
+	description: 'The kind of record of the contact that the attachment belongs to',
+};
 
 /**
  * Where an attachment can be read from (spec: it has no GET of its own): its deal, note, call or
  * meeting (`getDeal`/`getNote`/`getCall`/`getMeeting` carry `attachments`), or, once pinned, its
  * contact's pinned attachments (`listContactPinnedAttachments`).
  */
-export function parentTypeProperty(operation: string[], description: string): INodeProperties {
-	return scoped(operation, {
+export function parentTypeProperty(description: string): INodeProperties {
+	return {
 		displayName: 'From',
 		name: 'referenceType',
 		type: 'options',
@@ -90,19 +65,55 @@ export function parentTypeProperty(operation: string[], description: string): IN
 		],
 		default: 'note',
 		description,
-	});
+	};
 }
 
-export function parentIdProperty(operation: string[], description: string): INodeProperties {
-	return scoped(operation, {
-		displayName: 'Record ID',
-		name: 'referenceId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 5f1b2c3d4e5f6a7b8c9d0e20',
-		description,
-	});
+/** The deal, note, call or meeting (or, under "From", the contact); from typeVersion 3 picked from its list. */
+export function referenceIdProperties(description: string, required = true): INodeProperties[] {
+	return recordLocatorProperties(
+		{
+			name: 'referenceId',
+			displayName: 'Record ID',
+			description,
+			required,
+			searchListMethod: 'searchRecords',
+			idExample: '5f1b2c3d4e5f6a7b8c9d0e20',
+			dependsOn: ['referenceType', 'contactId.value'],
+		},
+		{ placeholder: 'e.g. 5f1b2c3d4e5f6a7b8c9d0e20' },
+	);
+}
+
+export function attachmentIdProperties(): INodeProperties[] {
+	return recordLocatorProperties(
+		{
+			name: 'attachmentId',
+			displayName: 'Attachment ID',
+			description: 'The ID of the attachment, as returned by the Upload or Get Many operations',
+			searchListMethod: 'searchAttachments',
+			idExample: '5f1b2c3d4e5f6a7b8c9d0e21',
+			dependsOn: ['referenceType', 'referenceId.value'],
+		},
+		{ placeholder: 'e.g. 5f1b2c3d4e5f6a7b8c9d0e21' },
+	);
+}
+
+/**
+ * From typeVersion 3, operations that take only an attachment ID also show "From" and "Record ID", to
+ * pick the attachment from that record's list (the operation itself needs only the ID).
+ */
+export function attachmentPickerProperties(): INodeProperties[] {
+	const context = [
+		parentTypeProperty('The record whose attachments the Attachment ID list shows'),
+		...referenceIdProperties('The record whose attachments the Attachment ID list shows', false).filter(
+			(property) => property.type === 'resourceLocator',
+		),
+	];
+	return [
+		...updateDisplayOptions({ show: { '@version': [{ _cnd: { gte: LOCATOR_VERSION } }] } }, context.slice(0, 1)),
+		...context.slice(1),
+		...attachmentIdProperties(),
+	];
 }
 
 /** spec Attachment `storage_provider`: `amazon` is a file stored by OnePageCRM; the others are links. */
@@ -153,7 +164,7 @@ function maxPageOf(envelope: IDataObject): number | undefined {
 }
 
 async function pinnedAttachments(
-	ctx: IExecuteFunctions,
+	ctx: ServiceContext,
 	itemIndex: number,
 	contactId: string,
 	limit: number | undefined,
@@ -185,7 +196,7 @@ async function pinnedAttachments(
  * contact (`referenceType` "contact"). Each carries a fresh short-lived `url`.
  */
 export async function attachmentsOf(
-	ctx: IExecuteFunctions,
+	ctx: ServiceContext,
 	itemIndex: number,
 	referenceType: string,
 	referenceId: string,

@@ -1,12 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { onePageCrmRequest } from '../../transport';
-import { attachmentIdProperty } from './common';
+import { attachmentPickerProperties, forOperations } from './common';
 
-export const description: INodeProperties[] = [attachmentIdProperty(['delete'])];
+export const description: INodeProperties[] = forOperations(['delete'], attachmentPickerProperties());
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const attachmentId = (this.getNodeParameter('attachmentId', itemIndex) as string).trim();
+	const attachmentId = (this.getNodeParameter('attachmentId', itemIndex, '', { extractValue: true }) as string).trim();
 	await onePageCrmRequest(this, itemIndex, {
 		method: 'DELETE',
 		path: ['attachments', attachmentId],

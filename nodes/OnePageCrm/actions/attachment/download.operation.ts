@@ -4,26 +4,25 @@ import { NodeOperationError } from 'n8n-workflow';
 import { fileNameFromContentDisposition, headerValue, storeAnsweredFile } from '../../../transfer';
 import { onePageCrmClient } from '../../transport';
 import {
-	attachmentIdProperty,
+	attachmentIdProperties,
 	attachmentsOf,
+	forOperations,
 	linkServiceOf,
-	parentIdProperty,
 	parentTypeProperty,
-	scoped,
+	referenceIdProperties,
 } from './common';
 
 const OPERATION = ['download'];
 const STORAGE_NAME = 'OnePageCRM\'s file storage';
 const DOWNLOAD_TIMEOUT_MS = 120_000;
 
-export const description: INodeProperties[] = [
+export const description: INodeProperties[] = forOperations(OPERATION, [
 	parentTypeProperty(
-		OPERATION,
 		'The record the attachment belongs to. OnePageCRM hands out an attachment\'s file only with its deal, note, call or meeting, or with the contact\'s pinned attachments.',
 	),
-	parentIdProperty(OPERATION, 'The ID of the deal, note, call, meeting or contact the attachment belongs to'),
-	attachmentIdProperty(OPERATION),
-	scoped(OPERATION, {
+	...referenceIdProperties('The ID of the deal, note, call, meeting or contact the attachment belongs to'),
+	...attachmentIdProperties(),
+	{
 		displayName: 'Put Output File in Field',
 		name: 'binaryPropertyName',
 		type: 'string',
@@ -32,11 +31,11 @@ export const description: INodeProperties[] = [
 		placeholder: 'e.g. data',
 		hint: 'The name of the output binary field to put the file in',
 		description: 'The binary property of the output item that receives the downloaded file',
-	}),
-];
+	},
+]);
 
 function requiredText(ctx: IExecuteFunctions, itemIndex: number, name: string, label: string, fix: string): string {
-	const value = String(ctx.getNodeParameter(name, itemIndex, '') ?? '').trim();
+	const value = String(ctx.getNodeParameter(name, itemIndex, '', { extractValue: true }) ?? '').trim();
 	if (!value) {
 		throw new NodeOperationError(ctx.getNode(), `"${label}" of item ${itemIndex + 1} is empty`, { itemIndex, description: fix });
 	}

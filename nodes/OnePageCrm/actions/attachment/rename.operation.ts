@@ -2,13 +2,13 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { onePageCrmRequest } from '../../transport';
-import { attachmentIdProperty, attachmentOf, scoped } from './common';
+import { attachmentOf, attachmentPickerProperties, forOperations } from './common';
 
 const OPERATION = ['rename'];
 
-export const description: INodeProperties[] = [
-	attachmentIdProperty(OPERATION),
-	scoped(OPERATION, {
+export const description: INodeProperties[] = forOperations(OPERATION, [
+	...attachmentPickerProperties(),
+	{
 		displayName: 'New Name',
 		name: 'newName',
 		type: 'string',
@@ -16,11 +16,11 @@ export const description: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. Contract (signed).pdf',
 		description: 'The name OnePageCRM shows for the attachment. The stored file keeps its original name.',
-	}),
-];
+	},
+]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const attachmentId = (this.getNodeParameter('attachmentId', itemIndex) as string).trim();
+	const attachmentId = (this.getNodeParameter('attachmentId', itemIndex, '', { extractValue: true }) as string).trim();
 	const newName = (this.getNodeParameter('newName', itemIndex) as string).trim();
 	if (!newName) {
 		throw new NodeOperationError(this.getNode(), `"New Name" of item ${itemIndex + 1} is empty`, {

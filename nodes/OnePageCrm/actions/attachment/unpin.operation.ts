@@ -1,12 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { onePageCrmRequest } from '../../transport';
-import { attachmentIdProperty, attachmentOf } from './common';
+import { attachmentOf, attachmentPickerProperties, forOperations } from './common';
 
-export const description: INodeProperties[] = [attachmentIdProperty(['unpin'])];
+export const description: INodeProperties[] = forOperations(['unpin'], attachmentPickerProperties());
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const attachmentId = (this.getNodeParameter('attachmentId', itemIndex) as string).trim();
+	const attachmentId = (this.getNodeParameter('attachmentId', itemIndex, '', { extractValue: true }) as string).trim();
 	const data = await onePageCrmRequest(this, itemIndex, {
 		method: 'PATCH',
 		path: ['attachments', attachmentId, 'unpin'],

@@ -24,10 +24,10 @@ import { onePageCrmClient, onePageCrmRequest, SERVICE_NAME } from '../../transpo
 import {
 	attachmentOf,
 	attachmentsOf,
-	contactIdProperty,
-	referenceIdProperty,
+	contactIdProperties,
+	forOperations,
+	referenceIdProperties,
 	referenceTypeProperty,
-	scoped,
 	STORED_FILE_PROVIDER,
 } from './common';
 
@@ -36,20 +36,20 @@ const OPERATION = ['upload'];
 /** OnePageCRM's documented limit per file (10 MB). */
 export const MAX_FILE_BYTES = 10_485_760;
 
-export const description: INodeProperties[] = [
-	contactIdProperty(OPERATION, 'The ID of the contact the file belongs to. The deal, note, call or meeting must be one of this contact\'s.'),
-	referenceTypeProperty(OPERATION),
-	referenceIdProperty(OPERATION),
-	scoped(OPERATION, binaryPropertyNameProperty),
-	scoped(OPERATION, {
+export const description: INodeProperties[] = forOperations(OPERATION, [
+	...contactIdProperties('The ID of the contact the file belongs to. The deal, note, call or meeting must be one of this contact\'s.'),
+	referenceTypeProperty,
+	...referenceIdProperties('The ID of the deal, note, call or meeting. It must belong to the contact.'),
+	binaryPropertyNameProperty,
+	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
 		options: [concurrencyOption, fileNameOption, ifAlreadyAttachedOption, timeoutOption],
-	}),
-];
+	},
+]);
 
 let lastTimestamp = 0;
 
