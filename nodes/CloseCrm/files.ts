@@ -3,7 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { BinaryFile, PresignedPostForm } from '../transfer';
 import type { ServiceConnection } from '../transfer';
-import { isExpiredFormError, requestTimeoutMs, storedButNotRegistered, uploadToPresignedPost } from '../transfer';
+import { requestTimeoutMs } from '../shared/requestTimeout';
+import { isExpiredFormError, storedButNotRegistered, uploadToPresignedPost } from '../transfer';
 import { closeApiRequest, closeConnection } from './transport';
 
 /** A file as Close's activities take it in `attachments`. */

@@ -1,6 +1,7 @@
 import type { IDataObject, IHttpRequestMethods, JsonObject } from 'n8n-workflow';
 
 import type { HttpResponse, ServiceConnection, ServiceContext, ServiceFailure, ThrottleGate } from '../transfer';
+import { requestTimeoutMs } from '../shared/requestTimeout';
 import { bodyJson, createServiceClient, headerValue, readRateLimitHeaders, retryAfterMs } from '../transfer';
 
 export const SERVICE_NAME = 'Close';
@@ -121,6 +122,7 @@ export const closeClient = createServiceClient({
 	fixes: CLOSE_FIXES,
 	throttleDelayMs: closeThrottle,
 	pathRule: { noun: 'ID', names: 'A lead, contact or activity ID' },
+	timeoutMs: requestTimeoutMs,
 });
 
 export async function closeConnection(ctx: ServiceContext): Promise<ServiceConnection> {

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-wo
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { BinaryFile, HttpResponse, ServiceContext, ServiceFailure } from '../transfer';
+import { requestTimeoutMs } from '../shared/requestTimeout';
 import {
 	bodyJson,
 	bodyText,
@@ -112,6 +113,7 @@ export const espoClient = createServiceClient({
 	readFailure: readEspoFailure,
 	fixes: FIXES,
 	pathRule: { noun: 'entity type or ID', names: 'An entity type, record ID or attachment ID' },
+	timeoutMs: requestTimeoutMs,
 	headers: { accept: 'application/json' },
 });
 

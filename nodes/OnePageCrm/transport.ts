@@ -1,5 +1,6 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
+import { requestTimeoutMs } from '../shared/requestTimeout';
 import type { HttpResponse, ServiceContext, ServiceFailure } from '../transfer';
 import {
 	bodyJson,
@@ -107,6 +108,7 @@ export const onePageCrmClient = createServiceClient({
 	// OnePageCRM's rate limit counts per user: its signal pauses every item of the run.
 	throttleDelayMs,
 	pathRule: { noun: 'ID', names: 'A contact, record or attachment ID' },
+	timeoutMs: requestTimeoutMs,
 	headers: { accept: 'application/json' },
 });
 

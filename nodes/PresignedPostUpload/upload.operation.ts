@@ -1,9 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { binaryPropertyNameProperty, concurrencyOption, fileNameOption } from '../shared/descriptions';
+import {
+	binaryPropertyNameProperty,
+	concurrencyOption,
+	fileNameOption,
+	timeoutOption,
+} from '../shared/descriptions';
 import type { FormFieldValue, PresignedPostForm } from '../transfer';
-import { getInputFiles, requestTimeoutMs, resolveObjectKey, timeoutOption, uploadToPresignedPost } from '../transfer';
+import { requestTimeoutMs } from '../shared/requestTimeout';
+import { getInputFiles, resolveObjectKey, uploadToPresignedPost } from '../transfer';
 
 export const description: INodeProperties[] = [
 	{

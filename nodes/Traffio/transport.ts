@@ -1,6 +1,7 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import type { HttpResponse, ServiceConnection, ServiceContext, ServiceFailure } from '../transfer';
+import { requestTimeoutMs } from '../shared/requestTimeout';
 import { bodyJson, createServiceClient, readGenericFailure } from '../transfer';
 
 export const SERVICE_NAME = 'Traffio';
@@ -62,6 +63,7 @@ export const traffioClient = createServiceClient({
 	readFailure: readTraffioFailure,
 	fixes: TRAFFIO_FIXES,
 	pathRule: { noun: 'ID', names: 'A person or document type ID' },
+	timeoutMs: requestTimeoutMs,
 });
 
 export async function traffioConnection(ctx: ServiceContext): Promise<ServiceConnection> {

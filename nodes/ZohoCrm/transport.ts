@@ -2,6 +2,7 @@ import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-
 import { NodeApiError } from 'n8n-workflow';
 
 import type { HttpResponse, ServiceContext, ServiceFailure } from '../transfer';
+import { requestTimeoutMs } from '../shared/requestTimeout';
 import {
 	bodyJson,
 	bodyText,
@@ -10,7 +11,6 @@ import {
 	pathOf,
 	readGenericFailure,
 	redactSecrets,
-	requestTimeoutMs,
 } from '../transfer';
 import { CUSTOM_DATA_CENTER, findDataCenter, trimTrailingSlash } from './dataCenters';
 import { exhaustedWindowPauseMs, zohoThrottleDelayMs } from './throttle';
@@ -245,6 +245,7 @@ export const zohoClient = createServiceClient({
 	},
 	failedAnswer: hasFailureInBody,
 	pathRule: { noun: 'ID', names: 'A module name, record ID or attachment ID' },
+	timeoutMs: requestTimeoutMs,
 	headers: { Accept: 'application/json' },
 	signing: {
 		credentials: async (ctx, itemIndex) => (await ctx.getCredentials(ZOHO_CREDENTIAL_TYPE, itemIndex)) as IDataObject,

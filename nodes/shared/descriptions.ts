@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../transfer';
+
 /** Parameters every upload operation shares, so users meet one vocabulary across the nodes. */
 
 export const binaryPropertyNameProperty: INodeProperties = {
@@ -59,4 +61,15 @@ export const ifAlreadyAttachedOption: INodeProperties = {
 	],
 	description:
 		'What to do when the record already holds a file of the same name and size, e.g. when a workflow is run again after a failure or a trigger fires twice. Items for the same record are checked and uploaded one at a time.',
+};
+
+/** The "Timeout" option of every operation that talks to a service (an idle time, see DEFAULT_REQUEST_TIMEOUT_MS). */
+export const timeoutOption: INodeProperties = {
+	displayName: 'Timeout',
+	name: 'timeout',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: DEFAULT_REQUEST_TIMEOUT_MS,
+	description:
+		'How long to wait, in milliseconds, for the service or the file storage to answer before giving up on a request. Counted while nothing is sent or received, so a large upload that keeps sending is not cut off.',
 };

@@ -11,7 +11,7 @@ export interface ServiceFailure {
 }
 
 export interface ErrorContext {
-	/** The service as users know it: "Close", "Zoho CRM", "S3". */
+	/** The service as users know it, in messages ("S3" for the storage). */
 	serviceName: string;
 	itemIndex: number;
 	/** What was refused, in the user's terms: "the upload", "the attachment list request". */

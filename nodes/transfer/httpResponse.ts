@@ -96,7 +96,7 @@ export function bodyJson(body: unknown): IDataObject | undefined {
 
 /**
  * Sends a request with n8n's plain HTTP helper and returns every status as a response.
- * Used for hosts that must never see credentials (S3) and by CRM transports that pass their own sender.
+ * Used for hosts that must never see credentials (S3) and by services that sign requests themselves.
  */
 export async function sendPlainRequest(
 	ctx: IExecuteFunctions,

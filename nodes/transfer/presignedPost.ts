@@ -27,7 +27,7 @@ export interface PresignedPostOptions {
 	requireHttps?: boolean;
 	/** Idle time in ms after which a silent storage host is given up on. */
 	timeoutMs?: number;
-	/** Where the form came from, for messages: "Close", "the form in the Fields parameter". */
+	/** Where the form came from, for messages: the service's name, or where the user gave the form. */
 	formSource?: string;
 }
 
@@ -63,7 +63,7 @@ function s3Code(response: HttpResponse): string | undefined {
 	return xmlElement(bodyText(response.body), 'Code');
 }
 
-/** An S3 refusal that a service may recover from by asking for a new form (Close's 60 s forms). */
+/** An S3 refusal that a service may recover from by asking for a new form (forms that expire within a minute). */
 export function isExpiredFormError(error: unknown): boolean {
 	const message = error instanceof Error ? error.message : '';
 	return /policy expired|request has expired|ExpiredToken/i.test(message);
@@ -165,7 +165,7 @@ export function resolveObjectKey(key: string, fileName: string): string {
 
 /**
  * Posts one file to a presigned POST form. The request carries no credentials: the form's
- * signature is the only authorisation, and the CRM's key must never reach the storage host.
+ * signature is the only authorisation, and the service's key must never reach the storage host.
  */
 export async function uploadToPresignedPost(
 	ctx: IExecuteFunctions,

@@ -28,12 +28,12 @@ export interface RetryOptions {
 	gate?: ThrottleGate;
 	/**
 	 * The service whose limits the request counts against, for the run's automatic concurrency (which
-	 * paces each scope on its own): the CRM's API by default; a storage host passes its own.
+	 * paces each scope on its own): the service's API by default; a storage host passes its own.
 	 */
 	scope?: string;
 }
 
-/** The scope of requests that name none: the CRM's API. */
+/** The scope of requests that name none: the service's API. */
 export const SERVICE_SCOPE = 'service';
 
 /** A pause that all parallel requests of one node execution honour before they send. */

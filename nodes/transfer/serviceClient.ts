@@ -13,7 +13,7 @@ import { isSuccessStatus, networkError, responseError } from './httpErrors';
 import type { HttpResponse } from './httpResponse';
 import { bodyJson, sendAuthenticatedRequest, sendPlainRequest } from './httpResponse';
 import { readNodeCredentials } from './nodeCredentials';
-import { requestTimeoutMs } from './requestTimeout';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './requestTimeout';
 import type { ThrottleGate } from './retry';
 import { sendWithRetry, throttleGateFor } from './retry';
 
@@ -66,6 +66,8 @@ export interface ServiceDeclaration {
 	failedAnswer?: (response: HttpResponse) => boolean;
 	/** The path segments in the user's terms, for the refusal of an empty, "." or ".." one. */
 	pathRule: { noun: string; names: string };
+	/** How long a request of this item may stay silent, in ms (the node's setting); the default otherwise. */
+	timeoutMs?: (ctx: ServiceContext, itemIndex: number) => number;
 	/** Headers on every request (an Accept the service needs). */
 	headers?: Record<string, string>;
 	/**
@@ -185,7 +187,7 @@ export function createServiceClient(declaration: ServiceDeclaration): ServiceCli
 		if (!/^https?:\/\/[^/]/i.test(baseUrl)) {
 			throw new NodeOperationError(ctx.getNode(), `The ${declaration.serviceName} credential has no valid Base URL`, {
 				itemIndex,
-				description: `Open the ${declaration.serviceName} credential and set Base URL to the service's address, starting with https:// (for example https://crm.example.com).`,
+				description: `Open the ${declaration.serviceName} credential and set Base URL to the service's address, starting with https://.`,
 			});
 		}
 		return {
@@ -217,8 +219,8 @@ export function createServiceClient(declaration: ServiceDeclaration): ServiceCli
 			},
 			body: (built ? built.body : request.body) as IHttpRequestOptions['body'],
 			json: !built && !stream ? true : undefined,
-			// An idle time (the Timeout option): a large upload that keeps sending is never cut off.
-			timeout: request.timeoutMs ?? requestTimeoutMs(ctx, request.itemIndex),
+			// An idle time: a large upload that keeps sending is never cut off.
+			timeout: request.timeoutMs ?? declaration.timeoutMs?.(ctx, request.itemIndex) ?? DEFAULT_REQUEST_TIMEOUT_MS,
 		};
 		// Following a redirect would make n8n keep a copy of a streamed body, and could carry a token elsewhere.
 		if (built || request.followRedirects === false || declaration.signing) options.disableFollowRedirect = true;

@@ -5,7 +5,7 @@ import { networkFailureOf } from './httpResponse';
 
 /** A file the storage accepted whose registration with the service then failed. */
 export interface StoredFile {
-	/** The service as users know it: "Close", "Traffio". */
+	/** The service as users know it, in messages. */
 	serviceName: string;
 	fileName: string;
 	/** Where the storage keeps the file (the S3 object key). */

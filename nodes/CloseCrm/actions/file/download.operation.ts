@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { HttpResponse } from '../../../transfer';
-import { fileNameFromContentDisposition, headerValue, storeAnsweredFile, timeoutOption } from '../../../transfer';
+import { timeoutOption } from '../../../shared/descriptions';
+import { fileNameFromContentDisposition, headerValue, storeAnsweredFile } from '../../../transfer';
 import { closeClient, closeConnection } from '../../transport';
 
 const displayOptions = { show: { resource: ['file'], operation: ['download'] } };

@@ -1,7 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { binaryPropertyNameProperty, concurrencyOption, fileNameOption } from '../../../shared/descriptions';
-import { getInputFiles, timeoutOption } from '../../../transfer';
+import {
+	binaryPropertyNameProperty,
+	concurrencyOption,
+	fileNameOption,
+	timeoutOption,
+} from '../../../shared/descriptions';
+import { getInputFiles } from '../../../transfer';
 import { uploadFilesToClose } from '../../files';
 
 const displayOptions = { show: { resource: ['file'], operation: ['upload'] } };

@@ -6,12 +6,13 @@ import {
 	concurrencyOption,
 	fileNameOption,
 	ifAlreadyAttachedOption,
+	timeoutOption,
 } from '../../../shared/descriptions';
 import type { AttachedFile } from '../../../shared/ifAlreadyAttached';
 import { ifAlreadyAttachedOf, sameFiles, sizeOf } from '../../../shared/ifAlreadyAttached';
 import { withKeyLock } from '../../../shared/keyedLock';
 import type { BinaryFile } from '../../../transfer';
-import { getInputFiles, mayHaveBeenProcessed, timeoutOption } from '../../../transfer';
+import { getInputFiles, mayHaveBeenProcessed } from '../../../transfer';
 import { apiPath, espoRequest, responseObject, uploadAttachment } from '../../transport';
 import { assertWithinUploadLimit, uploadLimitFor } from '../../uploadLimit';
 import type { AttachmentLocation } from './common';

@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { binaryPropertyNameProperty, fileNameOption } from '../../../shared/descriptions';
+import { binaryPropertyNameProperty, fileNameOption, timeoutOption } from '../../../shared/descriptions';
 import type { BinaryFile } from '../../../transfer';
-import { getInputFiles, mayHaveBeenProcessed, splitList, timeoutOption } from '../../../transfer';
+import { getInputFiles, mayHaveBeenProcessed, splitList } from '../../../transfer';
 import { apiPath, espoRequest, responseObject, uploadAttachment } from '../../transport';
 import { assertWithinUploadLimit, uploadLimitFor } from '../../uploadLimit';
 import { DOCUMENT, DOCUMENT_FILE_FIELD, documentItem } from './common';

@@ -6,18 +6,18 @@ import {
 	concurrencyOption,
 	fileNameOption,
 	ifAlreadyAttachedOption,
+	timeoutOption,
 } from '../../../shared/descriptions';
 import type { AttachedFile, IfAlreadyAttached } from '../../../shared/ifAlreadyAttached';
 import { attachOnce, ifAlreadyAttachedOf, sameFiles, sizeOf } from '../../../shared/ifAlreadyAttached';
 import { withKeyLock } from '../../../shared/keyedLock';
 import { requiredText } from '../../../shared/validation';
 import type { BinaryFile, FormFieldValue, PresignedPostForm } from '../../../transfer';
+import { requestTimeoutMs } from '../../../shared/requestTimeout';
 import {
 	assertWithinLimits,
 	getInputFiles,
-	requestTimeoutMs,
 	storedButNotRegistered,
-	timeoutOption,
 	uploadToPresignedPost,
 } from '../../../transfer';
 import { onePageCrmClient, onePageCrmRequest, SERVICE_NAME } from '../../transport';

@@ -1,14 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { binaryPropertyNameProperty, concurrencyOption, fileNameOption } from '../../../shared/descriptions';
+import {
+	binaryPropertyNameProperty,
+	concurrencyOption,
+	fileNameOption,
+	timeoutOption,
+} from '../../../shared/descriptions';
 import type { BinaryFile, PresignedPostForm, ServiceConnection } from '../../../transfer';
+import { requestTimeoutMs } from '../../../shared/requestTimeout';
 import {
 	getInputFiles,
-	requestTimeoutMs,
 	resolveObjectKey,
 	storedButNotRegistered,
-	timeoutOption,
 	uploadToPresignedPost,
 } from '../../../transfer';
 import { traffioApiRequest, traffioConnection, unwrapData } from '../../transport';

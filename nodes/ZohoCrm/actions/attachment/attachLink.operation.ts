@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { timeoutOption } from '../../../transfer';
+import { timeoutOption } from '../../../shared/descriptions';
 import { zohoJson, zohoRequest } from '../../transport';
 import { getRecordRef, recordFields, requiredText } from './fields';
 

@@ -6,12 +6,19 @@ import {
 	concurrencyOption,
 	fileNameOption,
 	ifAlreadyAttachedOption,
+	timeoutOption,
 } from '../../../shared/descriptions';
 import type { IfAlreadyAttached } from '../../../shared/ifAlreadyAttached';
 import { attachOnce, ifAlreadyAttachedOf, sameFiles } from '../../../shared/ifAlreadyAttached';
 import { withKeyLock } from '../../../shared/keyedLock';
 import type { BinaryFile } from '../../../transfer';
-import { assertWithinLimits, bodyText, getInputFiles, pathOf, timeoutOption, uploadDirectMultipart } from '../../../transfer';
+import {
+	assertWithinLimits,
+	bodyText,
+	getInputFiles,
+	pathOf,
+	uploadDirectMultipart,
+} from '../../../transfer';
 import { MAX_ATTACHMENT_BYTES, REFUSED_EXTENSIONS, SERVICE_NAME, zohoClient, zohoJson, zohoRequest } from '../../transport';
 import type { ListedAttachment } from './attachedFiles';
 import { attachedFilesOf } from './attachedFiles';

@@ -1,4 +1,6 @@
-import { DEFAULT_REQUEST_TIMEOUT_MS, requestTimeoutMs, timeoutOption } from '../../nodes/transfer/requestTimeout';
+import { timeoutOption } from '../../nodes/shared/descriptions';
+import { requestTimeoutMs } from '../../nodes/shared/requestTimeout';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../nodes/transfer/requestTimeout';
 import { fakeContext } from '../shared/fakeContext';
 
 describe('requestTimeoutMs', () => {
