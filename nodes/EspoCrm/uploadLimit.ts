@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { BinaryFile } from '../transfer';
-import { bodyJson, formatBytes } from '../transfer';
+import { bodyJson, formatBytes, formatBytesOver } from '../transfer';
 import { espoRequest } from './transport';
 
 const MB = 1024 * 1024;
@@ -88,7 +88,7 @@ export function assertWithinUploadLimit(
 	if (!limit || !limit.bytes || file.size <= limit.bytes) return;
 	throw new NodeOperationError(
 		ctx.getNode(),
-		`EspoCRM would refuse the upload of "${file.fileName}" (${formatBytes(file.size)}): the file is larger than this EspoCRM server accepts for ${where} (${formatBytes(limit.bytes)})`,
+		`EspoCRM would refuse the upload of "${file.fileName}" (${formatBytesOver(file.size, limit.bytes)}): the file is larger than this EspoCRM server accepts for ${where} (${formatBytes(limit.bytes)})`,
 		{
 			itemIndex,
 			description: `The limit is ${limit.source}, EspoCRM's own (Administration > Settings "attachmentUploadMaxSize", or the field's "Max File Size" in the Entity Manager). Nothing was sent. Ask the EspoCRM administrator to raise the limit, or upload a smaller file.`,

@@ -14,16 +14,34 @@ export interface FileLimits {
 	storageLeftBytes?: number;
 }
 
-export function formatBytes(bytes: number): string {
-	const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+const BYTE_UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+
+/** `bytes` rounded for reading: the text, and the number of bytes that text stands for. */
+function roundBytes(bytes: number): { text: string; reads: number } {
 	let value = bytes;
 	let unit = 0;
-	while (value >= 1024 && unit < units.length - 1) {
+	while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
 		value /= 1024;
 		unit++;
 	}
 	const rounded = unit === 0 ? String(value) : value.toFixed(value < 10 ? 1 : 0);
-	return `${rounded} ${units[unit]}`;
+	return { text: `${rounded} ${BYTE_UNITS[unit]}`, reads: Number(rounded) * 1024 ** unit };
+}
+
+export function formatBytes(bytes: number): string {
+	return roundBytes(bytes).text;
+}
+
+/**
+ * The size of a file that exceeds `limit`, so that it reads as more than the limit: rounded as
+ * formatBytes when that shows it, else exact (10 MB + 1 byte rounds to "10 MB", which hides why the
+ * file was refused).
+ */
+export function formatBytesOver(bytes: number, limit: number): string {
+	const size = roundBytes(bytes);
+	if (size.reads > roundBytes(limit).reads) return size.text;
+	const over = bytes - limit;
+	return `${bytes.toLocaleString('en')} bytes (${formatBytes(limit)} + ${over.toLocaleString('en')} ${over === 1 ? 'byte' : 'bytes'})`;
 }
 
 export function fileExtension(fileName: string): string {
@@ -52,7 +70,7 @@ export function assertWithinLimits(
 	if (limits.maxBytes !== undefined && file.size > limits.maxBytes) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`${limits.serviceName} accepts files up to ${formatBytes(limits.maxBytes)}: ${where} is ${formatBytes(file.size)}`,
+			`${limits.serviceName} accepts files up to ${formatBytes(limits.maxBytes)}: ${where} is ${formatBytesOver(file.size, limits.maxBytes)}`,
 			{
 				itemIndex,
 				description: `Reduce the file below ${formatBytes(limits.maxBytes)} (compress or split it), or store it elsewhere and attach a link instead.`,
@@ -62,7 +80,7 @@ export function assertWithinLimits(
 	if (limits.storageLeftBytes !== undefined && file.size > limits.storageLeftBytes) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`The ${limits.serviceName} account has ${formatBytes(limits.storageLeftBytes)} of storage left: ${where} is ${formatBytes(file.size)}`,
+			`The ${limits.serviceName} account has ${formatBytes(limits.storageLeftBytes)} of storage left: ${where} is ${formatBytesOver(file.size, limits.storageLeftBytes)}`,
 			{
 				itemIndex,
 				description: `Free storage in ${limits.serviceName} (delete old attachments) or raise the account's quota, then run the workflow again.`,

@@ -176,7 +176,7 @@ const scenarios: Scenario[] = [
 		arrange: remember,
 		file: (_index, name) => oversize(name),
 		failing: [0],
-		error: /^Zoho CRM accepts files up to 100 MB: "[^"]+" \(binary property "data", item 1\) is 100 MB$/,
+		error: /^Zoho CRM accepts files up to 100 MB: "[^"]+" \(binary property "data", item 1\) is 104,857,601 bytes \(100 MB \+ 1 byte\)$/,
 		check: () => expect(sentSince()).toHaveLength(0),
 	},
 	{

@@ -1,7 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { BinaryFile } from '../../nodes/transfer/binaryInput';
-import { assertWithinLimits, fileExtension, formatBytes } from '../../nodes/transfer/fileLimits';
+import { assertWithinLimits, fileExtension, formatBytes, formatBytesOver } from '../../nodes/transfer/fileLimits';
 import { fakeContext } from '../shared/fakeContext';
 
 function file(fileName: string, size: number): BinaryFile {
@@ -22,6 +22,24 @@ describe('formatBytes', () => {
 		[2048 * 1024 ** 4, '2048 TB'],
 	])('%d bytes read as %s', (bytes, text) => {
 		expect(formatBytes(bytes)).toBe(text);
+	});
+});
+
+describe('formatBytesOver', () => {
+	it.each([
+		// Rounding would read as the limit itself: exact, with how much it is over.
+		[10 * 1024 * 1024 + 1, 10 * 1024 * 1024, '10,485,761 bytes (10 MB + 1 byte)'],
+		[10 * 1024 * 1024 + 2000, 10 * 1024 * 1024, '10,487,760 bytes (10 MB + 2,000 bytes)'],
+		[2049, 2048, '2,049 bytes (2.0 KB + 1 byte)'],
+		// "10 KB" after a limit of "10.0 KB" reads the same, though the texts differ.
+		[10 * 1024, 10 * 1024 - 1, '10,240 bytes (10.0 KB + 1 byte)'],
+		// Rounding already shows the excess.
+		[11 * 1024 * 1024, 10 * 1024 * 1024, '11 MB'],
+		[1024, 1023, '1.0 KB'],
+		[1, 0, '1 bytes'],
+		[20 * 1024 ** 3, 5 * 1024 ** 3, '20 GB'],
+	])('%d bytes over a limit of %d read as %s', (bytes, limit, text) => {
+		expect(formatBytesOver(bytes, limit)).toBe(text);
 	});
 });
 
@@ -65,7 +83,8 @@ describe('assertWithinLimits', () => {
 	it('refuses a file above the size limit, and takes one exactly at it', () => {
 		const limits = { serviceName: 'OnePageCRM', maxBytes: 10 * 1024 * 1024 };
 		const error = refusal(file('big.bin', 10 * 1024 * 1024 + 1), limits);
-		expect(error?.message).toBe('OnePageCRM accepts files up to 10 MB: "big.bin" (binary property "data", item 5) is 10 MB');
+		// 10 MB + 1 byte rounds to "10 MB": the message shows the exact size, so it visibly exceeds the limit.
+		expect(error?.message).toBe('OnePageCRM accepts files up to 10 MB: "big.bin" (binary property "data", item 5) is 10,485,761 bytes (10 MB + 1 byte)');
 		expect(refusal(file('bigger.bin', 11 * 1024 * 1024), limits)?.message).toMatch(/ is 11 MB$/);
 		expect(error?.description).toBe('Reduce the file below 10 MB (compress or split it), or store it elsewhere and attach a link instead.');
 		expect(error?.context.itemIndex).toBe(4);
@@ -75,7 +94,7 @@ describe('assertWithinLimits', () => {
 	it('refuses a file above the storage left, and takes one exactly filling it', () => {
 		const limits = { serviceName: 'OnePageCRM', storageLeftBytes: 2048 };
 		const error = refusal(file('big.bin', 2049), limits);
-		expect(error?.message).toBe('The OnePageCRM account has 2.0 KB of storage left: "big.bin" (binary property "data", item 5) is 2.0 KB');
+		expect(error?.message).toBe('The OnePageCRM account has 2.0 KB of storage left: "big.bin" (binary property "data", item 5) is 2,049 bytes (2.0 KB + 1 byte)');
 		expect(error?.description).toMatch(/^Free storage in OnePageCRM/);
 		expect(error?.context.itemIndex).toBe(4);
 		expect(refusal(file('fits.bin', 2048), limits)).toBeUndefined();

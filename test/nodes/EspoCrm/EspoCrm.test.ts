@@ -373,7 +373,10 @@ describe('EspoCRM node: upload limits (Tools/Attachment/DetailsObtainer, RecordH
 			parameters: uploadTo('Case', 'attachments', 'attachmentMultiple', record.id),
 			items: [{ files: { data: randomFile('big.zip', 1024 * 1024 + 1, 'application/zip').spec } }],
 		});
-		expect(result.error?.message).toMatch(/EspoCRM would refuse the upload of "big\.zip"/);
+		// 1 MB + 1 byte rounds to "1.0 MB", the limit itself: the message shows the exact size.
+		expect(result.error?.message).toBe(
+			'EspoCRM would refuse the upload of "big.zip" (1,048,577 bytes (1.0 MB + 1 byte)): the file is larger than this EspoCRM server accepts for field "attachments" of Case (1.0 MB)',
+		);
 		expect((result.error as { description?: string }).description).toMatch(/"attachmentUploadMaxSize" setting \(1 MB\)/);
 		expect(attachmentPosts().length).toBe(postsBefore);
 		expect(espo.server.requestsTo('GET', /\/api\/v1\/Settings$/).length).toBeGreaterThan(0);

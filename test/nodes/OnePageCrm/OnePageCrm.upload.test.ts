@@ -330,7 +330,7 @@ describe('OnePageCRM node: refusals and failures', () => {
 
 		const result = await upload([{ files: { data: randomFile('huge.bin', 10_485_761).spec } }], { contactId, referenceType: 'note', referenceId: noteId });
 
-		expect(result.error?.message).toBe('OnePageCRM accepts files up to 10 MB: "huge.bin" (binary property "data", item 1) is 10 MB');
+		expect(result.error?.message).toBe('OnePageCRM accepts files up to 10 MB: "huge.bin" (binary property "data", item 1) is 10,485,761 bytes (10 MB + 1 byte)');
 		expect(s3.tap.requests.length).toBe(tapBefore);
 		expect(crm.requests.length).toBe(crmBefore);
 	});

@@ -175,7 +175,7 @@ describe('Zoho CRM node: upload', () => {
 
 		const result = await run(uploadParameters(), [{ files: { data: spec } }], { binaryMode: 'filesystem' });
 
-		expect(result.error?.message).toMatch(/Zoho CRM accepts files up to 100 MB: "huge\.zip".* is 100 MB/);
+		expect(result.error?.message).toMatch(/Zoho CRM accepts files up to 100 MB: "huge\.zip".* is 104,857,601 bytes \(100 MB \+ 1 byte\)$/);
 		expect(zoho.api.requests).toHaveLength(0);
 	});
 
