@@ -4,11 +4,12 @@
 # every one of those runs: one radosgw is started here for the whole run (unless CRM_TEST_S3_JSON
 # already points at one) and stopped by pid at the end. Extra arguments go to `stryker run`
 # (e.g. `--mutate nodes/transfer/retry.ts`). Runs niced: it is meant for a shared machine.
+# MUTATION_TESTS=unit runs only tests that need no S3 (jest.mutation.config.js): no radosgw then.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 started=""
-if [[ -z "${CRM_TEST_S3_JSON:-}" || ! -f "${CRM_TEST_S3_JSON}" ]]; then
+if [[ "${MUTATION_TESTS:-}" != unit ]] && [[ -z "${CRM_TEST_S3_JSON:-}" || ! -f "${CRM_TEST_S3_JSON}" ]]; then
 	bash test/rig/radosgw.sh install
 	parent="$(mktemp -d "${TMPDIR:-/tmp}/crm-mutation-s3-XXXXXX")"
 	started="$parent/rgw"

@@ -36,6 +36,11 @@ describe('readGenericFailure', () => {
 		expect(readGenericFailure(answer(403, '<Error><Code>NoSuchKey</Code></Error>'))).toEqual({ code: 'NoSuchKey', message: undefined });
 	});
 
+	it('reads Code and Message only from an answer that is XML, not from text that merely contains such tags', () => {
+		const text = 'upload refused, see <Code>Q1</Code> and <Message>quota</Message>';
+		expect(readGenericFailure(answer(400, text))).toEqual({ message: text });
+	});
+
 	it('keeps XML without Code or Message as text', () => {
 		expect(readGenericFailure(answer(500, '<Error><Other>x</Other></Error>'))).toEqual({ message: '<Error><Other>x</Other></Error>' });
 	});
