@@ -201,6 +201,8 @@ async function seed(sandbox: Pick<CrmSandbox, 'onePageCrm' | 'close' | 'espo' | 
 		});
 	}
 	close.leads.set(SEEDS.close.leadId, [SEEDS.close.contactId]);
+	close.leadNames.set(SEEDS.close.leadId, 'Sandbox Lead');
+	close.contactNames.set(SEEDS.close.contactId, 'Sandbox Contact');
 	// A lead whose note and email carry files in S3, behind /go/file/ links the fake serves itself.
 	close.fileOrigin = close.baseUrl;
 	for (const activity of ['note', 'email'] as const) {

@@ -39,8 +39,19 @@ import { FakeServer } from './fakeServer';
  *           The OpenAPI types note list items as ActivityBase (no `attachments`): that notes carry them
  *           in lists as in the create answer ([note]) is unverified.
  * [fields]  developer.close.com/api/overview/fields: `_fields` picks the answer's fields.
+ * [leads]   developer.close.com/api/resources/leads/list: GET /lead/ with `query` (Close's search
+ *           syntax), _skip, _limit, _fields; answer {data, has_more} as [lists]. A lead's `html_url` is
+ *           https://app.close.com/lead/{id}/ (the lead example there). How `query` matches plain words
+ *           is unverified: a case-insensitive "contains" on display_name here; order unverified (seeding).
  * Anything marked "unverified" has no source and is our best guess.
  */
+
+/** [fields] Only the named fields of an answer, when `_fields` names any. */
+function pickFields(object: Record<string, unknown>, fields: string | undefined): Record<string, unknown> {
+	if (!fields) return object;
+	const picked = fields.split(',').map((field) => field.trim());
+	return Object.fromEntries(Object.entries(object).filter(([field]) => picked.includes(field)));
+}
 
 /** Where Close's API lives below the fake's origin, as in https://api.close.com/api/v1. */
 export const CLOSE_API_PATH = '/api/v1';
@@ -95,6 +106,9 @@ export interface CloseRateLimit {
  */
 export class FakeClose extends FakeServer {
 	readonly leads = new Map<string, string[]>();
+	/** Names shown for leads and contacts (display_name, name); seeded ids without one get "Lead {id}" / "Contact {id}". */
+	readonly leadNames = new Map<string, string>();
+	readonly contactNames = new Map<string, string>();
 	/** Handed-out files by download URL (temporary) and by the persisted URL a note gives them. */
 	readonly files = new Map<string, HandedOutFile>();
 	readonly notes: CloseActivity[] = [];
@@ -122,6 +136,8 @@ export class FakeClose extends FakeServer {
 		this.closeRoute('GET', '/me/', () => ({ status: 200, body: { id: USER_ID, email: 'owner@example.com' } }));
 		// [lead] GET /lead/{id}/ with _fields.
 		this.closeRoute('GET', '/lead/:id/', (request) => this.readLead(request.params.id, request.query._fields));
+		// [leads] GET /lead/ with query, _skip, _limit, _fields.
+		this.closeRoute('GET', '/lead/', (request) => this.listLeads(request));
 		// [files] POST /files/upload/.
 		this.closeRoute('POST', '/files/upload/', async (request) => await this.uploadForm(request));
 		// [note] POST /activity/note/.
@@ -215,17 +231,32 @@ export class FakeClose extends FakeServer {
 	}
 
 	/** [lead] The lead with its contacts; `_fields` picks the fields. The 404 body's wording is unverified. */
+	private leadView(id: string, contacts: string[]): Record<string, unknown> {
+		return {
+			id,
+			display_name: this.leadNames.get(id) ?? `Lead ${id}`,
+			html_url: `https://app.close.com/lead/${id}/`,
+			contacts: contacts.map((contactId) => ({ id: contactId, lead_id: id, name: this.contactNames.get(contactId) ?? `Contact ${contactId}` })),
+		};
+	}
+
 	private readLead(id: string, fields: string | undefined): FakeResponse {
 		const contacts = this.leads.get(id);
 		if (!contacts) return { status: 404, body: { error: 'Lead matching query does not exist.' } };
-		const lead: Record<string, unknown> = {
-			id,
-			display_name: `Lead ${id}`,
-			contacts: contacts.map((contactId) => ({ id: contactId, lead_id: id, name: `Contact ${contactId}` })),
+		return { status: 200, body: pickFields(this.leadView(id, contacts), fields) };
+	}
+
+	private listLeads(request: FakeRequest): FakeResponse {
+		const skip = Math.max(0, parseInt(request.query._skip ?? '0', 10) || 0);
+		const limit = Math.max(1, parseInt(request.query._limit ?? '100', 10) || 100);
+		const query = String(request.query.query ?? '').toLowerCase();
+		const all = [...this.leads.entries()]
+			.map(([id, contacts]) => this.leadView(id, contacts))
+			.filter((lead) => !query || String(lead.display_name).toLowerCase().includes(query));
+		return {
+			status: 200,
+			body: { data: all.slice(skip, skip + limit).map((lead) => pickFields(lead, request.query._fields)), has_more: skip + limit < all.length },
 		};
-		if (!fields) return { status: 200, body: lead };
-		const picked = fields.split(',').map((field) => field.trim());
-		return { status: 200, body: Object.fromEntries(Object.entries(lead).filter(([field]) => picked.includes(field))) };
 	}
 
 	/**

@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import {
 	binaryPropertyNameProperty,
@@ -14,27 +15,7 @@ import { requiredText } from '../../../shared/validation';
 
 const displayOptions = { show: { resource: ['email'], operation: ['create'] } };
 
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Lead ID',
-		name: 'leadId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. lead_KwD00BYbXCHiPWj68LxFkxaeWuULpZ7awzm6LqeFs0h',
-		description: 'The ID of the lead the email belongs to',
-		displayOptions,
-	},
-	{
-		displayName: 'Contact ID',
-		name: 'contactId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. cont_8NNOJnVwmHQEYuVOgJ4B4zU7g9RUxYH4JnPjza5Vr6t',
-		description: 'The ID of the lead\'s contact the email is addressed to',
-		displayOptions,
-	},
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'To',
 		name: 'to',
@@ -43,7 +24,6 @@ export const description: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. anna@example.com, ben@example.com',
 		description: 'Recipient email addresses, separated by commas',
-		displayOptions,
 	},
 	{
 		displayName: 'Subject',
@@ -51,7 +31,6 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		displayOptions,
 	},
 	{
 		displayName: 'Body',
@@ -60,16 +39,14 @@ export const description: INodeProperties[] = [
 		typeOptions: { rows: 6 },
 		default: '',
 		description: 'The plain-text body of the email',
-		displayOptions,
 	},
-	{ ...binaryPropertyNameProperty, displayOptions },
+	binaryPropertyNameProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions,
 		options: [
 			concurrencyOption,
 			{
@@ -90,7 +67,7 @@ export const description: INodeProperties[] = [
 			timeoutOption,
 		],
 	},
-];
+]);
 
 /**
  * Uploads the item's file(s) and creates a draft outgoing email on the lead with them attached:

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { HttpResponse } from '../../../transfer';
 import { timeoutOption } from '../../../shared/descriptions';
@@ -12,7 +12,7 @@ const displayOptions = { show: { resource: ['file'], operation: ['download'] } }
 const CLOSE_APP_ORIGIN = 'https://app.close.com';
 const MAX_REDIRECTS = 5;
 
-export const description: INodeProperties[] = [
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'File URL',
 		name: 'url',
@@ -21,7 +21,6 @@ export const description: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. https://app.close.com/go/file/persisted/...',
 		description: 'The address of the file, as the Get Many operation returns it for each file (an expression pointing at that output field)',
-		displayOptions,
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -30,7 +29,6 @@ export const description: INodeProperties[] = [
 		default: 'data',
 		required: true,
 		hint: 'The name of the output binary field to put the file in',
-		displayOptions,
 	},
 	{
 		displayName: 'Options',
@@ -38,7 +36,6 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions,
 		options: [
 			{
 				displayName: 'File Name',
@@ -51,7 +48,7 @@ export const description: INodeProperties[] = [
 			timeoutOption,
 		],
 	},
-];
+]);
 
 
 function parseUrl(ctx: IExecuteFunctions, itemIndex: number, value: string): URL {

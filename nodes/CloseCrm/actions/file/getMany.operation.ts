@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { requiredText } from '../../../shared/validation';
 import { closeApiRequest } from '../../transport';
@@ -12,24 +13,13 @@ const PAGE_SIZE = 100;
 const ACTIVITY_TYPES = ['note', 'email'] as const;
 type ActivityType = (typeof ACTIVITY_TYPES)[number];
 
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Lead ID',
-		name: 'leadId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. lead_6Cwo4AiTDEd6ZRu5oKYnkIR4KSdWv9Ln3jn6yVPQ5oW',
-		description: 'The lead whose files to list: every file attached to its notes and emails',
-		displayOptions,
-	},
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions,
 		options: [
 			{
 				displayName: 'From',
@@ -44,7 +34,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-];
+]);
 
 /** Every activity of one type on the lead, page by page (`_skip`/`_limit` until `has_more` is false). */
 async function listActivities(ctx: IExecuteFunctions, itemIndex: number, type: ActivityType, leadId: string): Promise<IDataObject[]> {

@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import {
 	binaryPropertyNameProperty,
@@ -11,18 +12,24 @@ import { uploadFilesToClose } from '../../files';
 
 const displayOptions = { show: { resource: ['file'], operation: ['upload'] } };
 
-export const description: INodeProperties[] = [
-	{ ...binaryPropertyNameProperty, displayOptions },
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
+	{
+		displayName:
+			'This uploads the file to Close\'s storage without attaching it to anything: the output is its URL, valid for 24 hours, for an activity a later step creates. To attach files to a lead, use Note → Create or Email → Create.',
+		name: 'standaloneUploadNotice',
+		type: 'notice',
+		default: '',
+	},
+	binaryPropertyNameProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions,
 		options: [concurrencyOption, fileNameOption, timeoutOption],
 	},
-];
+]);
 
 /**
  * Uploads the item's file(s) to Close's storage and outputs each as the attachment object Close's

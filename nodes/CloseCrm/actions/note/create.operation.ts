@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import {
 	binaryPropertyNameProperty,
@@ -14,17 +15,7 @@ import { requiredText } from '../../../shared/validation';
 
 const displayOptions = { show: { resource: ['note'], operation: ['create'] } };
 
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Lead ID',
-		name: 'leadId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. lead_KwD00BYbXCHiPWj68LxFkxaeWuULpZ7awzm6LqeFs0h',
-		description: 'The ID of the lead the note is added to',
-		displayOptions,
-	},
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Note',
 		name: 'note',
@@ -32,19 +23,17 @@ export const description: INodeProperties[] = [
 		typeOptions: { rows: 4 },
 		default: '',
 		description: 'The text of the note',
-		displayOptions,
 	},
-	{ ...binaryPropertyNameProperty, displayOptions },
+	binaryPropertyNameProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions,
 		options: [concurrencyOption, fileNameOption, timeoutOption],
 	},
-];
+]);
 
 /** Uploads the item's file(s), then adds one note to the lead with all of them attached. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
