@@ -33,7 +33,7 @@ export class EspoCrm implements INodeType {
 		displayName: 'EspoCRM',
 		name: 'espoCrm',
 		icon: { light: 'file:espoCrm.svg', dark: 'file:espoCrm.dark.svg' },
-		group: ['transform'],
+		group: ['output'],
 		// 2: Concurrency is automatic unless set; workflows saved with 1 keep one item at a time.
 		// 3: record, field and attachment pickers (resource locators); Field Type comes from EspoCRM.
 		version: NODE_VERSIONS,

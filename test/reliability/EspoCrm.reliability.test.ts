@@ -282,7 +282,7 @@ const scenarios: Scenario[] = [
 		description: /would change the request's path/,
 		check: () => expect(espo.server.requests.slice(mark)).toEqual([]),
 	})),
-	{ name: 'an empty field', kind: 'input', parameters: { field: locator(' ') }, failing: [0, 1], error: /^"Field" is empty for item \d$/ },
+	{ name: 'an empty field', kind: 'input', parameters: { field: locator(' ') }, failing: [0, 1], error: /^"Field" of item \d is empty$/ },
 	{
 		name: 'a misnamed field (refused before anything is uploaded)',
 		kind: 'input',

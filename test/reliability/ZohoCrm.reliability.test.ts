@@ -209,7 +209,7 @@ const scenarios: Scenario[] = [
 		error: /^"\.\." is not a valid ID for the upload of "[^"]+" to Leads record \.\. \(item \d\)$/,
 		check: () => expect(sentSince()).toHaveLength(0),
 	},
-	{ name: 'an empty record id', kind: 'input', parameters: { recordId: '={{ $json.recordId ?? "" }}' }, failing: [0, 1], error: /^"Record ID" is empty for item \d$/ },
+	{ name: 'an empty record id', kind: 'input', parameters: { recordId: '={{ $json.recordId ?? "" }}' }, failing: [0, 1], error: /^"Record ID" of item \d is empty$/ },
 	{
 		name: 'an HTML page (HTTP 200) instead of Zoho\'s answer',
 		kind: 'input',

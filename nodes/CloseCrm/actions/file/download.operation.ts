@@ -5,6 +5,7 @@ import type { HttpResponse } from '../../../transfer';
 import { timeoutOption } from '../../../shared/descriptions';
 import { fileNameFromContentDisposition, headerValue, storeAnsweredFile } from '../../../transfer';
 import { closeClient, closeConnection } from '../../transport';
+import { requiredText } from '../../../shared/validation';
 
 const displayOptions = { show: { resource: ['file'], operation: ['download'] } };
 
@@ -90,13 +91,9 @@ const DOWNLOAD_FIXES = {
  * give); any redirect away from Close (to its file storage) is followed without credentials.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const rawUrl = String(this.getNodeParameter('url', itemIndex, '') ?? '').trim();
-	if (rawUrl === '') {
-		throw new NodeOperationError(this.getNode(), `"File URL" of item ${itemIndex + 1} is empty`, {
-			itemIndex,
-			description: 'Set "File URL" to the "url" of a file from the Get Many operation ({{ $json.url }}).',
-		});
-	}
+	const rawUrl = requiredText(this, itemIndex, 'url', 'File URL', {
+		description: 'Set "File URL" to the "url" of a file from the Get Many operation ({{ $json.url }}).',
+	});
 	const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() || 'data';
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const connection = await closeConnection(this);

@@ -5,6 +5,7 @@ import { LOCATOR_VERSION, recordLocatorProperties } from '../../../shared/record
 
 import { bodyJson } from '../../../transfer';
 import { apiPath, espoRequest, responseObject } from '../../transport';
+import { nonEmpty } from '../../../shared/validation';
 
 export type FieldType = 'file' | 'attachmentMultiple';
 
@@ -157,16 +158,6 @@ export interface AttachmentLocation {
 	recordId: string;
 }
 
-function requireValue(ctx: IExecuteFunctions, itemIndex: number, value: string, label: string, example: string): string {
-	if (value === '') {
-		throw new NodeOperationError(ctx.getNode(), `"${label}" is empty for item ${itemIndex + 1}`, {
-			itemIndex,
-			description: `Set "${label}" (${example}).`,
-		});
-	}
-	return value;
-}
-
 function fieldTypeOf(definition: unknown): FieldType | undefined {
 	const type = definition && typeof definition === 'object' ? (definition as IDataObject).type : undefined;
 	if (type === 'attachmentMultiple') return 'attachmentMultiple';
@@ -202,8 +193,8 @@ async function fieldFromMetadata(ctx: IExecuteFunctions, itemIndex: number, enti
 }
 
 export async function readLocation(ctx: IExecuteFunctions, itemIndex: number, recordIdRequired: boolean): Promise<AttachmentLocation> {
-	const entityType = requireValue(ctx, itemIndex, locatorValue(ctx, 'entityType', itemIndex), 'Entity Type', 'for example Document or Case');
-	let field = requireValue(ctx, itemIndex, locatorValue(ctx, 'field', itemIndex), 'Field', 'for example attachments or file');
+	const entityType = nonEmpty(ctx, itemIndex, locatorValue(ctx, 'entityType', itemIndex), 'Entity Type', 'an entity type, for example Document or Case');
+	let field = nonEmpty(ctx, itemIndex, locatorValue(ctx, 'field', itemIndex), 'Field', 'a file field, for example attachments or file');
 	// Field Type is asked up to typeVersion 2 and honoured wherever a workflow gives it; else the metadata says it.
 	const given = ctx.getNodeParameter('fieldType', itemIndex, '') as FieldType | '';
 	let fieldType: FieldType;
@@ -216,7 +207,7 @@ export async function readLocation(ctx: IExecuteFunctions, itemIndex: number, re
 		({ field, fieldType } = await fieldFromMetadata(ctx, itemIndex, entityType, field));
 	}
 	const recordId = locatorValue(ctx, 'recordId', itemIndex);
-	if (recordIdRequired) requireValue(ctx, itemIndex, recordId, 'Record ID', 'the ID of the record');
+	if (recordIdRequired) nonEmpty(ctx, itemIndex, recordId, 'Record ID', 'the ID of the record');
 	return { entityType, field, fieldType, recordId };
 }
 

@@ -11,6 +11,7 @@ import {
 	readRecord,
 	updateRecord,
 } from './common';
+import { requiredText } from '../../../shared/validation';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['attachment'], operation: ['delete'] } },
@@ -23,13 +24,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const location = await readLocation(this, itemIndex, true);
-	const attachmentId = String(this.getNodeParameter('attachmentId', itemIndex, '', { extractValue: true }) ?? '').trim();
-	if (attachmentId === '') {
-		throw new NodeOperationError(this.getNode(), `"Attachment ID" is empty for item ${itemIndex + 1}`, {
-			itemIndex,
-			description: 'Set "Attachment ID", for example from the output of the Get Many operation ({{ $json.id }}).',
-		});
-	}
+	const attachmentId = requiredText(this, itemIndex, 'attachmentId', 'Attachment ID', 'an attachment ID, for example from the output of the Get Many operation ({{ $json.id }})');
 
 	const record = await readRecord(this, itemIndex, location);
 	const subject = `unlinking attachment "${attachmentId}" from field "${location.field}" of ${describeRecord(location)}`;

@@ -1,9 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { fileNameFromContentDisposition, headerValue } from '../../../transfer';
 import { apiPath, espoRequest } from '../../transport';
 import { attachmentIdProperties } from './common';
+import { requiredText } from '../../../shared/validation';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['attachment'], operation: ['download'] } }, [
 	...attachmentIdProperties('The ID of the attachment, as the Get Many operation or the record\'s attachment ID attributes give it'),
@@ -58,14 +59,8 @@ export async function downloadAttachmentToBinary(
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const attachmentId = String(this.getNodeParameter('attachmentId', itemIndex, '', { extractValue: true }) ?? '').trim();
+	const attachmentId = requiredText(this, itemIndex, 'attachmentId', 'Attachment ID', 'an attachment ID, for example from the output of the Get Many operation ({{ $json.id }})');
 	const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() || 'data';
-	if (attachmentId === '') {
-		throw new NodeOperationError(this.getNode(), `"Attachment ID" is empty for item ${itemIndex + 1}`, {
-			itemIndex,
-			description: 'Set "Attachment ID", for example from the output of the Get Many operation ({{ $json.id }}).',
-		});
-	}
 	const { binary, fileName, mimeType, size } = await downloadAttachmentToBinary(
 		this,
 		itemIndex,

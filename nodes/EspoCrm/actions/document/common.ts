@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { bodyJson } from '../../../transfer';
 import { apiPath, espoRequest } from '../../transport';
+import { requiredText } from '../../../shared/validation';
 
 /** Modules/Crm/Resources/metadata/entityDefs/Document.json: the entity type and the field holding its file. */
 export const DOCUMENT = 'Document';
@@ -22,14 +23,9 @@ export function documentIdProperty(operations: string[]): INodeProperties {
 }
 
 export function readDocumentId(ctx: IExecuteFunctions, itemIndex: number): string {
-	const documentId = String(ctx.getNodeParameter('documentId', itemIndex, '') ?? '').trim();
-	if (documentId === '') {
-		throw new NodeOperationError(ctx.getNode(), `"Document ID" of item ${itemIndex + 1} is empty`, {
-			itemIndex,
-			description: 'Set "Document ID", for example from the output of Get Many or Create ({{ $json.id }}).',
-		});
-	}
-	return documentId;
+	return requiredText(ctx, itemIndex, 'documentId', 'Document ID', {
+		description: 'Set "Document ID", for example from the output of Get Many or Create ({{ $json.id }}).',
+	});
 }
 
 /** GET Document/{id} (Core/Record/Service::read): the record's attributes, incl. fileId, fileName, folderId. */

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { fileNameFromContentDisposition, headerValue, storeAnsweredFile } from '../../../transfer';
 import { onePageCrmClient } from '../../transport';
+import { requiredText } from '../../../shared/validation';
 import {
 	attachmentIdProperties,
 	attachmentsOf,
@@ -33,14 +34,6 @@ export const description: INodeProperties[] = forOperations(OPERATION, [
 		description: 'The binary property of the output item that receives the downloaded file',
 	},
 ]);
-
-function requiredText(ctx: IExecuteFunctions, itemIndex: number, name: string, label: string, fix: string): string {
-	const value = String(ctx.getNodeParameter(name, itemIndex, '', { extractValue: true }) ?? '').trim();
-	if (!value) {
-		throw new NodeOperationError(ctx.getNode(), `"${label}" of item ${itemIndex + 1} is empty`, { itemIndex, description: fix });
-	}
-	return value;
-}
 
 /** The attachment with its fresh `url`, read from its record (the API has no GET /attachments/{id}). */
 async function findAttachment(
@@ -73,7 +66,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 		'attachmentId',
 		'Attachment ID',
-		'Give the ID of the attachment, for example from the Get Many operation ({{ $json.id }}).',
+		{ description: 'Give the ID of the attachment, for example from the Get Many operation ({{ $json.id }}).' },
 	);
 	// Workflows saved before "From" and "Record ID" existed reach here with an empty Record ID.
 	const referenceId = requiredText(
@@ -81,7 +74,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 		'referenceId',
 		'Record ID',
-		'OnePageCRM cannot read an attachment by its ID alone: it hands out the file with the deal, note, call or meeting it is attached to, or with the contact\'s pinned attachments. Set "From" and "Record ID" to that record.',
+		{
+			description:
+				'OnePageCRM cannot read an attachment by its ID alone: it hands out the file with the deal, note, call or meeting it is attached to, or with the contact\'s pinned attachments. Set "From" and "Record ID" to that record.',
+		},
 	);
 	const binaryPropertyName = (this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string).trim() || 'data';
 

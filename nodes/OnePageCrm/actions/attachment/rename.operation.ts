@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { onePageCrmRequest } from '../../transport';
 import { attachmentOf, attachmentPickerProperties, forOperations } from './common';
+import { requiredText } from '../../../shared/validation';
 
 const OPERATION = ['rename'];
 
@@ -21,13 +21,7 @@ export const description: INodeProperties[] = forOperations(OPERATION, [
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const attachmentId = (this.getNodeParameter('attachmentId', itemIndex, '', { extractValue: true }) as string).trim();
-	const newName = (this.getNodeParameter('newName', itemIndex) as string).trim();
-	if (!newName) {
-		throw new NodeOperationError(this.getNode(), `"New Name" of item ${itemIndex + 1} is empty`, {
-			itemIndex,
-			description: 'Give the name the attachment should have.',
-		});
-	}
+	const newName = requiredText(this, itemIndex, 'newName', 'New Name', { description: 'Give the name the attachment should have.' });
 	const data = await onePageCrmRequest(this, itemIndex, {
 		method: 'PATCH',
 		path: ['attachments', attachmentId],

@@ -3,7 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { timeoutOption } from '../../../shared/descriptions';
 import { zohoJson, zohoRequest } from '../../transport';
-import { getRecordRef, recordFields, requiredText } from './fields';
+import { getRecordRef, recordFields } from './fields';
+import { requiredText } from '../../../shared/validation';
 
 const displayOptions = { show: { resource: ['attachment'], operation: ['attachLink'] } };
 
@@ -57,7 +58,7 @@ function assertHttpUrl(ctx: IExecuteFunctions, itemIndex: number, url: string): 
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const record = getRecordRef(this, itemIndex);
-	const url = requiredText(this, itemIndex, 'url', 'URL', 'Give the web address to attach, e.g. https://example.com/file.pdf.');
+	const url = requiredText(this, itemIndex, 'url', 'URL', { description: 'Give the web address to attach, e.g. https://example.com/file.pdf.' });
 	assertHttpUrl(this, itemIndex, url);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const title = String(options.title ?? '').trim();

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { zohoJson, zohoRequest } from '../../transport';
-import { attachmentIdField, getRecordRef, recordFields, requiredText } from './fields';
+import { attachmentIdField, getRecordRef, recordFields } from './fields';
+import { requiredText } from '../../../shared/validation';
 
 export const description: INodeProperties[] = [...recordFields('delete'), attachmentIdField('delete')];
 
@@ -12,7 +13,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 		'attachmentId',
 		'Attachment ID',
-		'Give the ID of the attachment to delete, for example from the "Get Many" operation ({{ $json.id }}).',
+		{ description: 'Give the ID of the attachment to delete, for example from the "Get Many" operation ({{ $json.id }}).' },
 	);
 	const response = await zohoRequest(this, {
 		method: 'DELETE',

@@ -4,7 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { HttpResponse } from '../../../transfer';
 import { fileNameFromContentDisposition, headerValue } from '../../../transfer';
 import { zohoRequest } from '../../transport';
-import { attachmentIdField, getRecordRef, recordFields, requiredText } from './fields';
+import { attachmentIdField, getRecordRef, recordFields } from './fields';
+import { requiredText } from '../../../shared/validation';
 
 const displayOptions = { show: { resource: ['attachment'], operation: ['download'] } };
 
@@ -35,14 +36,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		itemIndex,
 		'attachmentId',
 		'Attachment ID',
-		'Give the ID of the attachment, for example from the "Get Many" operation ({{ $json.id }}).',
+		{ description: 'Give the ID of the attachment, for example from the "Get Many" operation ({{ $json.id }}).' },
 	);
 	const binaryPropertyName = requiredText(
 		this,
 		itemIndex,
 		'binaryPropertyName',
 		'Put Output File in Field',
-		'Give the name of the output binary field, usually "data".',
+		{ description: 'Give the name of the output binary field, usually "data".' },
 	);
 
 	const response = await zohoRequest(this, {

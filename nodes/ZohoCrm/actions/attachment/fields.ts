@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+
+import { requiredText } from '../../../shared/validation';
 
 /** The record every attachment operation works on: a module and a record in it. */
 export function recordFields(operation: string): INodeProperties[] {
@@ -43,24 +44,6 @@ export function attachmentIdField(operation: string): INodeProperties {
 	};
 }
 
-/** A required text parameter, trimmed, with a clear error when it is empty. */
-export function requiredText(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	name: string,
-	displayName: string,
-	hint: string,
-): string {
-	const value = String(ctx.getNodeParameter(name, itemIndex, '') ?? '').trim();
-	if (!value) {
-		throw new NodeOperationError(ctx.getNode(), `"${displayName}" is empty for item ${itemIndex + 1}`, {
-			itemIndex,
-			description: hint,
-		});
-	}
-	return value;
-}
-
 export interface RecordRef {
 	module: string;
 	recordId: string;
@@ -73,14 +56,14 @@ export function getRecordRef(ctx: IExecuteFunctions, itemIndex: number): RecordR
 			itemIndex,
 			'module',
 			'Module',
-			'Choose the module of the record from the list, or give its API name (e.g. Leads, Contacts, Deals).',
+			{ description: 'Choose the module of the record from the list, or give its API name (e.g. Leads, Contacts, Deals).' },
 		),
 		recordId: requiredText(
 			ctx,
 			itemIndex,
 			'recordId',
 			'Record ID',
-			'Give the ID of the Zoho CRM record, for example from an earlier Zoho CRM node ({{ $json.id }}).',
+			{ description: 'Give the ID of the Zoho CRM record, for example from an earlier Zoho CRM node ({{ $json.id }}).' },
 		),
 	};
 }
