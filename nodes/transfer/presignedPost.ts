@@ -158,6 +158,11 @@ function orderedFields(
 	return { fields, key };
 }
 
+/** A file name usable as the last segment of an S3 key: "/" would leave the prefix the form signs. */
+export function keySafeName(fileName: string): string {
+	return fileName.replace(/[/\\]/g, '_');
+}
+
 /** The key the object will have: S3 puts the uploaded file's name where the key says `${filename}`. */
 export function resolveObjectKey(key: string, fileName: string): string {
 	return key.split('${filename}').join(fileName);

@@ -14,7 +14,7 @@ import { TestCredentialsHelper } from '../../harness/credentialsHelper';
 import { randomFile } from '../../harness/fixtures';
 import type { TestItem } from '../../harness/runNode';
 import { runNode } from '../../harness/runNode';
-import { ATTACHMENT_FIELDS } from '../../../nodes/ZohoCrm/actions/attachment/getMany.operation';
+import { ATTACHMENT_FIELDS } from '../../../nodes/ZohoCrm/actions/attachment/attachedFiles';
 import type { DispositionStyle } from '../../fakes/zoho';
 import { ATTACHMENT_MODEL_FIELDS, FakeZoho } from '../../fakes/zoho';
 

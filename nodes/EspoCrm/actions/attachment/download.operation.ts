@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { fileNameFromContentDisposition, headerValue } from '../../../transfer';
+import { fileNameFromContentDisposition, headerValue, storeAnsweredFile } from '../../../transfer';
 import { apiPath, espoRequest } from '../../transport';
 import { attachmentIdProperties } from './common';
 import { requiredText } from '../../../shared/validation';
@@ -50,12 +50,8 @@ export async function downloadAttachmentToBinary(
 		stream: true,
 	});
 	const fileName = espoFileName(headerValue(response, 'content-disposition')) ?? fallbackName;
-	const mimeType = (headerValue(response, 'content-type') ?? 'application/octet-stream').split(';')[0].trim();
-	const binary = await ctx.helpers.prepareBinaryData(response.body as Buffer, fileName, mimeType);
-	let size: number | null = null;
-	if (binary.id) size = (await ctx.helpers.getBinaryMetadata(binary.id)).fileSize;
-	else if (binary.data) size = Buffer.byteLength(binary.data, 'base64');
-	return { binary, fileName: binary.fileName ?? fileName, mimeType: binary.mimeType ?? mimeType, size };
+	const { binary, size } = await storeAnsweredFile(ctx, response, fileName);
+	return { binary, fileName: binary.fileName ?? fileName, mimeType: binary.mimeType, size };
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {

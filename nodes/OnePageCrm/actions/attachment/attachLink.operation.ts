@@ -10,7 +10,8 @@ import {
 	referenceIdProperties,
 	referenceTypeProperty,
 } from './common';
-import { keySafeName, objectKey } from './upload.operation';
+import { keySafeName } from '../../../transfer';
+import { objectKey } from './upload.operation';
 
 const OPERATION = ['attachLink'];
 

@@ -17,6 +17,7 @@ import { requestTimeoutMs } from '../../../shared/requestTimeout';
 import {
 	assertWithinLimits,
 	getInputFiles,
+	keySafeName,
 	storedButNotRegistered,
 	uploadToPresignedPost,
 } from '../../../transfer';
@@ -57,11 +58,6 @@ let lastTimestamp = 0;
 function uniqueTimestamp(): number {
 	lastTimestamp = Math.max(Date.now(), lastTimestamp + 1);
 	return lastTimestamp;
-}
-
-/** A file name usable as the last segment of an S3 key. */
-export function keySafeName(fileName: string): string {
-	return fileName.replace(/[/\\]/g, '_');
 }
 
 /**

@@ -11,6 +11,7 @@ import type { BinaryFile, PresignedPostForm, ServiceConnection } from '../../../
 import { requestTimeoutMs } from '../../../shared/requestTimeout';
 import {
 	getInputFiles,
+	keySafeName,
 	resolveObjectKey,
 	storedButNotRegistered,
 	uploadToPresignedPost,
@@ -78,11 +79,6 @@ interface PersonFileForm {
 	form: PresignedPostForm;
 	/** The key prefix Traffio assigned (it ends with "/"): the file's name is appended to it. */
 	keyPrefix: string;
-}
-
-/** S3 keys treat "/" as a folder separator: a name must not leave the prefix Traffio signed. */
-function keySafeName(fileName: string): string {
-	return fileName.replace(/[/\\]/g, '_');
 }
 
 function idValue(value: unknown): string | number {

@@ -1,8 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { HttpResponse } from '../../../transfer';
-import { fileNameFromContentDisposition, headerValue } from '../../../transfer';
+import { fileNameFromContentDisposition, headerValue, storeAnsweredFile } from '../../../transfer';
 import { zohoRequest } from '../../transport';
 import { attachmentIdField, getRecordRef, recordFields } from './fields';
 import { requiredText } from '../../../shared/validation';
@@ -23,11 +22,6 @@ export const description: INodeProperties[] = [
 		displayOptions,
 	},
 ];
-
-function mimeTypeOf(response: HttpResponse): string | undefined {
-	const value = headerValue(response, 'content-type');
-	return value ? value.split(';')[0].trim() || undefined : undefined;
-}
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const record = getRecordRef(this, itemIndex);
@@ -66,12 +60,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				'Zoho answered with data instead of a file: the attachment may be a link (attached with a URL), which has no file to download.',
 		});
 	}
-	const binary = await this.helpers.prepareBinaryData(
-		response.body as Buffer,
-		fileName ?? `attachment-${attachmentId}`,
-		mimeTypeOf(response),
-	);
-	const size = Number(headerValue(response, 'content-length') ?? binary.bytes ?? NaN);
+	const { binary, size } = await storeAnsweredFile(this, response, fileName ?? `attachment-${attachmentId}`);
 	return [
 		{
 			json: {
@@ -79,7 +68,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				module: record.module,
 				recordId: record.recordId,
 				fileName: binary.fileName ?? null,
-				size: Number.isFinite(size) ? size : null,
+				size,
 				mimeType: binary.mimeType,
 			},
 			binary: { [binaryPropertyName]: binary },

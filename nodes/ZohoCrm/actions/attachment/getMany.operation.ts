@@ -5,34 +5,6 @@ import { getRecordRef, recordFields } from './fields';
 
 const displayOptions = { show: { resource: ['attachment'], operation: ['getMany'] } };
 
-/**
- * `fields` is mandatory since API v3 (docs v8/get-attachments.html: "fields string, mandatory"; SDK
- * json_details get_attachments_param: fields required_for "true"). These are the keys of the SDK's
- * Attachment model (json_details "core/com/zoho/crm/api/attachments/attachment"), so the list gives
- * what the SDK knows an attachment to have.
- */
-export const ATTACHMENT_FIELDS = [
-	'id',
-	'File_Name',
-	'Size',
-	'Created_Time',
-	'Modified_Time',
-	'Owner',
-	'Created_By',
-	'Modified_By',
-	'Parent_Id',
-	'$se_module',
-	'$type',
-	'$link_url',
-	'$file_id',
-	'$editable',
-	'$attachment_type',
-	'$sharing_permission',
-	'$state',
-	'Attachment_Source__s',
-	'File_Id__s',
-	'Record_Status__s',
-].join(',');
 
 export const description: INodeProperties[] = [
 	...recordFields('getMany'),
