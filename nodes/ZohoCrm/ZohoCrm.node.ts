@@ -7,8 +7,10 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { OperationTable } from '../shared/router';
+import { LOCATOR_VERSION, NODE_VERSIONS } from '../shared/recordLocator';
 import { executeOperations } from '../shared/router';
 import * as attachment from './actions/attachment';
+import * as listSearch from './methods/listSearch';
 import { getAttachmentModules } from './methods/loadOptions';
 
 const operations: OperationTable = {
@@ -28,8 +30,9 @@ export class ZohoCrm implements INodeType {
 		icon: { light: 'file:zohoCrm.svg', dark: 'file:zohoCrm.dark.svg' },
 		group: ['output'],
 		// 2: Concurrency is automatic unless set; workflows saved with 1 keep one item at a time.
-		version: [1, 2],
-		defaultVersion: 2,
+		// 3: record and attachment pickers (resource locators).
+		version: NODE_VERSIONS,
+		defaultVersion: LOCATOR_VERSION,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description:
 			'Upload, link, list, download and delete attachments of Zoho CRM records, in every Zoho data center (n8n\'s built-in Zoho CRM node handles the records themselves)',
@@ -55,6 +58,7 @@ export class ZohoCrm implements INodeType {
 
 	methods = {
 		loadOptions: { getAttachmentModules },
+		listSearch,
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

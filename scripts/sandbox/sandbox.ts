@@ -217,6 +217,7 @@ async function seed(sandbox: Pick<CrmSandbox, 'onePageCrm' | 'close' | 'espo' | 
 	if (!traffio.persons.has(SEEDS.traffio.personId)) traffio.persons.set(SEEDS.traffio.personId, '1');
 	if (!zoho.api.records.get(SEEDS.zohoCrm.module)) zoho.api.records.set(SEEDS.zohoCrm.module, new Set());
 	zoho.api.records.get(SEEDS.zohoCrm.module)!.add(SEEDS.zohoCrm.recordId);
+	zoho.api.recordNames.set(`${SEEDS.zohoCrm.module}/${SEEDS.zohoCrm.recordId}`, 'Sandbox Lead');
 	const existing = Buffer.from('Pump serial number: P-2291\n');
 	const kase = espo.addRecord('Case', { id: SEEDS.espoCrm.caseId, name: 'Broken pump' });
 	const note = espo.addAttachment(existing, 'serial-number.txt', 'text/plain', {

@@ -70,6 +70,18 @@ export const FAKE_MODULES = [
 	{ api_name: 'Visits', module_name: 'Visits', plural_label: 'Visits', singular_label: 'Visit', api_supported: true, generated_type: 'default' },
 	{ api_name: 'Approvals', module_name: 'Approvals', plural_label: 'Approvals', singular_label: 'Approval', api_supported: false, generated_type: 'default' },
 ];
+/**
+ * The field that names a record, by module: Zoho's standard modules (Leads/Contacts Full_Name,
+ * Accounts Account_Name, Deals Deal_Name, ...), `Name` for custom modules. The list is unverified (no
+ * SDK file states it); the node asks for the same fields.
+ */
+const RECORD_NAME_FIELDS: Record<string, string> = {
+	Leads: 'Full_Name',
+	Contacts: 'Full_Name',
+	Accounts: 'Account_Name',
+	Deals: 'Deal_Name',
+};
+
 /** Docs v8 upload/get-attachments "Supported modules" (Calls is new in v8's list). */
 const ATTACHABLE = new Set(['Leads', 'Calls', 'Contacts', 'Deals', 'Sales_Orders', 'Projects_Custom']);
 
@@ -250,6 +262,8 @@ export class FakeZohoApi extends FakeServer {
 		['Deals', new Set(['4150868000000300001'])],
 		['Projects_Custom', new Set(['site/7?draft'])],
 	]);
+	/** Record names (the module's name field, see listRecords), by "module/id"; unnamed records have none. */
+	readonly recordNames = new Map<string, string>();
 	/** An organisation that keeps its files in WorkDrive without the integration enabled. */
 	workDriveWithoutIntegration = false;
 	dispositionStyle: DispositionStyle = 'rfc5987';
@@ -285,7 +299,52 @@ export class FakeZohoApi extends FakeServer {
 		this.route('DELETE', `${ZOHO_API_PATH}/:module/:recordId/Attachments/:id`, (request) =>
 			this.authorized(request, () => this.remove(request)),
 		);
+		// SDK record/record_operations.js getRecords (GET /crm/v8/{module}; get_records_param fields, page,
+		// per_page, page_token) and searchRecords (GET /crm/v8/{module}/search; search_records_param word,
+		// page, per_page).
+		this.route('GET', `${ZOHO_API_PATH}/:module/search`, (request) => this.authorized(request, () => this.listRecords(request, true)));
+		this.route('GET', `${ZOHO_API_PATH}/:module`, (request) => this.authorized(request, () => this.listRecords(request, false)));
 		this.noRoute = (request) => this.unknownRoute(request);
+	}
+
+	/**
+	 * A module's records, or those a word search finds. SDK "record/response_wrapper" {data, info} with
+	 * "record/info" per_page, count, page, more_records, next_page_token; 204 without a body when none
+	 * (common_api_handler NO_CONTENT_STATUS_CODE). `fields` is mandatory for getRecords (v8 docs, Get
+	 * Records); only the named fields come back. Unverified: how `word` matches (a case-insensitive
+	 * "contains" on the record's name here), the list's order (seeding), and token paging (the fake
+	 * pages by number only).
+	 */
+	private listRecords(request: FakeRequest, search: boolean): FakeResponse {
+		const { module } = request.params;
+		const ids = this.records.get(module);
+		if (!ids) return zohoError(400, 'INVALID_MODULE', 'the module name given seems to be invalid', { api_name: module });
+		const fields = (request.query.fields ?? '').split(',').map((field) => field.trim()).filter(Boolean);
+		if (!search && fields.length === 0) {
+			return zohoError(400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'fields' });
+		}
+		const word = String(request.query.word ?? '').toLowerCase();
+		if (search && !word) return zohoError(400, 'REQUIRED_PARAM_MISSING', 'One of the expected parameter is missing', { param: 'criteria/email/phone/word' });
+		const perPage = Number(request.query.per_page ?? MAX_PER_PAGE);
+		const page = Number(request.query.page ?? 1);
+		if (!Number.isInteger(page) || page < 1 || !Number.isInteger(perPage) || perPage < 1 || perPage > MAX_PER_PAGE) {
+			return zohoError(400, 'INVALID_DATA', 'invalid data', { param: 'page/per_page' });
+		}
+		const all = [...ids].filter((id) => !word || (this.recordNames.get(`${module}/${id}`) ?? '').toLowerCase().includes(word));
+		const slice = all.slice((page - 1) * perPage, page * perPage);
+		if (slice.length === 0) return { status: 204 };
+		const nameField = RECORD_NAME_FIELDS[module] ?? 'Name';
+		const view = (id: string): Record<string, unknown> => {
+			const full: Record<string, unknown> = { id, [nameField]: this.recordNames.get(`${module}/${id}`) ?? null };
+			return fields.length === 0 ? full : Object.fromEntries(Object.entries(full).filter(([field]) => field === 'id' || fields.includes(field)));
+		};
+		return {
+			status: 200,
+			body: {
+				data: slice.map(view),
+				info: { per_page: perPage, count: slice.length, page, more_records: page * perPage < all.length, next_page_token: null },
+			},
+		};
 	}
 
 	/**

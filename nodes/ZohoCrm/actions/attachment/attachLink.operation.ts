@@ -1,15 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { timeoutOption } from '../../../shared/descriptions';
 import { zohoJson, zohoRequest } from '../../transport';
-import { getRecordRef, recordFields } from './fields';
+import { getRecordRef } from './fields';
 import { requiredText } from '../../../shared/validation';
 
 const displayOptions = { show: { resource: ['attachment'], operation: ['attachLink'] } };
 
-export const description: INodeProperties[] = [
-	...recordFields('attachLink'),
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'URL',
 		name: 'url',
@@ -18,7 +17,6 @@ export const description: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. https://example.com/contract.pdf',
 		description: 'The address to attach to the record as a link (the file itself stays where it is)',
-		displayOptions,
 	},
 	{
 		displayName: 'Options',
@@ -26,7 +24,6 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions,
 		options: [
 			{
 				displayName: 'Title',
@@ -39,7 +36,7 @@ export const description: INodeProperties[] = [
 			timeoutOption,
 		],
 	},
-];
+]);
 
 function assertHttpUrl(ctx: IExecuteFunctions, itemIndex: number, url: string): void {
 	let parsed: URL | undefined;

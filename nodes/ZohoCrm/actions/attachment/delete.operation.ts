@@ -1,10 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { zohoJson, zohoRequest } from '../../transport';
-import { attachmentIdField, getRecordRef, recordFields } from './fields';
+import { attachmentIdProperties, getRecordRef } from './fields';
 import { requiredText } from '../../../shared/validation';
 
-export const description: INodeProperties[] = [...recordFields('delete'), attachmentIdField('delete')];
+export const description: INodeProperties[] = updateDisplayOptions(
+	{ show: { resource: ['attachment'], operation: ['delete'] } },
+	attachmentIdProperties(),
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const record = getRecordRef(this, itemIndex);

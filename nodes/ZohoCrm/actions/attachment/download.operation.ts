@@ -1,16 +1,15 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { fileNameFromContentDisposition, headerValue, storeAnsweredFile } from '../../../transfer';
 import { zohoRequest } from '../../transport';
-import { attachmentIdField, getRecordRef, recordFields } from './fields';
+import { attachmentIdProperties, getRecordRef } from './fields';
 import { requiredText } from '../../../shared/validation';
 
 const displayOptions = { show: { resource: ['attachment'], operation: ['download'] } };
 
-export const description: INodeProperties[] = [
-	...recordFields('download'),
-	attachmentIdField('download'),
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
+	...attachmentIdProperties(),
 	{
 		displayName: 'Put Output File in Field',
 		name: 'binaryPropertyName',
@@ -19,9 +18,8 @@ export const description: INodeProperties[] = [
 		required: true,
 		hint: 'The name of the output binary field to put the file in',
 		description: 'The binary property of the output item that receives the downloaded file',
-		displayOptions,
 	},
-];
+]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const record = getRecordRef(this, itemIndex);

@@ -1,47 +1,54 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
+import { recordLocatorProperties } from '../../../shared/recordLocator';
 import { requiredText } from '../../../shared/validation';
 
-/** The record every attachment operation works on: a module and a record in it. */
-export function recordFields(operation: string): INodeProperties[] {
-	const displayOptions = { show: { resource: ['attachment'], operation: [operation] } };
-	return [
-		{
-			displayName: 'Module Name or ID',
-			name: 'module',
-			type: 'options',
-			typeOptions: { loadOptionsMethod: 'getAttachmentModules' },
-			default: '',
-			required: true,
-			hint: 'Only modules whose records take attachments are listed. In an expression, give the module\'s API name, e.g. Leads or Sales_Orders.',
-			description:
-				'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-			displayOptions,
-		},
-		{
-			displayName: 'Record ID',
-			name: 'recordId',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'e.g. 4150868000000224005',
-			description: 'The ID of the record, as in the record\'s URL in Zoho CRM (the number at its end)',
-			displayOptions,
-		},
-	];
-}
-
-export function attachmentIdField(operation: string): INodeProperties {
-	return {
-		displayName: 'Attachment ID',
-		name: 'attachmentId',
-		type: 'string',
+/**
+ * The record every attachment operation works on, one set of parameters for all of them (a value
+ * stays when the operation changes): the module, and a record in it, from typeVersion 3 picked from
+ * the module's records. A record's page in Zoho CRM ends in /tab/{module}/{id} (unverified: no source
+ * states the web app's URL shape; the record ID is "the number at its end").
+ */
+export const recordDescription: INodeProperties[] = updateDisplayOptions({ show: { resource: ['attachment'] } }, [
+	{
+		displayName: 'Module Name or ID',
+		name: 'module',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getAttachmentModules' },
 		default: '',
 		required: true,
-		placeholder: 'e.g. 4150868000000231001',
-		description: 'The ID of the attachment, as the "Get Many" operation returns it (field ID)',
-		displayOptions: { show: { resource: ['attachment'], operation: [operation] } },
-	};
+		hint: 'Only modules whose records take attachments are listed. In an expression, give the module\'s API name, e.g. Leads or Sales_Orders.',
+		description:
+			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+	},
+	...recordLocatorProperties(
+		{
+			name: 'recordId',
+			displayName: 'Record ID',
+			description: 'The ID of the record, as in the record\'s URL in Zoho CRM (the number at its end)',
+			searchListMethod: 'searchRecords',
+			idExample: '4150868000000224005',
+			url: { placeholder: 'https://crm.zoho.com/crm/org123456789/tab/Leads/4150868000000224005', regex: '/tab/[A-Za-z0-9_]+/([0-9]+)', what: 'a Zoho CRM record URL' },
+			dependsOn: ['module'],
+		},
+		{ placeholder: 'e.g. 4150868000000224005' },
+	),
+]);
+
+/** The attachment to download or delete; from typeVersion 3 picked from the record's attachments. */
+export function attachmentIdProperties(): INodeProperties[] {
+	return recordLocatorProperties(
+		{
+			name: 'attachmentId',
+			displayName: 'Attachment ID',
+			description: 'The ID of the attachment, as the "Get Many" operation returns it (field ID)',
+			searchListMethod: 'searchAttachments',
+			idExample: '4150868000000231001',
+			dependsOn: ['module', 'recordId.value'],
+		},
+		{ placeholder: 'e.g. 4150868000000231001' },
+	);
 }
 
 export interface RecordRef {

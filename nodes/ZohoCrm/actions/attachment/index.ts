@@ -5,6 +5,7 @@ import * as deleteAttachment from './delete.operation';
 import * as download from './download.operation';
 import * as getMany from './getMany.operation';
 import * as upload from './upload.operation';
+import { recordDescription } from './fields';
 
 export { attachLink, deleteAttachment as delete, download, getMany, upload };
 
@@ -49,6 +50,7 @@ export const description: INodeProperties[] = [
 		],
 		default: 'upload',
 	},
+	...recordDescription,
 	...upload.description,
 	...attachLink.description,
 	...getMany.description,

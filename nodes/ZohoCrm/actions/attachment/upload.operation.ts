@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import {
 	binaryPropertyNameProperty,
@@ -23,23 +23,21 @@ import { MAX_ATTACHMENT_BYTES, REFUSED_EXTENSIONS, SERVICE_NAME, zohoClient, zoh
 import type { ListedAttachment } from './attachedFiles';
 import { attachedFilesOf } from './attachedFiles';
 import type { RecordRef } from './fields';
-import { getRecordRef, recordFields } from './fields';
+import { getRecordRef } from './fields';
 
 const displayOptions = { show: { resource: ['attachment'], operation: ['upload'] } };
 
-export const description: INodeProperties[] = [
-	...recordFields('upload'),
-	{ ...binaryPropertyNameProperty, displayOptions },
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
+	binaryPropertyNameProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions,
 		options: [concurrencyOption, fileNameOption, ifAlreadyAttachedOption, timeoutOption],
 	},
-];
+]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const record = getRecordRef(this, itemIndex);
