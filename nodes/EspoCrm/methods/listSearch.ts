@@ -100,19 +100,13 @@ async function recordPageUrl(ctx: ILoadOptionsFunctions, entityType: string, id:
 }
 
 /**
- * Records of the chosen entity type, newest first: GET {Entity} with `textFilter` (EspoCRM's search
+ * An entity type's records, newest first: GET {Entity} with `textFilter` (EspoCRM's search
  * box: the entity's text filter fields, `name` by default), `maxSize` and `offset`
  * (Core/Record/SearchParamsFetcher); the token is the next offset while `total` says more remain.
  */
-export async function searchRecords(
-	this: ILoadOptionsFunctions,
-	filter?: string,
-	paginationToken?: string,
-): Promise<INodeListSearchResult> {
-	const entityType = currentValue(this, 'entityType');
-	if (!entityType) return { results: [] };
+async function recordsOf(ctx: ILoadOptionsFunctions, entityType: string, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 	const offset = Number(paginationToken ?? 0) || 0;
-	const response = await espoRequest(this, {
+	const response = await espoRequest(ctx, {
 		method: 'GET',
 		path: apiPath(entityType),
 		qs: { maxSize: RECORDS_PER_PAGE, offset, select: 'id,name', ...(filter ? { textFilter: filter } : {}) },
@@ -124,11 +118,27 @@ export async function searchRecords(
 	const results: INodeListSearchItems[] = [];
 	for (const record of list) {
 		const id = String(record.id ?? '');
-		if (id) results.push(listItem(record.name, id, await recordPageUrl(this, entityType, id)));
+		if (id) results.push(listItem(record.name, id, await recordPageUrl(ctx, entityType, id)));
 	}
 	const next = offset + list.length;
 	const total = Number(answer.total);
 	return { results, paginationToken: list.length > 0 && Number.isFinite(total) && next < total ? String(next) : undefined };
+}
+
+/** Records of the chosen entity type (see recordsOf). */
+export async function searchRecords(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const entityType = currentValue(this, 'entityType');
+	if (!entityType) return { results: [] };
+	return await recordsOf(this, entityType, filter, paginationToken);
+}
+
+/** Document records, for the Document operations (see recordsOf). */
+export async function searchDocuments(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	return await recordsOf(this, 'Document', filter, paginationToken);
 }
 
 /**

@@ -137,6 +137,20 @@ describe('EspoCRM node typeVersion 3: ids from resource locators', () => {
 	});
 });
 
+describe('EspoCRM Documents by locator (typeVersion 3)', () => {
+	it('reads a Document given By URL and lists Documents by name', async () => {
+		const document = espo.addRecord('Document', { name: 'Framework agreement' });
+		espo.addRecord('Document', { name: 'Price list' });
+		const read = await run({ resource: 'document', operation: 'get', documentId: locator('url', `${espo.siteUrl}/#Document/view/${document.id}`) }, [{ json: {} }]);
+		expect(read.error).toBeUndefined();
+		expect(read.items[0].json).toMatchObject({ id: document.id, name: 'Framework agreement' });
+
+		const listed = await new EspoCrm().methods.listSearch.searchDocuments.call(listSearch({ resource: 'document', operation: 'get' }), 'framework');
+		expect(listed.results).toEqual([{ name: 'Framework agreement', value: document.id, url: `${espo.siteUrl}/#Document/view/${document.id}` }]);
+		expect(espo.server.requests.at(-1)!.path).toBe('/crm/api/v1/Document');
+	});
+});
+
 describe('EspoCRM list searches', () => {
 	it('lists records of the chosen entity type page by page, filtered by EspoCRM\'s text filter, each with its page URL', async () => {
 		const made = Array.from({ length: 55 }, (_, index) => espo.addRecord('Case', { name: `Pump ${index}` }));

@@ -1,25 +1,32 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { bodyJson } from '../../../transfer';
 import { apiPath, espoRequest } from '../../transport';
+import { recordLocatorProperties } from '../../../shared/recordLocator';
 import { requiredText } from '../../../shared/validation';
 
 /** Modules/Crm/Resources/metadata/entityDefs/Document.json: the entity type and the field holding its file. */
 export const DOCUMENT = 'Document';
 export const DOCUMENT_FILE_FIELD = 'file';
 
-export function documentIdProperty(operations: string[]): INodeProperties {
-	return {
-		displayName: 'Document ID',
-		name: 'documentId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. 6571f0a2b3c4d5e6f',
-		description: 'The ID of the Document record, as Create or Get Many give it',
-		displayOptions: { show: { resource: ['document'], operation: operations } },
-	};
+/** The Document to read or download; from typeVersion 3 picked from EspoCRM's Documents. */
+export function documentIdProperties(operations: string[]): INodeProperties[] {
+	return updateDisplayOptions(
+		{ show: { resource: ['document'], operation: operations } },
+		recordLocatorProperties(
+			{
+				name: 'documentId',
+				displayName: 'Document ID',
+				description: 'The ID of the Document record, as Create or Get Many give it',
+				searchListMethod: 'searchDocuments',
+				idExample: '6571f0a2b3c4d5e6f',
+				// EspoCRM's web app routes a record's page as "#:controller/view/:id" (client/src/router.js).
+				url: { placeholder: 'https://crm.example.com/#Document/view/6571f0a2b3c4d5e6f', regex: '#Document/view/([^/?#]+)', what: 'an EspoCRM Document URL' },
+			},
+			{ placeholder: 'e.g. 6571f0a2b3c4d5e6f' },
+		),
+	);
 }
 
 export function readDocumentId(ctx: IExecuteFunctions, itemIndex: number): string {

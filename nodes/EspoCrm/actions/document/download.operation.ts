@@ -1,20 +1,21 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { downloadAttachmentToBinary } from '../attachment/download.operation';
-import { documentIdProperty, readDocument, readDocumentId } from './common';
+import { documentIdProperties, readDocument, readDocumentId } from './common';
 
 export const description: INodeProperties[] = [
-	documentIdProperty(['download']),
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the output binary field to put the file in',
-		displayOptions: { show: { resource: ['document'], operation: ['download'] } },
-	},
+	...documentIdProperties(['download']),
+	...updateDisplayOptions({ show: { resource: ['document'], operation: ['download'] } }, [
+		{
+			displayName: 'Put Output File in Field',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			required: true,
+			hint: 'The name of the output binary field to put the file in',
+		},
+	]),
 ];
 
 /** The Document's `file` (Document.json): its attachment id from the record, then the bytes, streamed. */

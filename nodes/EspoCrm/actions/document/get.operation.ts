@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { documentIdProperty, documentItem, readDocument, readDocumentId } from './common';
+import { documentIdProperties, documentItem, readDocument, readDocumentId } from './common';
 
-export const description: INodeProperties[] = [documentIdProperty(['get'])];
+export const description: INodeProperties[] = documentIdProperties(['get']);
 
 /** GET Document/{id}: the record as EspoCRM gives it (name, fileId, fileName, folderId, status...). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
