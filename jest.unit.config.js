@@ -26,5 +26,5 @@ module.exports = {
 	...base,
 	globalSetup: undefined,
 	globalTeardown: undefined,
-	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', ...needsS3],
+	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/browser/', ...needsS3],
 };

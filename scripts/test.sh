@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The test command (npm test): installs what the tests need, builds, and runs every suite
 # against a real S3 (Ceph radosgw on 127.0.0.1, started by jest's global setup), including the
-# end-to-end suite in real n8n 2.8.4 (Node 20) and the newest installable n8n (Node 24).
+# end-to-end suite in real n8n 2.8.4 (Node 20) and the newest installable n8n (Node 24), and the
+# browser test (Debian's Chromium driving npm start's n8n).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash test/rig/radosgw.sh install
+bash test/browser/chromium.sh install
 [ -d node_modules ] || npm ci
 # The real n8n versions the end-to-end suite runs in (cached outside the work tree; instant when present).
 bash scripts/n8n/install-all.sh

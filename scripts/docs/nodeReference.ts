@@ -131,13 +131,27 @@ function fieldRows(properties: INodeProperties[], prefix: string, version: numbe
 	return rows;
 }
 
-/** The generated reference: every resource's operations with the fields each one shows. */
-export function referenceMarkdown(description: INodeTypeDescription): string {
-	const version = Math.max(...[description.version].flat());
+/** One resource/operation pair of a node, with the fields it shows in the node's newest version. */
+export interface NodeOperation {
+	/** "Attachment: Upload"; the node's name for a node without resources or operations. */
+	title: string;
+	summary?: string;
+	/** The parameters that select it (none for a node with a single form). */
+	parameters: { resource?: string; operation?: string };
+	fields: INodeProperties[];
+}
+
+export function newestVersion(description: INodeTypeDescription): number {
+	return Math.max(...[description.version].flat());
+}
+
+/** Every resource/operation pair of the node's newest version, in the order the node lists them. */
+export function nodeOperations(description: INodeTypeDescription): NodeOperation[] {
+	const version = newestVersion(description);
 	const properties = description.properties.filter((property) => isShownInVersion(property, version));
 	const resourceParam = properties.find((property) => property.name === 'resource');
 	const resources = (resourceParam?.options as INodePropertyOptions[] | undefined) ?? [{ name: '', value: '' }];
-	const lines: string[] = [BEGIN_MARK, ''];
+	const result: NodeOperation[] = [];
 	for (const resource of resources) {
 		const resourceValue = resourceParam ? String(resource.value) : undefined;
 		const operationParam = properties.find(
@@ -148,20 +162,37 @@ export function referenceMarkdown(description: INodeTypeDescription): string {
 		];
 		for (const operation of operations) {
 			const operationValue = operationParam ? String(operation.value) : undefined;
-			const title = [resource.name, operationParam ? operation.name : ''].filter(Boolean).join(': ') || 'Fields';
-			lines.push(`### ${title}`, '');
-			const summary = operation.action ?? operation.description ?? description.description;
-			if (summary) lines.push(`${cell(summary)}.`.replace(/\.\.$/, '.'), '');
-			const fields = properties.filter(
-				(property) =>
-					property !== resourceParam && property !== operationParam && isShownFor(property, resourceValue, operationValue),
-			);
-			lines.push('| Field | Parameter | Type | Required | Default | Description |', '|---|---|---|---|---|---|');
-			lines.push(...fieldRows(fields, '', version), '');
+			result.push({
+				title: [resource.name, operationParam ? operation.name : ''].filter(Boolean).join(': ') || description.displayName,
+				summary: operation.action ?? operation.description ?? description.description,
+				parameters: { resource: resourceValue, operation: operationValue },
+				fields: properties.filter(
+					(property) =>
+						property !== resourceParam && property !== operationParam && isShownFor(property, resourceValue, operationValue),
+				),
+			});
 		}
+	}
+	return result;
+}
+
+/** The generated reference: every resource's operations with the fields each one shows. */
+export function referenceMarkdown(description: INodeTypeDescription): string {
+	const version = newestVersion(description);
+	const lines: string[] = [BEGIN_MARK, ''];
+	for (const operation of nodeOperations(description)) {
+		lines.push(`### ${operation.parameters.resource === undefined ? 'Fields' : operation.title}`, '');
+		if (operation.summary) lines.push(`${cell(operation.summary)}.`.replace(/\.\.$/, '.'), '');
+		lines.push('| Field | Parameter | Type | Required | Default | Description |', '|---|---|---|---|---|---|');
+		lines.push(...fieldRows(operation.fields, '', version), '');
 	}
 	lines.push(END_MARK);
 	return lines.join('\n');
+}
+
+/** Whether a field shows with the resource and operation alone (no other field decides). */
+export function showsUnconditionally(property: INodeProperties): boolean {
+	return conditionText(property) === '' && !property.displayOptions?.hide;
 }
 
 /** The page with its generated part replaced by the current one. */

@@ -25,6 +25,7 @@ import { delimiter, dirname, join } from 'path';
 import type { N8nInstall, SandboxOptions as N8nSandboxOptions } from '../n8n/e2e';
 import { buildAndPack, freePorts, installN8n, N8nSandbox, n8nTargets } from '../n8n/e2e';
 import { sleepMs, stopN8n, waitHealthy } from '../n8n/server';
+import type { PreparedExample } from './examples';
 import { exampleFiles, exampleWorkflowId, prepareExample } from './examples';
 import type { CrmSandbox } from './sandbox';
 import { describeSandbox, SANDBOX_DIR, startCrmSandbox, writeCredentialsFile } from './sandbox';
@@ -135,16 +136,31 @@ export interface RunningSandbox {
 	n8n: N8nSandbox;
 	server: ChildProcess;
 	editorUrl: string;
+	/** The example workflows as imported (id: exampleWorkflowId(file)). */
+	examples: PreparedExample[];
 	stop(): Promise<void>;
 }
 
+/** What a caller other than `npm start` changes (the browser test: its own folder, free ports). */
+export interface StartOptions {
+	/** Instead of .sandbox: the sandbox, the n8n user folder and the files go here. */
+	dir?: string;
+	/** false: every fake on a free port (default: the documented ports, a free one when taken). */
+	fixedPorts?: boolean;
+}
+
 /** `register` gets the stop function at once, so a Ctrl-C during startup still stops what started. */
-export async function startAll(argv: string[], log = console.log, register?: (stop: () => Promise<void>) => void): Promise<RunningSandbox> {
+export async function startAll(
+	argv: string[],
+	log = console.log,
+	register?: (stop: () => Promise<void>) => void,
+	options: StartOptions = {},
+): Promise<RunningSandbox> {
 	const version = option(argv, '--n8n') ?? process.env.SANDBOX_N8N_VERSION;
 	const target = n8nTargets().find((candidate) => !version || candidate.n8nVersion === version);
 	if (!target) throw new Error(`no n8n ${version} in scripts/n8n/versions.env`);
 	const wantedPort = Number(option(argv, '--port') ?? process.env.N8N_PORT ?? DEFAULT_N8N_PORT);
-	const dir = SANDBOX_DIR;
+	const dir = options.dir ?? SANDBOX_DIR;
 	const filesDir = join(dir, 'files');
 	const userFolder = join(dir, 'n8n');
 	const packDir = join(dir, 'pack');
@@ -162,7 +178,7 @@ export async function startAll(argv: string[], log = console.log, register?: (st
 	register?.(stop);
 	try {
 		log(`Starting the CRM sandbox, building the package and n8n ${target.n8nVersion}...`);
-		const [sandbox, install, packed] = await Promise.all([startCrmSandbox({ dir, log }), installN8n(target), buildAndPack(packDir)]);
+		const [sandbox, install, packed] = await Promise.all([startCrmSandbox({ dir, log, fixedPorts: options.fixedPorts }), installN8n(target), buildAndPack(packDir)]);
 		crm = sandbox;
 		writeCredentialsFile(sandbox);
 
@@ -209,7 +225,7 @@ The fake CRMs:
 ${describeSandbox(sandbox)}
 
 Ctrl-C stops n8n and the sandbox.`);
-		const running: RunningSandbox = { crm: sandbox, n8n, server, editorUrl: baseUrl, stop };
+		const running: RunningSandbox = { crm: sandbox, n8n, server, editorUrl: baseUrl, examples, stop };
 		return running;
 	} catch (error) {
 		await stop();
