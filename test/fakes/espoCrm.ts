@@ -221,6 +221,21 @@ export class FakeEspoCrm {
 		this.entityDefs[entityType].fields[field] = def;
 	}
 
+	/**
+	 * Field labels by entity type, as en_US ships them (Modules/Crm/Resources/i18n/en_US/Case.json
+	 * "attachments": "Attachments", Document.json "file": "File"; Global.json for fields without their
+	 * own); a test may set a custom label, as Administration > Entity Manager > Fields > Label does.
+	 */
+	readonly fieldLabels: Record<string, Record<string, string>> = {
+		Global: { attachments: 'Attachments', name: 'Name', description: 'Description' },
+		Case: { photo: 'Photo' },
+		Document: { file: 'File' },
+	};
+
+	private i18n(): Record<string, unknown> {
+		return Object.fromEntries(Object.entries(this.fieldLabels).map(([scope, fields]) => [scope, { fields }]));
+	}
+
 	addRecord(entityType: string, attributes: Record<string, unknown> = {}): FakeEspoRecord {
 		const record: FakeEspoRecord = { id: espoId(), ...attributes };
 		for (const [field, def] of Object.entries(this.entityDefs[entityType]?.fields ?? {})) {
@@ -415,6 +430,11 @@ export class FakeEspoCrm {
 			}
 			return { status: 200, body: JSON.stringify(value ?? null), headers: { 'content-type': 'application/json' } };
 		});
+
+		// routes.json GET /I18n -> Controllers/I18n::getActionRead (Services/Language::getDataForFrontend): the
+		// language data by scope, each scope's `fields` mapping field names to labels (Resources/i18n/en_US/*.json).
+		// Only the field labels of the entity types above are modelled; the real answer holds much more.
+		this.route('GET', '/I18n', () => ({ status: 200, body: this.i18n() }));
 
 		// routes.json GET /Settings -> Controllers/Settings::getActionRead (Tools/App/SettingsService::getConfigData):
 		// `attachmentUploadMaxSize` is not in adminItems/systemItems (Resources/defaults/systemConfig.php), so any user reads it.

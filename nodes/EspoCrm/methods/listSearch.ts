@@ -53,10 +53,30 @@ function currentValue(ctx: ILoadOptionsFunctions, name: string): string {
 	return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
 }
 
-/** "attachments" -> "Attachments", "contractFile" -> "Contract File": EspoCRM's labels default to the name so spelled. */
-function labelOf(name: string): string {
+/** "contractFile" -> "Contract File": how EspoCRM shows a field that has no label in the language data. */
+function labelFromName(name: string): string {
 	const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2');
 	return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
+ * The field labels users see in EspoCRM, from the language data (GET I18n, Controllers/I18n): the
+ * entity type's `fields`, else Global's. Without it (a proxy refusing it) the name stands in.
+ */
+async function fieldLabels(ctx: ILoadOptionsFunctions, entityType: string): Promise<(name: string) => string> {
+	let data: IDataObject = {};
+	try {
+		data = responseObject(await espoRequest(ctx, { method: 'GET', path: 'I18n', subject: 'the field labels', itemIndex: 0 }));
+	} catch {
+		// The labels are a convenience: the list still works with the names.
+	}
+	const labelsOf = (scope: string) => ((data[scope] as IDataObject | undefined)?.fields ?? {}) as IDataObject;
+	const own = labelsOf(entityType);
+	const global = labelsOf('Global');
+	return (name) => {
+		const label = own[name] ?? global[name];
+		return typeof label === 'string' && label.trim() !== '' ? label : labelFromName(name);
+	};
 }
 
 /** Entity types that have at least one field of the chosen kind. */
@@ -74,13 +94,14 @@ export async function searchEntityTypes(this: ILoadOptionsFunctions, filter?: st
 }
 
 /**
- * The chosen entity type's file fields: a label and what the field holds as the name, the API name
- * as the value. Filtered by Field Type where the node still asks it (typeVersion 1 and 2).
+ * The chosen entity type's file fields: the label EspoCRM shows and what the field holds as the
+ * name, the API name as the value. Filtered by Field Type where the node still asks it (typeVersion 1 and 2).
  */
 export async function searchFields(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const entityType = currentValue(this, 'entityType');
 	if (!entityType) return { results: [] };
 	const defs = await entityDefs(this);
+	const labelOf = await fieldLabels(this, entityType);
 	const types = wantedFieldTypes(currentValue(this, 'fieldType'));
 	const results: INodeListSearchItems[] = Object.entries(fieldsOf(defs[entityType]))
 		.filter(([name, field]) => types.includes(String(field?.type)) && matchesFilter(filter, name, labelOf(name)))

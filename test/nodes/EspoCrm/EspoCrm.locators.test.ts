@@ -197,6 +197,18 @@ describe('EspoCRM list searches', () => {
 			['Attachments (several files)', 'attachments'],
 			['Photo (one image)', 'photo'],
 		]);
+		expect(espo.server.requests.some((request) => request.path === '/crm/api/v1/I18n')).toBe(true);
+	});
+
+	it('shows the label EspoCRM has for a field (its language data), the API name staying the value; searches labels too', async () => {
+		espo.fieldLabels.Case.photo = 'Customer photo';
+		try {
+			const context = listSearch({ operation: 'upload', entityType: locator('list', 'Case') });
+			const result = await new EspoCrm().methods.listSearch.searchFields.call(context, 'customer');
+			expect(result.results).toEqual([{ name: 'Customer photo (one image)', value: 'photo', description: 'API name "photo", type image' }]);
+		} finally {
+			espo.fieldLabels.Case.photo = 'Photo';
+		}
 	});
 
 	it('empties a picked field in the editor when the entity type changes (the field depends on it)', () => {
