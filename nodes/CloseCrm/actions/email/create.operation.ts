@@ -7,11 +7,12 @@ import {
 	fileNameOption,
 	timeoutOption,
 } from '../../../shared/descriptions';
-import { getInputFiles, splitList } from '../../../transfer';
+import { splitList } from '../../../transfer';
 import { filesSummary, registerWithClose, uploadFilesToClose } from '../../files';
 import { assertLeadBeforeUpload } from '../../leads';
 import { closeApiRequest } from '../../transport';
 import { requiredText } from '../../../shared/validation';
+import { readUploadInput } from '../../../shared/uploadOperation';
 
 const displayOptions = { show: { resource: ['email'], operation: ['create'] } };
 
@@ -79,11 +80,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const to = splitList(requiredText(this, itemIndex, 'to', 'To', 'at least one recipient address'));
 	const emailSubject = this.getNodeParameter('subject', itemIndex, '') as string;
 	const body = this.getNodeParameter('body', itemIndex, '') as string;
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const files = await getInputFiles(this, itemIndex, {
-		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
-		fileName: (options.fileName as string) || undefined,
-	});
+	const { files, options } = await readUploadInput(this, itemIndex);
 	const subject = `the draft email on lead "${leadId}"`;
 	await assertLeadBeforeUpload(this, itemIndex, leadId, subject, contactId);
 	const stored = await uploadFilesToClose(this, itemIndex, files);

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import {
@@ -7,8 +7,9 @@ import {
 	fileNameOption,
 	timeoutOption,
 } from '../../../shared/descriptions';
-import { getInputFiles } from '../../../transfer';
+import { } from '../../../transfer';
 import { uploadFilesToClose } from '../../files';
+import { readUploadInput } from '../../../shared/uploadOperation';
 
 const displayOptions = { show: { resource: ['file'], operation: ['upload'] } };
 
@@ -36,11 +37,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
  * activities take (`{url, filename, size, content_type}`), for use within 24 hours.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const files = await getInputFiles(this, itemIndex, {
-		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
-		fileName: (options.fileName as string) || undefined,
-	});
+	const { files } = await readUploadInput(this, itemIndex);
 	const stored = await uploadFilesToClose(this, itemIndex, files);
 	return stored.map(({ attachment }) => ({ json: { ...attachment }, pairedItem: { item: itemIndex } }));
 }

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import {
@@ -7,11 +7,12 @@ import {
 	fileNameOption,
 	timeoutOption,
 } from '../../../shared/descriptions';
-import { getInputFiles } from '../../../transfer';
+import { } from '../../../transfer';
 import { filesSummary, registerWithClose, uploadFilesToClose } from '../../files';
 import { assertLeadBeforeUpload } from '../../leads';
 import { closeApiRequest } from '../../transport';
 import { requiredText } from '../../../shared/validation';
+import { readUploadInput } from '../../../shared/uploadOperation';
 
 const displayOptions = { show: { resource: ['note'], operation: ['create'] } };
 
@@ -39,11 +40,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const leadId = requiredText(this, itemIndex, 'leadId', 'Lead ID', 'the lead to add the note to (it starts with "lead_")');
 	const note = this.getNodeParameter('note', itemIndex, '') as string;
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const files = await getInputFiles(this, itemIndex, {
-		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
-		fileName: (options.fileName as string) || undefined,
-	});
+	const { files } = await readUploadInput(this, itemIndex);
 	const subject = `the note on lead "${leadId}"`;
 	await assertLeadBeforeUpload(this, itemIndex, leadId, subject);
 	const stored = await uploadFilesToClose(this, itemIndex, files);

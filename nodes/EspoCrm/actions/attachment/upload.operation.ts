@@ -12,7 +12,7 @@ import type { AttachedFile } from '../../../shared/ifAlreadyAttached';
 import { ifAlreadyAttachedOf, sameFiles, sizeOf } from '../../../shared/ifAlreadyAttached';
 import { withKeyLock } from '../../../shared/keyedLock';
 import type { BinaryFile } from '../../../transfer';
-import { getInputFiles, mayHaveBeenProcessed } from '../../../transfer';
+import { mayHaveBeenProcessed } from '../../../transfer';
 import { apiPath, espoRequest, responseObject, uploadAttachment } from '../../transport';
 import { assertWithinUploadLimit, uploadLimitFor } from '../../uploadLimit';
 import type { AttachmentLocation } from './common';
@@ -24,6 +24,7 @@ import {
 	readRecord,
 	updateRecord,
 } from './common';
+import { onRecord, readUploadInput } from '../../../shared/uploadOperation';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['attachment'], operation: ['upload'] } }, [
 	binaryPropertyNameProperty,
@@ -145,11 +146,7 @@ function linkingFailed(
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const location = await readLocation(this, itemIndex, false);
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const files = await getInputFiles(this, itemIndex, {
-		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
-		fileName: (options.fileName as string) || undefined,
-	});
+	const { files, options } = await readUploadInput(this, itemIndex);
 
 	if (location.fieldType === 'file' && files.length > 1) {
 		throw new NodeOperationError(
@@ -163,11 +160,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 
 	const ifAlreadyAttached = location.recordId ? ifAlreadyAttachedOf(options) : 'upload';
-	const work = async () => await uploadToLocation(this, itemIndex, location, files, ifAlreadyAttached);
-	// The check and the upload of one record's field must not interleave with another item's for the same field.
-	return ifAlreadyAttached === 'upload'
-		? await work()
-		: await withKeyLock(this, `ifAlreadyAttached:${location.entityType}/${location.recordId}/${location.field}`, work);
+	// One record's field is the unit: another item's check and upload for the same field must wait.
+	return await onRecord(this, ifAlreadyAttached, `${location.entityType}/${location.recordId}/${location.field}`, async () =>
+		await uploadToLocation(this, itemIndex, location, files, ifAlreadyAttached),
+	);
 }
 
 /**

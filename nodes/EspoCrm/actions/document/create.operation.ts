@@ -3,10 +3,11 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { binaryPropertyNameProperty, fileNameOption, timeoutOption } from '../../../shared/descriptions';
 import type { BinaryFile } from '../../../transfer';
-import { getInputFiles, mayHaveBeenProcessed, splitList } from '../../../transfer';
+import { mayHaveBeenProcessed, splitList } from '../../../transfer';
 import { apiPath, espoRequest, responseObject, uploadAttachment } from '../../transport';
 import { assertWithinUploadLimit, uploadLimitFor } from '../../uploadLimit';
 import { DOCUMENT, DOCUMENT_FILE_FIELD, documentItem } from './common';
+import { readUploadInput } from '../../../shared/uploadOperation';
 
 const displayOptions = { show: { resource: ['document'], operation: ['create'] } };
 
@@ -209,11 +210,7 @@ function withRecovery(ctx: IExecuteFunctions, itemIndex: number, error: unknown,
  * related records; links without a link-multiple field then by `POST Document/{id}/{link}`.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const files = await getInputFiles(this, itemIndex, {
-		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
-		fileName: (options.fileName as string) || undefined,
-	});
+	const { files, options } = await readUploadInput(this, itemIndex);
 	if (files.length > 1) {
 		throw new NodeOperationError(this.getNode(), `Item ${itemIndex + 1} has ${files.length} files but a Document holds one`, {
 			itemIndex,

@@ -9,18 +9,12 @@ import {
 	timeoutOption,
 } from '../../../shared/descriptions';
 import type { AttachedFile, IfAlreadyAttached } from '../../../shared/ifAlreadyAttached';
-import { attachOnce, ifAlreadyAttachedOf, sameFiles, sizeOf } from '../../../shared/ifAlreadyAttached';
-import { withKeyLock } from '../../../shared/keyedLock';
+import { attachOnce, sameFiles, sizeOf } from '../../../shared/ifAlreadyAttached';
+import { readUploadInput, uploadEachFile } from '../../../shared/uploadOperation';
 import { requiredText } from '../../../shared/validation';
 import type { BinaryFile, FormFieldValue, PresignedPostForm } from '../../../transfer';
 import { requestTimeoutMs } from '../../../shared/requestTimeout';
-import {
-	assertWithinLimits,
-	getInputFiles,
-	keySafeName,
-	storedButNotRegistered,
-	uploadToPresignedPost,
-} from '../../../transfer';
+import { assertWithinLimits, keySafeName, storedButNotRegistered, uploadToPresignedPost } from '../../../transfer';
 import { onePageCrmClient, onePageCrmRequest, SERVICE_NAME } from '../../transport';
 import {
 	attachmentOf,
@@ -281,29 +275,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const contactId = requiredText(this, itemIndex, 'contactId', 'Contact ID', 'the OnePageCRM id of the contact');
 	const referenceType = this.getNodeParameter('referenceType', itemIndex) as string;
 	const referenceId = requiredText(this, itemIndex, 'referenceId', 'Record ID', 'the OnePageCRM id of the deal, note, call or meeting');
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-
-	const files = await getInputFiles(this, itemIndex, {
-		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
-		fileName: (options.fileName as string) || undefined,
-	});
-	// Refuse an oversized file before anything of this item is sent.
-	for (const file of files) {
-		assertWithinLimits(this, itemIndex, file, { serviceName: SERVICE_NAME, maxBytes: MAX_FILE_BYTES });
-	}
-
+	const input = await readUploadInput(this, itemIndex, { serviceName: SERVICE_NAME, maxBytes: MAX_FILE_BYTES });
 	const { secure } = await onePageCrmClient.connection(this, itemIndex);
 	const target = { contactId, referenceType, referenceId, requireHttps: secure };
-	const ifAlreadyAttached = ifAlreadyAttachedOf(options);
-	const output: INodeExecutionData[] = [];
-	for (const file of files) {
-		const upload = async () => await uploadOne(this, itemIndex, file, target, ifAlreadyAttached);
-		// The check and the upload of one record must not interleave with another item's for the same record.
-		output.push(
-			ifAlreadyAttached === 'upload'
-				? await upload()
-				: await withKeyLock(this, `ifAlreadyAttached:${referenceType}/${referenceId}`, upload),
-		);
-	}
-	return output;
+	return await uploadEachFile(this, input, `${referenceType}/${referenceId}`, async (file) =>
+		await uploadOne(this, itemIndex, file, target, input.ifAlreadyAttached),
+	);
 }

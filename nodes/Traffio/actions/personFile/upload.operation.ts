@@ -10,7 +10,6 @@ import {
 import type { BinaryFile, PresignedPostForm, ServiceConnection } from '../../../transfer';
 import { requestTimeoutMs } from '../../../shared/requestTimeout';
 import {
-	getInputFiles,
 	keySafeName,
 	resolveObjectKey,
 	storedButNotRegistered,
@@ -18,6 +17,7 @@ import {
 } from '../../../transfer';
 import { traffioApiRequest, traffioConnection, unwrapData } from '../../transport';
 import { requiredText } from '../../../shared/validation';
+import { readUploadInput } from '../../../shared/uploadOperation';
 
 const displayOptions = { show: { resource: ['personFile'], operation: ['upload'] } };
 
@@ -188,11 +188,7 @@ async function uploadPersonFile(
  * file to S3 under the assigned prefix, then register the stored key as the person's file.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const files = await getInputFiles(this, itemIndex, {
-		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
-		fileName: (options.fileName as string) || undefined,
-	});
+	const { files, options } = await readUploadInput(this, itemIndex);
 	const documentTypeId = this.getNodeParameter('documentTypeId', itemIndex, PERSON_FILE_DOCUMENT_TYPE) as string | number;
 	const target: PersonFileTarget = {
 		personId: requiredText(this, itemIndex, 'personId', 'Person ID', 'the ID of the person the file is linked to'),

@@ -9,16 +9,10 @@ import {
 	timeoutOption,
 } from '../../../shared/descriptions';
 import type { IfAlreadyAttached } from '../../../shared/ifAlreadyAttached';
-import { attachOnce, ifAlreadyAttachedOf, sameFiles } from '../../../shared/ifAlreadyAttached';
-import { withKeyLock } from '../../../shared/keyedLock';
+import { attachOnce, sameFiles } from '../../../shared/ifAlreadyAttached';
+import { readUploadInput, uploadEachFile } from '../../../shared/uploadOperation';
 import type { BinaryFile } from '../../../transfer';
-import {
-	assertWithinLimits,
-	bodyText,
-	getInputFiles,
-	pathOf,
-	uploadDirectMultipart,
-} from '../../../transfer';
+import { bodyText, pathOf, uploadDirectMultipart } from '../../../transfer';
 import { MAX_ATTACHMENT_BYTES, REFUSED_EXTENSIONS, SERVICE_NAME, zohoClient, zohoJson, zohoRequest } from '../../transport';
 import type { ListedAttachment } from './attachedFiles';
 import { attachedFilesOf } from './attachedFiles';
@@ -41,32 +35,14 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const record = getRecordRef(this, itemIndex);
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const files = await getInputFiles(this, itemIndex, {
-		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
-		fileName: (options.fileName as string) || undefined,
+	const input = await readUploadInput(this, itemIndex, {
+		serviceName: SERVICE_NAME,
+		maxBytes: MAX_ATTACHMENT_BYTES,
+		refusedExtensions: REFUSED_EXTENSIONS,
 	});
-	// Every file is checked before the first is sent: a refused file costs no request and no partial upload.
-	for (const file of files) {
-		assertWithinLimits(this, itemIndex, file, {
-			serviceName: SERVICE_NAME,
-			maxBytes: MAX_ATTACHMENT_BYTES,
-			refusedExtensions: REFUSED_EXTENSIONS,
-		});
-	}
-
-	const ifAlreadyAttached = ifAlreadyAttachedOf(options);
-	const output: INodeExecutionData[] = [];
-	for (const file of files) {
-		const upload = async () => await uploadOne(this, itemIndex, record, file, ifAlreadyAttached);
-		// The check and the upload of one record must not interleave with another item's for the same record.
-		output.push(
-			ifAlreadyAttached === 'upload'
-				? await upload()
-				: await withKeyLock(this, `ifAlreadyAttached:${record.module}/${record.recordId}`, upload),
-		);
-	}
-	return output;
+	return await uploadEachFile(this, input, `${record.module}/${record.recordId}`, async (file) =>
+		await uploadOne(this, itemIndex, record, file, input.ifAlreadyAttached),
+	);
 }
 
 interface UploadAnswer {
