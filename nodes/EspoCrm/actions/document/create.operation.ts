@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { binaryPropertyNameProperty, fileNameOption, timeoutOption } from '../../../shared/descriptions';
 import type { BinaryFile } from '../../../transfer';
@@ -19,8 +19,8 @@ const RELATED_LINKS = [
 	{ link: 'opportunities', label: 'Opportunity IDs', entity: 'Opportunity' },
 ];
 
-export const description: INodeProperties[] = [
-	{ ...binaryPropertyNameProperty, description: 'The binary property of the input item that holds the Document\'s file (one file per Document)', displayOptions },
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
+	{ ...binaryPropertyNameProperty, description: 'The binary property of the input item that holds the Document\'s file (one file per Document)' },
 	{
 		displayName: 'Name',
 		name: 'name',
@@ -28,7 +28,6 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. Service contract 2026',
 		description: 'The Document\'s name. Leave empty to use the file name.',
-		displayOptions,
 	},
 	{
 		displayName: 'Related Records',
@@ -37,7 +36,6 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Related Records',
 		default: {},
 		description: 'Records to link the Document to, by the links EspoCRM defines for Documents',
-		displayOptions,
 		options: RELATED_LINKS.map(({ link, label, entity }) => ({
 			displayName: label,
 			name: link,
@@ -53,7 +51,6 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions,
 		options: [
 			{
 				displayName: 'Description',
@@ -108,7 +105,7 @@ export const description: INodeProperties[] = [
 			timeoutOption,
 		],
 	},
-];
+]);
 
 interface RelatedRecords {
 	link: string;

@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { bodyJson } from '../../../transfer';
 import { espoRequest } from '../../transport';
@@ -9,14 +10,13 @@ const displayOptions = { show: { resource: ['document'], operation: ['getMany'] 
 /** Core/Record/SearchParamsFetcher: `recordListMaxSizeLimit` defaults to 200 records per request. */
 const PAGE_SIZE = 200;
 
-export const description: INodeProperties[] = [
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Return All',
 		name: 'returnAll',
 		type: 'boolean',
 		default: false,
 		description: 'Whether to return all results or only up to a given limit',
-		displayOptions,
 	},
 	{
 		displayName: 'Limit',
@@ -25,7 +25,7 @@ export const description: INodeProperties[] = [
 		default: 50,
 		typeOptions: { minValue: 1 },
 		description: 'Max number of results to return',
-		displayOptions: { show: { ...displayOptions.show, returnAll: [false] } },
+		displayOptions: { show: { returnAll: [false] } },
 	},
 	{
 		displayName: 'Filters',
@@ -33,7 +33,6 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Filter',
 		default: {},
-		displayOptions,
 		options: [
 			{
 				displayName: 'Folder ID',
@@ -45,7 +44,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
-];
+]);
 
 /** GET Document with maxSize/offset paging (RecordBase::getActionList answers `{total, list}`). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {

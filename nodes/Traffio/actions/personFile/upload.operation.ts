@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import {
 	binaryPropertyNameProperty,
@@ -24,7 +24,7 @@ const displayOptions = { show: { resource: ['personFile'], operation: ['upload']
 /** Traffio's document type for files linked to a person. */
 export const PERSON_FILE_DOCUMENT_TYPE = 6;
 
-export const description: INodeProperties[] = [
+export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	{
 		displayName: 'Person ID',
 		name: 'personId',
@@ -33,7 +33,6 @@ export const description: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. 15',
 		description: 'The ID of the person the file is linked to',
-		displayOptions,
 	},
 	{
 		displayName: 'Document Type Name or ID',
@@ -43,16 +42,14 @@ export const description: INodeProperties[] = [
 		default: PERSON_FILE_DOCUMENT_TYPE,
 		description:
 			'What kind of document the file is; 6 is a person file. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-		displayOptions,
 	},
-	{ ...binaryPropertyNameProperty, displayOptions },
+	binaryPropertyNameProperty,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions,
 		options: [
 			concurrencyOption,
 			{
@@ -73,7 +70,7 @@ export const description: INodeProperties[] = [
 			timeoutOption,
 		],
 	},
-];
+]);
 
 interface PersonFileForm {
 	form: PresignedPostForm;
