@@ -74,6 +74,8 @@ function adapter(): NodeAdapter<number> {
 				credentialTypes: [new EspoCrmApi()],
 				// HMAC: the mode with the most secrets to leak (key, secret, signature).
 				credentials: credentials ?? { espoCrmApi: espo.credentials('hmac') as never },
+				// The cases set Field Type, as workflows saved at typeVersion 2 do (3 reads it from the metadata first).
+				typeVersion: 2,
 			}),
 		// The node appends new ids to the field's list, keeping the ones there.
 		snapshot: () => linkedIds().length,
