@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { networkFailureOf } from './httpResponse';
@@ -27,6 +27,28 @@ export function mayHaveBeenProcessed(error: unknown): boolean {
 }
 
 /**
+ * A failure after something was already stored: the error keeps the service's own words (its
+ * message), and its description adds what is stored and how to recover, and, when the service gave
+ * no clear answer, the warning to check first.
+ */
+export function withRecovery(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	error: unknown,
+	recovery: { howTo: string; ifUnclear: string; context: IDataObject },
+): NodeApiError | NodeOperationError {
+	const base =
+		error instanceof NodeApiError || error instanceof NodeOperationError
+			? error
+			: new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
+	const originalDescription = base.description ? `${base.description} ` : '';
+	const unclear = mayHaveBeenProcessed(error) ? ` ${recovery.ifUnclear}` : '';
+	base.description = `${originalDescription}${recovery.howTo}${unclear}`;
+	base.context = { ...(base.context ?? {}), ...recovery.context, itemIndex };
+	return base;
+}
+
+/**
  * Adds to a registration error where the already stored file is, so nothing is lost: the
  * description names the S3 key, how to recover, and whether to check for a duplicate first.
  */
@@ -36,16 +58,9 @@ export function storedButNotRegistered(
 	error: unknown,
 	stored: StoredFile,
 ): NodeApiError | NodeOperationError {
-	const base =
-		error instanceof NodeApiError || error instanceof NodeOperationError
-			? error
-			: new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
-	// The message keeps the service's own words; the description says where the file is and what to do.
-	const originalDescription = base.description ? `${base.description} ` : '';
-	const duplicateWarning = mayHaveBeenProcessed(error)
-		? ` ${stored.serviceName} gave no clear answer, so it may have completed ${stored.registration} anyway: check that before you run the item again, so nothing is added twice.`
-		: '';
-	base.description = `${originalDescription}The file "${stored.fileName}" is already stored at S3 key "${stored.key}" but is not registered with ${stored.serviceName}, so nothing is lost: ${stored.howToRecover}${duplicateWarning}`;
-	base.context = { ...(base.context ?? {}), storedKey: stored.key, itemIndex };
-	return base;
+	return withRecovery(ctx, itemIndex, error, {
+		howTo: `The file "${stored.fileName}" is already stored at S3 key "${stored.key}" but is not registered with ${stored.serviceName}, so nothing is lost: ${stored.howToRecover}`,
+		ifUnclear: `${stored.serviceName} gave no clear answer, so it may have completed ${stored.registration} anyway: check that before you run the item again, so nothing is added twice.`,
+		context: { storedKey: stored.key },
+	});
 }

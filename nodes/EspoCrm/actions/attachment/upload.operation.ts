@@ -12,7 +12,7 @@ import type { AttachedFile } from '../../../shared/ifAlreadyAttached';
 import { ifAlreadyAttachedOf, sameFiles, sizeOf } from '../../../shared/ifAlreadyAttached';
 import { withKeyLock } from '../../../shared/keyedLock';
 import type { BinaryFile } from '../../../transfer';
-import { mayHaveBeenProcessed } from '../../../transfer';
+import { withRecovery } from '../../../transfer';
 import { apiPath, espoRequest, responseObject, uploadAttachment } from '../../transport';
 import { assertWithinUploadLimit, uploadLimitFor } from '../../uploadLimit';
 import type { AttachmentLocation } from './common';
@@ -125,23 +125,17 @@ function linkingFailed(
 	location: AttachmentLocation,
 	uploaded: Array<{ file: BinaryFile; answer: IDataObject }>,
 ): NodeApiError | NodeOperationError {
-	const base =
-		error instanceof NodeApiError || error instanceof NodeOperationError
-			? error
-			: new NodeOperationError(ctx.getNode(), error as Error, { itemIndex });
 	const list = uploaded.map(({ file, answer }) => `"${file.fileName}" as attachment id "${answer.id as string}"`).join(', ');
 	const attribute = location.fieldType === 'file' ? `${location.field}Id` : `${location.field}Ids`;
 	const howTo =
 		location.fieldType === 'file'
 			? `set "${attribute}" of the record to that id (in EspoCRM, or with a PUT ${location.entityType}/${location.recordId} request)`
 			: `add the id${uploaded.length > 1 ? 's' : ''} to "${attribute}" of the record, keeping the ids it already holds (in EspoCRM, or with a PUT ${location.entityType}/${location.recordId} request)`;
-	const maybe = mayHaveBeenProcessed(error)
-		? ' EspoCRM gave no clear answer, so the link may have been made anyway: look at the record before you do anything.'
-		: '';
-	const original = base.description ? `${base.description} ` : '';
-	base.description = `${original}EspoCRM stored ${list}, but it is not linked to field "${location.field}" of ${describeRecord(location)}, so nothing is lost: fix the cause above, then ${howTo}. Running the item again uploads the file anew and leaves this attachment unused.${maybe}`;
-	base.context = { ...(base.context ?? {}), attachmentIds: uploaded.map(({ answer }) => answer.id as string), itemIndex };
-	return base;
+	return withRecovery(ctx, itemIndex, error, {
+		howTo: `EspoCRM stored ${list}, but it is not linked to field "${location.field}" of ${describeRecord(location)}, so nothing is lost: fix the cause above, then ${howTo}. Running the item again uploads the file anew and leaves this attachment unused.`,
+		ifUnclear: 'EspoCRM gave no clear answer, so the link may have been made anyway: look at the record before you do anything.',
+		context: { attachmentIds: uploaded.map(({ answer }) => answer.id as string) },
+	});
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
