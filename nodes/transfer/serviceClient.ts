@@ -139,10 +139,13 @@ export function trimBaseUrl(value: unknown): string {
 /**
  * Ids are URL-encoded into the path, but "." and ".." stay what they are after encoding (URL parsers
  * resolve even "%2E%2E"), and an empty one drops a segment: such an id would point the request at
- * another path. A leading and a trailing slash are the path's own.
+ * another path. A path written rooted ("/lead/x/") may end with the API's own slash; one from
+ * pathOf() names every segment, the last included.
  */
 function assertPathSegments(ctx: ServiceContext, declaration: ServiceDeclaration, request: ServiceRequest): void {
-	const segments = (request.path ?? '').replace(/^\//, '').replace(/\/$/, '').split('/');
+	const path = request.path ?? '';
+	const rooted = path.startsWith('/');
+	const segments = (rooted ? path.slice(1).replace(/\/$/, '') : path).split('/');
 	for (const segment of segments) {
 		let value = segment;
 		try {
