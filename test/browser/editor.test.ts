@@ -62,18 +62,19 @@ function listSearches(operation: NodeOperation): INodeProperties[] {
 }
 
 /**
- * The parameters the examples (patched to the sandbox's seeded records) give this node for this resource,
- * the first example's value for each; a plain id where the newest version has a resource locator becomes
- * its By ID mode.
+ * The parameters the examples (patched to the sandbox's seeded records) give this node, those of examples
+ * of the same resource first (a list often depends on another field: the lead of a contact list); a plain
+ * id where the newest version has a resource locator becomes its By ID mode.
  */
 function exampleParameters(description: INodeTypeDescription, operation: NodeOperation): Record<string, unknown> {
 	const parameters: Record<string, unknown> = {};
-	for (const example of running.examples) {
-		for (const node of example.workflow.nodes) {
-			const values = node.parameters as Record<string, unknown>;
-			if (node.type !== `${PACKAGE}.${description.name}` || values.resource !== operation.parameters.resource) continue;
-			for (const [name, value] of Object.entries(values)) if (!(name in parameters)) parameters[name] = value;
-		}
+	const nodes = running.examples
+		.flatMap((example) => example.workflow.nodes)
+		.filter((node) => node.type === `${PACKAGE}.${description.name}`)
+		.map((node) => node.parameters as Record<string, unknown>);
+	const sameResource = (values: Record<string, unknown>) => values.resource === operation.parameters.resource;
+	for (const values of [...nodes.filter(sameResource), ...nodes.filter((values) => !sameResource(values))]) {
+		for (const [name, value] of Object.entries(values)) if (!(name in parameters)) parameters[name] = value;
 	}
 	for (const field of operation.fields) {
 		const value = parameters[field.name];
@@ -181,6 +182,32 @@ afterAll(async () => {
 });
 
 describe('the n8n editor with the package (Chromium, n8n 2.8.4 from npm start)', () => {
+	// First: the examples leave files on the seeded records, which the attachment lists below then show.
+	it('every example runs from the Execute button and its file lands in the sandbox', async () => {
+		const failures: string[] = [];
+		for (const example of running.examples) {
+			const before = new Set((await running.crm.holdings())[example.crm].map((holding) => `${holding.id ?? ''}|${holding.where}`));
+			await openWorkflow(exampleWorkflowId(example.file));
+			if (hasFormTrigger(example.workflow)) {
+				const formPage = page.context().waitForEvent('page');
+				await page.locator('[data-test-id="execute-workflow-button"]').click();
+				const form = await formPage;
+				await form.locator('input[type=file]').first().setInputFiles(example.path!);
+				await form.locator('button[type=submit], #submit-btn').first().click();
+			} else {
+				await page.locator('[data-test-id="execute-workflow-button"]').click();
+			}
+			const landed = await waitFor(async () => {
+				const arrived = (await running.crm.holdings())[example.crm].filter(
+					(holding) => !before.has(`${holding.id ?? ''}|${holding.where}`),
+				);
+				return arrived.find((holding) => holding.sha256 === example.sha256 && holding.size === example.size);
+			});
+			if (!landed) failures.push(`${example.file}: nothing with sha256 ${example.sha256.slice(0, 12)} arrived in ${example.crm}`);
+		}
+		expect(failures).toEqual([]);
+	});
+
 	it.each(described.map((description, index) => [description.displayName, description, index] as const))(
 		'%s: every resource/operation opens with its fields, every list search lists sandbox records',
 		async (_label, description, index) => {
@@ -240,30 +267,6 @@ describe('the n8n editor with the package (Chromium, n8n 2.8.4 from npm start)',
 		expect(failures).toEqual([]);
 	});
 
-	it('every example runs from the Execute button and its file lands in the sandbox', async () => {
-		const failures: string[] = [];
-		for (const example of running.examples) {
-			const before = new Set((await running.crm.holdings())[example.crm].map((holding) => `${holding.id ?? ''}|${holding.where}`));
-			await openWorkflow(exampleWorkflowId(example.file));
-			if (hasFormTrigger(example.workflow)) {
-				const formPage = page.context().waitForEvent('page');
-				await page.locator('[data-test-id="execute-workflow-button"]').click();
-				const form = await formPage;
-				await form.locator('input[type=file]').first().setInputFiles(example.path!);
-				await form.locator('button[type=submit], #submit-btn').first().click();
-			} else {
-				await page.locator('[data-test-id="execute-workflow-button"]').click();
-			}
-			const landed = await waitFor(async () => {
-				const arrived = (await running.crm.holdings())[example.crm].filter(
-					(holding) => !before.has(`${holding.id ?? ''}|${holding.where}`),
-				);
-				return arrived.find((holding) => holding.sha256 === example.sha256 && holding.size === example.size);
-			});
-			if (!landed) failures.push(`${example.file}: nothing with sha256 ${example.sha256.slice(0, 12)} arrived in ${example.crm}`);
-		}
-		expect(failures).toEqual([]);
-	});
 });
 
 /** Opens the list of a resource locator and returns the entries it shows (none when it fails). */
