@@ -5,7 +5,7 @@ import type { BinaryFile, PresignedPostForm } from '../transfer';
 import type { ServiceConnection } from '../transfer';
 import { requestTimeoutMs } from '../shared/requestTimeout';
 import { isExpiredFormError, storedButNotRegistered, uploadToPresignedPost } from '../transfer';
-import { closeApiRequest, closeConnection } from './transport';
+import { closeApiRequest, closeClient } from './transport';
 
 /** A file as Close's activities take it in `attachments`. */
 export interface CloseAttachment extends IDataObject {
@@ -90,7 +90,7 @@ async function uploadAndLocate(
 	file: BinaryFile,
 	connection?: ServiceConnection,
 ): Promise<StoredCloseFile> {
-	const { secure } = connection ?? (await closeConnection(ctx));
+	const { secure } = connection ?? (await closeClient.connection(ctx, itemIndex));
 	let form = await requestUploadForm(ctx, itemIndex, file);
 	let key = '';
 	for (let attempt = 1; ; attempt++) {
@@ -130,7 +130,7 @@ export async function uploadFilesToClose(
 	itemIndex: number,
 	files: BinaryFile[],
 ): Promise<StoredCloseFile[]> {
-	const connection = await closeConnection(ctx);
+	const connection = await closeClient.connection(ctx, itemIndex);
 	const stored: StoredCloseFile[] = [];
 	for (const file of files) stored.push(await uploadAndLocate(ctx, itemIndex, file, connection));
 	return stored;

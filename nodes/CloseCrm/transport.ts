@@ -1,6 +1,6 @@
 import type { IDataObject, IHttpRequestMethods, JsonObject } from 'n8n-workflow';
 
-import type { HttpResponse, ServiceConnection, ServiceContext, ServiceFailure, ThrottleGate } from '../transfer';
+import type { HttpResponse, ServiceContext, ServiceFailure, ThrottleGate } from '../transfer';
 import { requestTimeoutMs } from '../shared/requestTimeout';
 import { bodyJson, createServiceClient, headerValue, readRateLimitHeaders, retryAfterMs } from '../transfer';
 
@@ -124,10 +124,6 @@ export const closeClient = createServiceClient({
 	pathRule: { noun: 'ID', names: 'A lead, contact or activity ID' },
 	timeoutMs: requestTimeoutMs,
 });
-
-export async function closeConnection(ctx: ServiceContext): Promise<ServiceConnection> {
-	return await closeClient.connection(ctx);
-}
 
 /** One request to Close (see closeClient); returns the JSON answer as an object. */
 export async function closeApiRequest(

@@ -1,6 +1,6 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
-import type { HttpResponse, ServiceConnection, ServiceContext, ServiceFailure } from '../transfer';
+import type { HttpResponse, ServiceContext, ServiceFailure } from '../transfer';
 import { requestTimeoutMs } from '../shared/requestTimeout';
 import { bodyJson, createServiceClient, readGenericFailure } from '../transfer';
 
@@ -65,10 +65,6 @@ export const traffioClient = createServiceClient({
 	pathRule: { noun: 'ID', names: 'A person or document type ID' },
 	timeoutMs: requestTimeoutMs,
 });
-
-export async function traffioConnection(ctx: ServiceContext): Promise<ServiceConnection> {
-	return await traffioClient.connection(ctx);
-}
 
 /** One request to Traffio (see traffioClient); returns the JSON answer. */
 export async function traffioApiRequest(

@@ -4,7 +4,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import type { HttpResponse } from '../../../transfer';
 import { timeoutOption } from '../../../shared/descriptions';
 import { fileNameFromContentDisposition, headerValue, storeAnsweredFile } from '../../../transfer';
-import { closeClient, closeConnection } from '../../transport';
+import { closeClient } from '../../transport';
 import { requiredText } from '../../../shared/validation';
 
 const displayOptions = { show: { resource: ['file'], operation: ['download'] } };
@@ -96,7 +96,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	});
 	const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() || 'data';
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const connection = await closeConnection(this);
+	const connection = await closeClient.connection(this, itemIndex);
 	// The API's own origin counts as Close too (a sandbox or proxy that serves both).
 	const closeOrigins = new Set([CLOSE_APP_ORIGIN, new URL(connection.baseUrl).origin]);
 

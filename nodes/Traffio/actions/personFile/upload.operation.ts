@@ -15,7 +15,7 @@ import {
 	storedButNotRegistered,
 	uploadToPresignedPost,
 } from '../../../transfer';
-import { traffioApiRequest, traffioConnection, unwrapData } from '../../transport';
+import { traffioApiRequest, traffioClient, unwrapData } from '../../transport';
 import { requiredText } from '../../../shared/validation';
 import { readUploadInput } from '../../../shared/uploadOperation';
 
@@ -193,7 +193,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		fileTitle: (options.fileTitle as string) || undefined,
 		fileDescription: (options.fileDescription as string) || undefined,
 	};
-	const connection = await traffioConnection(this);
+	const connection = await traffioClient.connection(this, itemIndex);
 	const output: INodeExecutionData[] = [];
 	for (const file of files) {
 		const record = await uploadPersonFile(this, itemIndex, connection, target, file);
