@@ -1,7 +1,8 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { MAX_CONCURRENCY, runForEachItem } from '../../nodes/shared/runItems';
+import { AUTOMATIC_CONCURRENCY, concurrencyFromOptions, MAX_CONCURRENCY, runForEachItem } from '../../nodes/shared/runItems';
+import { AdaptiveConcurrency, throttleGateFor } from '../../nodes/transfer';
 import { fakeContext } from './fakeContext';
 
 function items(count: number): INodeExecutionData[] {
@@ -66,6 +67,7 @@ describe('runForEachItem', () => {
 				{ json: { error: 'no description', itemIndex: 2 }, pairedItem: { item: 2 } },
 			],
 		]);
+		expect(output[0][2].json).not.toHaveProperty('errorDescription');
 	});
 
 	it('without it, starts no item after a failure and throws the failed item\'s error', async () => {
@@ -98,7 +100,88 @@ describe('runForEachItem', () => {
 		expect(error.context.itemIndex).toBe(0);
 	});
 
+	it('keeps the earliest failed item\'s error when a later item fails after it', async () => {
+		const ctx = fakeContext({ items: items(3) });
+		const error = (await runForEachItem(
+			ctx,
+			async (index) => {
+				await new Promise((resolve) => setTimeout(resolve, index === 0 ? 0 : 20));
+				throw new Error(`item ${index}`);
+			},
+			{ concurrency: 3 },
+		).catch((caught: unknown) => caught)) as NodeOperationError;
+		expect(error.message).toBe('item 0');
+	});
+
+	it('in automatic mode, the run\'s requests report to its controller while it runs, and no longer after', async () => {
+		const ctx = fakeContext({ items: items(3) });
+		const gate = throttleGateFor(ctx);
+		const seen: unknown[] = [];
+		await runForEachItem(
+			ctx,
+			async () => {
+				seen.push(gate.observer);
+				return [];
+			},
+			{ concurrency: AUTOMATIC_CONCURRENCY },
+		);
+		expect(seen[0]).toBeInstanceOf(AdaptiveConcurrency);
+		expect((seen[0] as AdaptiveConcurrency).max).toBe(MAX_CONCURRENCY);
+		expect(seen).toEqual([seen[0], seen[0], seen[0]]);
+		expect(gate.observer).toBeUndefined();
+		// A fixed concurrency has no controller.
+		await runForEachItem(ctx, async () => {
+			seen.push(gate.observer);
+			return [];
+		}, { concurrency: 2 });
+		expect(seen.slice(3)).toEqual([undefined, undefined, undefined]);
+	});
+
+	it('leaves an observer someone else set during the run in place', async () => {
+		const ctx = fakeContext({ items: items(1) });
+		const gate = throttleGateFor(ctx);
+		const other = new AdaptiveConcurrency();
+		await runForEachItem(
+			ctx,
+			async () => {
+				gate.observer = other;
+				return [];
+			},
+			{ concurrency: AUTOMATIC_CONCURRENCY },
+		);
+		expect(gate.observer).toBe(other);
+	});
+
 	it('gives nothing for no items', async () => {
 		expect(await runForEachItem(fakeContext({ items: [] }), async () => [{ json: {} }])).toEqual([[]]);
+	});
+});
+
+describe('concurrencyFromOptions', () => {
+	function concurrencyOf(value: unknown, typeVersion = 2): number {
+		return concurrencyFromOptions(fakeContext({ node: { typeVersion }, parameters: { 'options.concurrency': value } }));
+	}
+
+	it('is automatic when unset or empty from typeVersion 2 on, and 1 in typeVersion 1', () => {
+		for (const value of [undefined, null, '']) {
+			expect(concurrencyOf(value, 1)).toBe(1);
+			expect(concurrencyOf(value, 2)).toBe(AUTOMATIC_CONCURRENCY);
+			expect(concurrencyOf(value, 3)).toBe(AUTOMATIC_CONCURRENCY);
+		}
+		expect(AUTOMATIC_CONCURRENCY).toBe(0);
+	});
+
+	it('takes a number, also as text, 0 (automatic) included', () => {
+		expect(concurrencyOf(4, 1)).toBe(4);
+		expect(concurrencyOf('7')).toBe(7);
+		expect(concurrencyOf(0, 1)).toBe(0);
+		expect(concurrencyOf(1)).toBe(1);
+	});
+
+	it('falls back to the unset value for what is no count', () => {
+		for (const value of [-1, 'many', Number.POSITIVE_INFINITY]) {
+			expect(concurrencyOf(value, 1)).toBe(1);
+			expect(concurrencyOf(value, 2)).toBe(AUTOMATIC_CONCURRENCY);
+		}
 	});
 });

@@ -40,6 +40,32 @@ describe('fileNameFromContentDisposition', () => {
 		expect(fileNameFromContentDisposition(undefined)).toBeUndefined();
 	});
 
+	it('reads filename* in any case of UTF-8, utf8, latin1 or no charset (UTF-8), with blanks around the equals sign', () => {
+		expect(fileNameFromContentDisposition("attachment; filename*=UTF-8''%E2%82%AC.txt")).toBe('\u20ac.txt');
+		expect(fileNameFromContentDisposition("attachment; filename*=utf8''%E2%82%AC.txt")).toBe('\u20ac.txt');
+		expect(fileNameFromContentDisposition("attachment; filename*=''%E2%82%AC.txt")).toBe('\u20ac.txt');
+		expect(fileNameFromContentDisposition("attachment; filename*=Latin1''caf%E9.txt")).toBe('caf\u00e9.txt');
+		expect(fileNameFromContentDisposition("attachment; filename*=iso-8859-1''\u00ff.txt")).toBe('\u00ff.txt');
+		expect(fileNameFromContentDisposition('attachment; filename = "spaced.txt"')).toBe('spaced.txt');
+	});
+
+	it('falls back to filename when filename* has no charset part, a character beyond one byte, or a charset it does not read', () => {
+		expect(fileNameFromContentDisposition('attachment; filename*=plain.txt; filename="ok.txt"')).toBe('ok.txt');
+		expect(fileNameFromContentDisposition("attachment; filename*=UTF-8''\u5951.txt; filename=\"ok.txt\"")).toBe('ok.txt');
+		expect(fileNameFromContentDisposition("attachment; filename*=KOI8-R''abc.txt; filename=\"ok.txt\"")).toBe('ok.txt');
+	});
+
+	it('takes the first of repeated parameters, trims the name, and refuses "."', () => {
+		expect(fileNameFromContentDisposition('attachment; filename="first.txt"; filename="second.txt"')).toBe('first.txt');
+		expect(fileNameFromContentDisposition('attachment; filename="  padded.txt  "')).toBe('padded.txt');
+		expect(fileNameFromContentDisposition('attachment; filename="."')).toBeUndefined();
+	});
+
+	it('keeps a name that holds characters beyond one byte as it is (it was not read byte by byte)', () => {
+		const name = 'caf\u00c3\u00a9 \u5951.txt';
+		expect(fileNameFromContentDisposition(`attachment; filename="${name}"`)).toBe(name);
+	});
+
 	it('does not take a parameter named like filename for it', () => {
 		expect(fileNameFromContentDisposition('attachment; xfilename="no.txt"; filename="yes.txt"')).toBe('yes.txt');
 	});
