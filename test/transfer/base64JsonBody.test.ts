@@ -1,5 +1,5 @@
 import { randomBytes } from 'crypto';
-import { Readable } from 'stream';
+import { PassThrough, Readable } from 'stream';
 
 import type { BinaryFile } from '../../nodes/transfer';
 import { base64Length, buildBase64JsonBody } from '../../nodes/transfer';
@@ -69,5 +69,17 @@ describe('buildBase64JsonBody', () => {
 		const first = await collect((await buildBase64JsonBody({ a: 1 }, 'file', file)).body);
 		const second = await collect((await buildBase64JsonBody({ a: 1 }, 'file', file)).body);
 		expect(second.equals(first)).toBe(true);
+	});
+
+	it('sends the encoded bytes of a chunk before the file has ended (it never holds the whole file)', async () => {
+		const source = new PassThrough();
+		const file: BinaryFile = { ...fileOf(Buffer.alloc(0), true), size: 6, openContent: async () => source };
+		const chunks = (await buildBase64JsonBody({}, 'file', file)).body[Symbol.asyncIterator]();
+		await chunks.next(); // the JSON up to the data URI
+		source.write(Buffer.from('abc'));
+		// Only answered while the file is still open if the encoder passes whole groups on at once.
+		expect(Buffer.from((await chunks.next()).value as string).toString()).toBe(Buffer.from('abc').toString('base64'));
+		source.end(Buffer.from('def'));
+		expect(Buffer.from((await chunks.next()).value as string).toString()).toBe(Buffer.from('def').toString('base64'));
 	});
 });

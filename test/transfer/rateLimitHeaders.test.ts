@@ -37,7 +37,21 @@ describe('readRateLimitHeaders', () => {
 	});
 
 	it('gives nothing for missing or unreadable values', () => {
-		expect(readRateLimitHeaders(answer({}), now)).toEqual({});
-		expect(readRateLimitHeaders(answer({ 'ratelimit-remaining': 'soon', 'x-ratelimit-limit': '-1' }), now)).toEqual({});
+		expect(readRateLimitHeaders(answer({}), now)).toStrictEqual({});
+		expect(readRateLimitHeaders(answer({ 'ratelimit-remaining': 'soon', 'x-ratelimit-limit': '-1' }), now)).toStrictEqual({});
+		expect(readRateLimitHeaders(answer({ 'ratelimit-remaining': '  ', 'ratelimit-reset': '' }), now)).toStrictEqual({});
+	});
+
+	it('reads the short names of the later draft, decimals of a reset, and X-Rate-Limit-* headers', () => {
+		expect(readRateLimitHeaders(answer({ RateLimit: 'l=10, r=4, t=1.25' }), now)).toStrictEqual({ limit: 10, remaining: 4, resetMs: 1250 });
+		expect(
+			readRateLimitHeaders(answer({ 'X-Rate-Limit-Limit': '30', 'X-Rate-Limit-Remaining': ' 2 ', 'X-Rate-Limit-Reset': '3' }), now),
+		).toStrictEqual({ limit: 30, remaining: 2, resetMs: 3000 });
+	});
+
+	it('takes a reset of exactly 10^12 as epoch ms and of exactly 10^9 as epoch seconds', () => {
+		const earlier = 500_000_000_000;
+		expect(readRateLimitHeaders(answer({ 'x-ratelimit-reset': '1000000000000' }), earlier).resetMs).toBe(500_000_000_000);
+		expect(readRateLimitHeaders(answer({ 'x-ratelimit-reset': '1000000000' }), earlier).resetMs).toBe(500_000_000_000);
 	});
 });
