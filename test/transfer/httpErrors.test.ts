@@ -54,6 +54,11 @@ describe('readGenericFailure', () => {
 		);
 	});
 
+	it('keeps words apart where a tag, a script or a style stood between them, styles with blanks inside included', () => {
+		const page = '<html><head><style>p { color: red }</style></head><body>Bad<script>var x = 1;</script>Gateway<style>\n</style>at<b>the</b><i>proxy</i></body></html>';
+		expect(readGenericFailure(answer(502, page))?.message).toContain('("Bad Gateway at the proxy")');
+	});
+
 	it('cuts an HTML page\'s text to 120 characters', () => {
 		const failure = readGenericFailure(answer(502, `<html><body>${'a'.repeat(200)}</body></html>`));
 		expect(failure?.message).toContain(`("${'a'.repeat(120)}")`);
@@ -73,6 +78,11 @@ describe('readGenericFailure', () => {
 		expect(readGenericFailure(answer(500, ''))).toBeUndefined();
 		expect(readGenericFailure(answer(500, '   '))).toBeUndefined();
 		expect(readGenericFailure(answer(500, undefined))).toBeUndefined();
+	});
+
+	it('reads an empty errors[] or a detail that is no text as no message', () => {
+		expect(readGenericFailure(answer(400, { errors: [] }))).toEqual({ message: '{"errors":[]}' });
+		expect(readGenericFailure(answer(400, { detail: 5 }))).toEqual({ message: '{"detail":5}' });
 	});
 
 	it('ignores fields of the wrong type', () => {
