@@ -15,6 +15,18 @@ export const binaryPropertyNameProperty: INodeProperties = {
 		'The binary property of the input item that holds the file to upload. Separate several names with commas to upload several files of one item.',
 };
 
+/** Where every download operation puts the file it fetched. */
+export const outputBinaryFieldProperty: INodeProperties = {
+	displayName: 'Put Output File in Field',
+	name: 'binaryPropertyName',
+	type: 'string',
+	default: 'data',
+	required: true,
+	placeholder: 'e.g. data',
+	hint: 'The name of the output binary field to put the file in',
+	description: 'The binary property of the output item that receives the downloaded file',
+};
+
 export const fileNameOption: INodeProperties = {
 	displayName: 'File Name',
 	name: 'fileName',

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { HttpResponse } from '../../../transfer';
-import { timeoutOption } from '../../../shared/descriptions';
+import { outputBinaryFieldProperty, timeoutOption } from '../../../shared/descriptions';
 import { fileNameFromContentDisposition, headerValue, storeAnsweredFile } from '../../../transfer';
 import { closeClient } from '../../transport';
 import { requiredText } from '../../../shared/validation';
@@ -23,14 +23,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		placeholder: 'e.g. https://app.close.com/go/file/persisted/...',
 		description: 'The address of the file, as the Get Many operation returns it for each file (an expression pointing at that output field)',
 	},
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the output binary field to put the file in',
-	},
+	outputBinaryFieldProperty,
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { outputBinaryFieldProperty } from '../../../shared/descriptions';
 import { fileNameFromContentDisposition, headerValue, storeAnsweredFile } from '../../../transfer';
 import { apiPath, espoRequest } from '../../transport';
 import { attachmentIdProperties } from './common';
@@ -8,14 +9,7 @@ import { requiredText } from '../../../shared/validation';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['attachment'], operation: ['download'] } }, [
 	...attachmentIdProperties('The ID of the attachment, as the Get Many operation or the record\'s attachment ID attributes give it'),
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the output binary field to put the file in',
-	},
+	outputBinaryFieldProperty,
 ]);
 
 /**

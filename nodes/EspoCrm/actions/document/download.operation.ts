@@ -1,20 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { outputBinaryFieldProperty } from '../../../shared/descriptions';
 import { downloadAttachmentToBinary } from '../attachment/download.operation';
 import { documentIdProperties, readDocument, readDocumentId } from './common';
 
 export const description: INodeProperties[] = [
 	...documentIdProperties(['download']),
 	...updateDisplayOptions({ show: { resource: ['document'], operation: ['download'] } }, [
-		{
-			displayName: 'Put Output File in Field',
-			name: 'binaryPropertyName',
-			type: 'string',
-			default: 'data',
-			required: true,
-			hint: 'The name of the output binary field to put the file in',
-		},
+		outputBinaryFieldProperty,
 	]),
 ];
 

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { outputBinaryFieldProperty } from '../../../shared/descriptions';
 import { fileNameFromContentDisposition, headerValue, storeAnsweredFile } from '../../../transfer';
 import { onePageCrmClient } from '../../transport';
 import { requiredText } from '../../../shared/validation';
@@ -23,16 +24,7 @@ export const description: INodeProperties[] = forOperations(OPERATION, [
 	),
 	...referenceIdProperties('The ID of the deal, note, call, meeting or contact the attachment belongs to'),
 	...attachmentIdProperties(),
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		placeholder: 'e.g. data',
-		hint: 'The name of the output binary field to put the file in',
-		description: 'The binary property of the output item that receives the downloaded file',
-	},
+	outputBinaryFieldProperty,
 ]);
 
 /** The attachment with its fresh `url`, read from its record (the API has no GET /attachments/{id}). */

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { outputBinaryFieldProperty } from '../../../shared/descriptions';
 import { fileNameFromContentDisposition, headerValue, storeAnsweredFile } from '../../../transfer';
 import { zohoRequest } from '../../transport';
 import { attachmentIdProperties, getRecordRef } from './fields';
@@ -10,15 +11,7 @@ const displayOptions = { show: { resource: ['attachment'], operation: ['download
 
 export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	...attachmentIdProperties(),
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		hint: 'The name of the output binary field to put the file in',
-		description: 'The binary property of the output item that receives the downloaded file',
-	},
+	outputBinaryFieldProperty,
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
