@@ -21,9 +21,6 @@ export interface CloseAttachment extends IDataObject {
  */
 export const FORM_MAX_AGE_MS = 50_000;
 
-/** The clock the form's age is measured with (a seam for tests; Close counts from the request). */
-export const formClock = { now: (): number => Date.now() };
-
 interface UploadForm {
 	upload: PresignedPostForm;
 	downloadUrl: string;
@@ -35,7 +32,8 @@ async function requestUploadForm(
 	itemIndex: number,
 	file: BinaryFile,
 ): Promise<UploadForm> {
-	const requestedAt = formClock.now();
+	// Close counts the form's age from the request: measured from before it is sent.
+	const requestedAt = Date.now();
 	const answer = await closeApiRequest(ctx, itemIndex, {
 		method: 'POST',
 		path: '/files/upload/',
@@ -94,7 +92,7 @@ async function uploadAndLocate(
 	let form = await requestUploadForm(ctx, itemIndex, file);
 	let key = '';
 	for (let attempt = 1; ; attempt++) {
-		if (formClock.now() - form.requestedAt > FORM_MAX_AGE_MS) {
+		if (Date.now() - form.requestedAt > FORM_MAX_AGE_MS) {
 			form = await requestUploadForm(ctx, itemIndex, file);
 		}
 		let failure: unknown;

@@ -1,6 +1,5 @@
 import { CloseCrmApi } from '../../../credentials/CloseCrmApi.credentials';
 import { CloseCrm } from '../../../nodes/CloseCrm/CloseCrm.node';
-import { formClock } from '../../../nodes/CloseCrm/files';
 import { closeThrottleDelayMs, readCloseFailure } from '../../../nodes/CloseCrm/transport';
 import type { HandedOutFile } from '../../fakes/close';
 import { FakeClose } from '../../fakes/close';
@@ -139,10 +138,10 @@ describe('Close node', () => {
 			const file = randomFile('slow.bin', 10_000);
 			const before = close.requests.length;
 			const tapBefore = s3.tap.requests.length;
-			const realNow = formClock.now;
-			let reads = 0;
-			// The second reading of the form clock (the age check before the upload) is 55 s later.
-			formClock.now = () => Date.now() + (++reads === 2 ? 55_000 : 0);
+			const realNow = Date.now.bind(Date);
+			const formRequests = () => close.requests.slice(before).filter((request) => request.path.endsWith('/files/upload/')).length;
+			// Once Close has seen the first form request, the clock reads 55 s later: the age check before the upload finds it old.
+			const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + (formRequests() > 0 ? 55_000 : 0));
 			try {
 				const result = await run({ resource: 'file', operation: 'upload' }, [{ files: { data: file.spec } }]);
 
@@ -153,7 +152,7 @@ describe('Close node', () => {
 				expect(result.items[0].json.url).toBe(forms[1].downloadUrl);
 				await expectStored(result.items[0].json.url, file);
 			} finally {
-				formClock.now = realNow;
+				clock.mockRestore();
 			}
 		});
 	});
