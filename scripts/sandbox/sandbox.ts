@@ -11,7 +11,7 @@
  * Used by start.ts (npm start) and demo.ts (npm run demo). Alone: `node -r ./test/harness/registerTs.js
  * scripts/sandbox/sandbox.ts` runs the sandbox until Ctrl-C.
  */
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { execFile } from 'child_process';
 import { createHash } from 'crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
@@ -187,8 +187,8 @@ export function seedContent(name: string, size: number): Buffer {
 	return content;
 }
 
-async function seed(sandbox: Pick<CrmSandbox, 'onePageCrm' | 'close' | 'espo' | 'zoho' | 'traffio'>): Promise<void> {
-	const { onePageCrm, close, espo, zoho, traffio } = sandbox;
+async function seed(sandbox: Pick<CrmSandbox, 's3' | 'onePageCrm' | 'close' | 'espo' | 'zoho' | 'traffio'>): Promise<void> {
+	const { s3, onePageCrm, close, espo, zoho, traffio } = sandbox;
 	onePageCrm.contacts.add(SEEDS.onePageCrm.contactId);
 	onePageCrm.contactNames.set(SEEDS.onePageCrm.contactId, { first_name: 'Sandbox', last_name: 'Contact', company_name: 'Sandbox Ltd' });
 	// One id for a deal, a note, a call and a meeting of the contact: any reference type works.
@@ -200,6 +200,16 @@ async function seed(sandbox: Pick<CrmSandbox, 'onePageCrm' | 'close' | 'espo' | 
 			...(type === 'deal' ? { name: 'Sandbox deal' } : { text: `Sandbox ${type}` }),
 		});
 	}
+	// A file already on the seeded note (its bytes in S3 under the attachment's key), so the note's
+	// attachment list (Download, Delete, ...) has an entry before any example has uploaded one.
+	const noteFile = { filename: 'sandbox-brief.pdf', size: 90_000, contentType: 'application/pdf' };
+	const noteAttachmentId = onePageCrm.seedAttachment(SEEDS.onePageCrm.contactId, 'note', SEEDS.onePageCrm.referenceId, noteFile.filename);
+	const noteAttachment = onePageCrm.attachments.get(noteAttachmentId)!;
+	const noteContent = seedContent(noteFile.filename, noteFile.size);
+	await s3.client.send(
+		new PutObjectCommand({ Bucket: TEST_BUCKET, Key: noteAttachment.key, Body: noteContent, ContentType: noteFile.contentType }),
+	);
+	noteAttachment.size = noteContent.length;
 	close.leads.set(SEEDS.close.leadId, [SEEDS.close.contactId]);
 	close.leadNames.set(SEEDS.close.leadId, 'Sandbox Lead');
 	close.contactNames.set(SEEDS.close.contactId, 'Sandbox Contact');
@@ -274,7 +284,7 @@ export async function startCrmSandbox(options: SandboxOptions = {}): Promise<Crm
 		await listen(espo.server, port(PORTS.espoCrm), log);
 		cleanups.push(async () => await espo.stop());
 
-		await seed({ onePageCrm, close, espo, zoho, traffio });
+		await seed({ s3, onePageCrm, close, espo, zoho, traffio });
 
 		const credentials: N8nCredential[] = [
 			{ id: 'sbxOnePageCrm001', name: 'OnePageCRM (sandbox)', type: 'onePageCrmApi', data: { userId: onePageCrm.userId, apiKey: onePageCrm.apiKey, baseUrl: onePageCrm.apiBaseUrl } },

@@ -15,7 +15,7 @@ import { DOCUMENTED_NODES, newestDescription, newestVersion, nodeOperations, sho
 import type { N8nWorkflow } from '../../scripts/n8n/e2e';
 import { freePorts, REPO_ROOT } from '../../scripts/n8n/e2e';
 import { hasFormTrigger } from '../../scripts/n8n/formSubmission';
-import { exampleWorkflowId } from '../../scripts/sandbox/examples';
+import { CRM_DEFAULTS, crmOfNodeType, exampleWorkflowId } from '../../scripts/sandbox/examples';
 import { SANDBOX_DIR } from '../../scripts/sandbox/sandbox';
 import type { RunningSandbox } from '../../scripts/sandbox/start';
 import { SANDBOX_OWNER, startAll } from '../../scripts/sandbox/start';
@@ -62,18 +62,21 @@ function listSearches(operation: NodeOperation): INodeProperties[] {
 }
 
 /**
- * The parameters the examples (patched to the sandbox's seeded records) give this node, those of examples
- * of the same resource first (a list often depends on another field: the lead of a contact list); a plain
- * id where the newest version has a resource locator becomes its By ID mode.
+ * The parameters a list search's node copy starts from: those the examples of the same resource give
+ * this node (patched to the sandbox's seeded records), then the seeded records themselves (CRM_DEFAULTS)
+ * for what no such example sets, since a list often depends on another field (the lead of Close's contact
+ * list, the note of OnePageCRM's attachment list); a plain id where the newest version has a resource
+ * locator becomes its By ID mode.
  */
 function exampleParameters(description: INodeTypeDescription, operation: NodeOperation): Record<string, unknown> {
 	const parameters: Record<string, unknown> = {};
-	const nodes = running.examples
+	const type = `${PACKAGE}.${description.name}`;
+	const sameResource = running.examples
 		.flatMap((example) => example.workflow.nodes)
-		.filter((node) => node.type === `${PACKAGE}.${description.name}`)
+		.filter((node) => node.type === type && node.parameters.resource === operation.parameters.resource)
 		.map((node) => node.parameters as Record<string, unknown>);
-	const sameResource = (values: Record<string, unknown>) => values.resource === operation.parameters.resource;
-	for (const values of [...nodes.filter(sameResource), ...nodes.filter((values) => !sameResource(values))]) {
+	const crm = crmOfNodeType(type);
+	for (const values of [...sameResource, crm ? CRM_DEFAULTS[crm] : {}]) {
 		for (const [name, value] of Object.entries(values)) if (!(name in parameters)) parameters[name] = value;
 	}
 	for (const field of operation.fields) {
@@ -169,6 +172,8 @@ beforeAll(async () => {
 	await running.n8n.importWorkflows(tours.map((tour) => tour.workflow));
 	browser = await chromium.launch({ executablePath: CHROMIUM });
 	page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+	// A loaded 2-core machine renders slowly: every click and wait gets the UI timeout, not Playwright's 30 s.
+	page.setDefaultTimeout(UI_TIMEOUT_MS);
 	await page.goto(`${running.editorUrl}/signin`);
 	await page.fill('input[name=emailOrLdapLoginId]', SANDBOX_OWNER.email);
 	await page.fill('input[name=password]', SANDBOX_OWNER.password);
@@ -182,7 +187,7 @@ afterAll(async () => {
 });
 
 describe('the n8n editor with the package (Chromium, n8n 2.8.4 from npm start)', () => {
-	// First: the examples leave files on the seeded records, which the attachment lists below then show.
+	// The attachment lists below show the files seeded on the sandbox's records (and any the examples add).
 	it('every example runs from the Execute button and its file lands in the sandbox', async () => {
 		const failures: string[] = [];
 		for (const example of running.examples) {
@@ -275,7 +280,7 @@ async function listSearchItems(parameter: INodeProperties): Promise<string[]> {
 	await locator.locator('[data-test-id="rlc-input"]').click();
 	const items = page.locator('[data-test-id="rlc-item"]');
 	try {
-		await items.first().waitFor({ timeout: 20_000 });
+		await items.first().waitFor({ timeout: UI_TIMEOUT_MS });
 	} catch {
 		return [];
 	}
