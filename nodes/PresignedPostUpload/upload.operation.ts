@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import {
@@ -9,7 +9,8 @@ import {
 } from '../shared/descriptions';
 import type { FormFieldValue, PresignedPostForm } from '../transfer';
 import { requestTimeoutMs } from '../shared/requestTimeout';
-import { getInputFiles, resolveObjectKey, uploadToPresignedPost } from '../transfer';
+import { resolveObjectKey, uploadToPresignedPost } from '../transfer';
+import { readUploadInput, uploadEachFile } from '../shared/uploadOperation';
 
 export const description: INodeProperties[] = [
 	{
@@ -87,13 +88,10 @@ function parseFields(ctx: IExecuteFunctions, itemIndex: number): Record<string, 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const url = (this.getNodeParameter('url', itemIndex) as string).trim();
 	const fields = parseFields(this, itemIndex);
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const form: PresignedPostForm = { url, fields };
-
-	const files = await getInputFiles(this, itemIndex, {
-		binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
-		fileName: (options.fileName as string) || undefined,
-	});
+	// No service limits: the form's own policy (content-length-range) is what S3 checks.
+	const input = await readUploadInput(this, itemIndex);
+	const { files, options } = input;
 
 	const keyTemplate = (options.key as string) || String(
 		Object.entries(fields).find(([name]) => name.toLowerCase() === 'key')?.[1] ?? '${filename}',
@@ -110,15 +108,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		);
 	}
 
-	const output: INodeExecutionData[] = [];
-	for (const file of files) {
+	// The form has no record to check for an attached file ("If Already Attached" is not offered), so
+	// uploadEachFile takes no lock: the form URL only names what the files go to.
+	return await uploadEachFile(this, input, url, async (file) => {
 		const result = await uploadToPresignedPost(this, itemIndex, form, file, {
 			key: (options.key as string) || undefined,
 			fileFieldName: (options.fileFieldName as string) || 'file',
 			formSource: 'the "Form URL" and "Form Fields" parameters',
 			timeoutMs: requestTimeoutMs(this, itemIndex),
 		});
-		output.push({
+		return {
 			json: {
 				bucket: result.bucket ?? null,
 				key: result.key ?? resolveObjectKey(keyTemplate, file.fileName),
@@ -130,7 +129,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				binaryPropertyName: file.propertyName,
 			},
 			pairedItem: { item: itemIndex },
-		});
-	}
-	return output;
+		};
+	});
 }
