@@ -59,9 +59,12 @@ function decodeEntities(text: string): string {
 		.replace(/&amp;/g, '&');
 }
 
+/** The opening tag of the form n8n's form-trigger page holds. */
+const FORM_TAG = /<form\b[^>]*\bid=['"]n8n-form['"]/;
+
 /** The controls of the page's `<form id="n8n-form">`, in document order (the browser's `form.elements`). */
 export function formControls(html: string): FormControl[] {
-	const start = html.search(/<form\b[^>]*\bid=['"]n8n-form['"]/);
+	const start = html.search(FORM_TAG);
 	if (start < 0) throw new Error('the page holds no n8n form (<form id="n8n-form">)');
 	const end = html.indexOf('</form>', start);
 	const form = html.slice(start, end < 0 ? undefined : end);
@@ -113,21 +116,25 @@ export function formBody(controls: FormControl[], answers: FormAnswers): FormDat
  */
 export async function submitForm(url: string, answers: FormAnswers, timeoutMs = 120_000): Promise<FormAnswer> {
 	const deadline = Date.now() + timeoutMs;
-	let page: Response | undefined;
+	let html: string | undefined;
 	let last = '';
 	while (Date.now() < deadline) {
 		try {
-			page = await fetch(url);
-			if (page.status === 200) break;
-			last = `HTTP ${page.status}: ${(await page.text()).slice(0, 200)}`;
+			const page = await fetch(url);
+			const text = await page.text();
+			// Until the form is registered, n8n may answer 200 with its editor's page: wait for the form itself.
+			if (page.status === 200 && FORM_TAG.test(text)) {
+				html = text;
+				break;
+			}
+			last = `HTTP ${page.status}: ${text.slice(0, 200)}`;
 		} catch (error) {
 			last = (error as Error).message;
 		}
-		page = undefined;
 		await sleepMs(500);
 	}
-	if (!page) throw new Error(`n8n did not serve the form ${url} in ${timeoutMs / 1000}s (${last})`);
-	const body = formBody(formControls(await page.text()), answers);
+	if (html === undefined) throw new Error(`n8n did not serve the form ${url} in ${timeoutMs / 1000}s (${last})`);
+	const body = formBody(formControls(html), answers);
 	const response = await fetch(url, { method: 'POST', body });
 	return { status: response.status, body: await response.text() };
 }
