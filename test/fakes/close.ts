@@ -122,7 +122,20 @@ export class FakeClose extends FakeServer {
 	 */
 	fileOrigin = 'https://app.close.com';
 	/** Close's limits are not published as numbers ([rate]): tests set a small one to see the headers work. */
-	rateLimit: CloseRateLimit = { limit: 10_000, windowMs: 1000 };
+	get rateLimit(): CloseRateLimit {
+		return this.limit;
+	}
+
+	/**
+	 * A new limit starts with fresh windows: requests counted under the one before (an earlier test's,
+	 * less than a window ago) would otherwise be refused under the new one with no warning header first.
+	 */
+	set rateLimit(limit: CloseRateLimit) {
+		this.limit = limit;
+		this.windows.clear();
+	}
+
+	private limit: CloseRateLimit = { limit: 10_000, windowMs: 1000 };
 	private readonly windows = new Map<string, { startedAt: number; count: number }>();
 	private readonly knownPaths: Array<{ method: string; pattern: RegExp }> = [];
 
