@@ -1,4 +1,4 @@
-import type { INodeListSearchItems, INodeProperties, INodePropertyMode } from 'n8n-workflow';
+import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeProperties, INodePropertyMode } from 'n8n-workflow';
 
 /**
  * The typeVersion from which record and attachment ids are resource locators ("From List", "By ID",
@@ -119,4 +119,21 @@ export function matchesFilter(filter: string | undefined, ...values: unknown[]):
 export function listItem(name: unknown, id: string, url?: string): INodeListSearchItems {
 	const label = typeof name === 'string' && name.trim() !== '' ? name.trim() : id;
 	return { name: label, value: id, ...(url ? { url } : {}) };
+}
+
+/**
+ * The value of a parameter a list depends on (the lead of a contact list, the entity type of a field
+ * list), as text: a locator's id with `extractValue` (for locators), the plain value otherwise (options
+ * such as a module, which extractValue cannot resolve); '' where the parameter is not shown.
+ */
+export function currentParameterText(ctx: ILoadOptionsFunctions, name: string, extractValue = true): string {
+	let raw: unknown;
+	try {
+		raw = ctx.getCurrentNodeParameter(name, extractValue ? { extractValue: true } : {});
+	} catch {
+		// Not shown for this operation (n8n's extractValue finds no such parameter): nothing to narrow by.
+		return '';
+	}
+	const value = raw && typeof raw === 'object' ? (raw as IDataObject).value : raw;
+	return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
 }

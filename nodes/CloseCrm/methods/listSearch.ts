@@ -1,15 +1,10 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { listItem, matchesFilter } from '../../shared/recordLocator';
+import { currentParameterText, listItem, matchesFilter } from '../../shared/recordLocator';
 import { closeApiRequest } from '../transport';
 
 /** Leads per page of the list (Close's `_limit`; its lists default to 100). */
 const LEADS_PER_PAGE = 100;
-
-function currentValue(ctx: ILoadOptionsFunctions, name: string): string {
-	const raw = ctx.getCurrentNodeParameter(name, { extractValue: true }) as unknown;
-	return typeof raw === 'string' ? raw.trim() : '';
-}
 
 /**
  * Leads by name: GET /lead/ with `query` (Close's search; a plain word finds leads by name among
@@ -34,7 +29,7 @@ export async function searchLeads(this: ILoadOptionsFunctions, filter?: string, 
 
 /** The chosen lead's contacts, read with the lead (GET /lead/{id}/ with `_fields`), as the email check reads them. */
 export async function searchContacts(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const leadId = currentValue(this, 'leadId');
+	const leadId = currentParameterText(this, 'leadId');
 	if (!leadId) return { results: [] };
 	const lead = await closeApiRequest(this, 0, {
 		method: 'GET',

@@ -1,6 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { listItem, matchesFilter } from '../../shared/recordLocator';
+import { currentParameterText, listItem, matchesFilter } from '../../shared/recordLocator';
 import { apiPath, espoRequest, normalizeSiteUrl, responseObject } from '../transport';
 
 const FILE_FIELD_TYPES = ['file', 'image'];
@@ -46,13 +46,6 @@ function wantedFieldTypes(fieldType: unknown): string[] {
 	return [...FILE_FIELD_TYPES, ...MULTIPLE_FIELD_TYPES];
 }
 
-function currentValue(ctx: ILoadOptionsFunctions, name: string): string {
-	// Field Type is no locator, and from typeVersion 3 not shown: n8n's extractValue would not find it.
-	const raw = ctx.getCurrentNodeParameter(name, name === 'fieldType' ? {} : { extractValue: true }) as unknown;
-	const value = raw && typeof raw === 'object' ? (raw as IDataObject).value : raw;
-	return typeof value === 'string' || typeof value === 'number' ? String(value).trim() : '';
-}
-
 /** "contractFile" -> "Contract File": how EspoCRM shows a field that has no label in the language data. */
 function labelFromName(name: string): string {
 	const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2');
@@ -82,7 +75,7 @@ async function fieldLabels(ctx: ILoadOptionsFunctions, entityType: string): Prom
 /** Entity types that have at least one field of the chosen kind. */
 export async function searchEntityTypes(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
 	const defs = await entityDefs(this);
-	const types = wantedFieldTypes(currentValue(this, 'fieldType'));
+	const types = wantedFieldTypes(currentParameterText(this, 'fieldType', false));
 	const results: INodeListSearchItems[] = Object.entries(defs)
 		.filter(([name, definition]) =>
 			matchesFilter(filter, name) &&
@@ -98,11 +91,11 @@ export async function searchEntityTypes(this: ILoadOptionsFunctions, filter?: st
  * name, the API name as the value. Filtered by Field Type where the node still asks it (typeVersion 1 and 2).
  */
 export async function searchFields(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const entityType = currentValue(this, 'entityType');
+	const entityType = currentParameterText(this, 'entityType');
 	if (!entityType) return { results: [] };
 	const defs = await entityDefs(this);
 	const labelOf = await fieldLabels(this, entityType);
-	const types = wantedFieldTypes(currentValue(this, 'fieldType'));
+	const types = wantedFieldTypes(currentParameterText(this, 'fieldType', false));
 	const results: INodeListSearchItems[] = Object.entries(fieldsOf(defs[entityType]))
 		.filter(([name, field]) => types.includes(String(field?.type)) && matchesFilter(filter, name, labelOf(name)))
 		.map(([name, field]) => ({
@@ -152,7 +145,7 @@ export async function searchRecords(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
-	const entityType = currentValue(this, 'entityType');
+	const entityType = currentParameterText(this, 'entityType');
 	if (!entityType) return { results: [] };
 	return await recordsOf(this, entityType, filter, paginationToken);
 }
@@ -167,9 +160,9 @@ export async function searchDocuments(this: ILoadOptionsFunctions, filter?: stri
  * `{field}Ids`/`{field}Names` (Attachment-Multiple) or `{field}Id`/`{field}Name` (File, Image).
  */
 export async function searchAttachments(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const entityType = currentValue(this, 'entityType');
-	const field = currentValue(this, 'field');
-	const recordId = currentValue(this, 'recordId');
+	const entityType = currentParameterText(this, 'entityType');
+	const field = currentParameterText(this, 'field');
+	const recordId = currentParameterText(this, 'recordId');
 	if (!entityType || !field || !recordId) return { results: [] };
 	const response = await espoRequest(this, {
 		method: 'GET',

@@ -1,20 +1,8 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { listItem, matchesFilter } from '../../shared/recordLocator';
+import { currentParameterText, listItem, matchesFilter } from '../../shared/recordLocator';
 import { attachmentsOf, MAX_PER_PAGE, REFERENCE_COLLECTIONS, unwrapAttachment } from '../actions/attachment/common';
 import { onePageCrmEnvelope } from '../transport';
-
-function currentValue(ctx: ILoadOptionsFunctions, name: string, extract = true): string {
-	let raw: unknown;
-	try {
-		raw = ctx.getCurrentNodeParameter(name, extract ? { extractValue: true } : {});
-	} catch {
-		// Not shown for this operation (n8n's extractValue finds no such parameter): no value to narrow by.
-		return '';
-	}
-	const value = raw && typeof raw === 'object' ? (raw as IDataObject).value : raw;
-	return typeof value === 'string' ? value.trim() : '';
-}
 
 /**
  * One page of a OnePageCRM list (spec query_page/query_per_page; the page data `max_page` sits in
@@ -70,11 +58,11 @@ function recordName(record: IDataObject): string {
  * so each page is filtered here.
  */
 export async function searchRecords(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	const referenceType = currentValue(this, 'referenceType', false) || 'note';
+	const referenceType = currentParameterText(this, 'referenceType', false) || 'note';
 	if (referenceType === 'contact') return await searchContacts.call(this, filter, paginationToken);
 	const collection = REFERENCE_COLLECTIONS[referenceType];
 	if (!collection) return { results: [] };
-	const contactId = currentValue(this, 'contactId');
+	const contactId = currentParameterText(this, 'contactId');
 	const qs: IDataObject = contactId ? { contact_id: contactId } : {};
 	if (referenceType === 'deal' && filter) qs.search = filter;
 	const { records, next } = await listPage(this, collection, referenceType, qs, paginationToken);
@@ -86,8 +74,8 @@ export async function searchRecords(this: ILoadOptionsFunctions, filter?: string
 
 /** The attachments of the record under "From" / "Record ID" (read with the record, or the contact's pinned ones). */
 export async function searchAttachments(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const referenceType = currentValue(this, 'referenceType', false) || 'note';
-	const referenceId = currentValue(this, 'referenceId');
+	const referenceType = currentParameterText(this, 'referenceType', false) || 'note';
+	const referenceId = currentParameterText(this, 'referenceId');
 	if (!referenceId) return { results: [] };
 	const attachments = (await attachmentsOf(this, 0, referenceType, referenceId)).map(unwrapAttachment);
 	return {

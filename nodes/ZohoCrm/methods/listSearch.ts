@@ -1,6 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { listItem, matchesFilter } from '../../shared/recordLocator';
+import { currentParameterText, listItem, matchesFilter } from '../../shared/recordLocator';
 import { zohoJson, zohoRequest } from '../transport';
 
 /** Zoho's largest page (per_page up to 200 for records and attachments). */
@@ -17,11 +17,6 @@ const NAME_FIELDS: Record<string, string> = {
 	Accounts: 'Account_Name',
 	Deals: 'Deal_Name',
 };
-
-function currentValue(ctx: ILoadOptionsFunctions, name: string, extract = true): string {
-	const raw = ctx.getCurrentNodeParameter(name, extract ? { extractValue: true } : {}) as unknown;
-	return typeof raw === 'string' ? raw.trim() : '';
-}
 
 /** The page token: Zoho's own next_page_token, else the next page number (record/info, attachments/info). */
 function nextToken(info: IDataObject | undefined, page: number): string | undefined {
@@ -41,7 +36,7 @@ function pageQuery(paginationToken: string | undefined): { qs: IDataObject; page
  * answers 204 without a body when there is nothing.
  */
 export async function searchRecords(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	const module = currentValue(this, 'module', false);
+	const module = currentParameterText(this, 'module', false);
 	if (!module) return { results: [] };
 	const nameField = NAME_FIELDS[module] ?? 'Name';
 	const { qs, page } = pageQuery(paginationToken);
@@ -64,8 +59,8 @@ export async function searchRecords(this: ILoadOptionsFunctions, filter?: string
 
 /** The chosen record's attachments by file name (GET /crm/v8/{module}/{record}/Attachments, paged as the records). */
 export async function searchAttachments(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	const module = currentValue(this, 'module', false);
-	const recordId = currentValue(this, 'recordId');
+	const module = currentParameterText(this, 'module', false);
+	const recordId = currentParameterText(this, 'recordId');
 	if (!module || !recordId) return { results: [] };
 	const { qs, page } = pageQuery(paginationToken);
 	const response = await zohoRequest(this, {
