@@ -85,3 +85,26 @@ export const timeoutOption: INodeProperties = {
 	description:
 		'How long to wait, in milliseconds, for the service or the file storage to answer before giving up on a request. Counted while nothing is sent or received, so a large upload that keeps sending is not cut off.',
 };
+
+/** "Return All" and "Limit" of a Get Many operation (n8n's usual pair); `returnAll` defaults to false unless said. */
+export function returnAllAndLimitProperties(returnAllDefault = false): INodeProperties[] {
+	const returnAll: INodeProperties = {
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	};
+	return [
+		returnAllDefault ? { ...returnAll, default: true } : returnAll,
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { returnAll: [false] } },
+		},
+	];
+}

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { bodyJson } from '../../../transfer';
 import { espoRequest } from '../../transport';
 import { DOCUMENT, documentItem } from './common';
+import { returnAllAndLimitProperties } from '../../../shared/descriptions';
 
 const displayOptions = { show: { resource: ['document'], operation: ['getMany'] } };
 
@@ -11,22 +12,7 @@ const displayOptions = { show: { resource: ['document'], operation: ['getMany'] 
 const PAGE_SIZE = 200;
 
 export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		default: 50,
-		typeOptions: { minValue: 1 },
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllAndLimitProperties(),
 	{
 		displayName: 'Filters',
 		name: 'filters',

@@ -1,28 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { attachmentsOf, forOperations, parentTypeProperty, referenceIdProperties } from './common';
+import { returnAllAndLimitProperties } from '../../../shared/descriptions';
 
 const OPERATION = ['getMany'];
 
 export const description: INodeProperties[] = forOperations(OPERATION, [
 	parentTypeProperty('The record whose attachments to list'),
 	...referenceIdProperties('The ID of the deal, note, call, meeting or contact'),
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllAndLimitProperties(),
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {

@@ -3,26 +3,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { documentTypeList } from '../../documentTypes';
 import { traffioApiRequest } from '../../transport';
+import { returnAllAndLimitProperties } from '../../../shared/descriptions';
 
 const displayOptions = { show: { resource: ['documentType'], operation: ['getMany'] } };
 
 export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: true,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllAndLimitProperties(true),
 ]);
 
 /** Lists the document types a file can be registered as (6 is "person file"). */

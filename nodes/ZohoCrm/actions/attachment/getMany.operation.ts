@@ -3,27 +3,13 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { attachmentPages, MAX_PER_PAGE } from './attachedFiles';
 import { getRecordRef } from './fields';
+import { returnAllAndLimitProperties } from '../../../shared/descriptions';
 
 const displayOptions = { show: { resource: ['attachment'], operation: ['getMany'] } };
 
 
 export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllAndLimitProperties(),
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
