@@ -1,24 +1,12 @@
-import type { IDataObject, IHttpRequestMethods, JsonObject } from 'n8n-workflow';
+import type { IDataObject, JsonObject } from 'n8n-workflow';
 
-import type { HttpResponse, ServiceContext, ServiceFailure, ThrottleGate } from '../transfer';
+import type { HttpResponse, JsonServiceRequest, ServiceContext, ServiceFailure, ThrottleGate } from '../transfer';
 import { requestTimeoutMs } from '../shared/requestTimeout';
 import { bodyJson, createServiceClient, headerValue, readRateLimitHeaders, retryAfterMs } from '../transfer';
 
 export const SERVICE_NAME = 'Close';
 export const CREDENTIAL_TYPE = 'closeCrmApi';
 const DEFAULT_BASE_URL = 'https://api.close.com/api/v1';
-
-export interface CloseRequest {
-	method: IHttpRequestMethods;
-	/** Path below the API root; any id in it must go through encodeURIComponent. */
-	path: string;
-	body?: IDataObject;
-	qs?: IDataObject;
-	/** What the request does, in the user's terms: "the note on lead lead_x". */
-	subject: string;
-	/** True for reads: a 500/502/504 may then be retried. */
-	idempotent?: boolean;
-}
 
 /**
  * What closeio-api sleeps when a 429 names no wait (closeio_api/__init__.py, DEFAULT_RATE_LIMIT_DELAY = 2).
@@ -129,7 +117,7 @@ export const closeClient = createServiceClient({
 export async function closeApiRequest(
 	ctx: ServiceContext,
 	itemIndex: number,
-	request: CloseRequest,
+	request: JsonServiceRequest,
 ): Promise<IDataObject> {
 	const answer = await closeClient.json(ctx, { ...request, itemIndex });
 	return Array.isArray(answer) ? {} : answer;

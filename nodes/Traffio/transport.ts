@@ -1,23 +1,12 @@
-import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import type { HttpResponse, ServiceContext, ServiceFailure } from '../transfer';
+import type { HttpResponse, JsonServiceRequest, ServiceContext, ServiceFailure } from '../transfer';
 import { requestTimeoutMs } from '../shared/requestTimeout';
 import { bodyJson, createServiceClient, readGenericFailure } from '../transfer';
 
 export const SERVICE_NAME = 'Traffio';
 export const CREDENTIAL_TYPE = 'traffioApi';
 const DEFAULT_BASE_URL = 'https://app.traff.io/api_third_party';
-
-export interface TraffioRequest {
-	method: IHttpRequestMethods;
-	/** Path below the API root; ids go in the body or through `encodeURIComponent`. */
-	path: string;
-	body?: IDataObject;
-	qs?: IDataObject;
-	/** What the request does, in the user's terms: "the file record for person 15". */
-	subject: string;
-	idempotent?: boolean;
-}
 
 /**
  * Traffio's error format is not publicly documented (unverified): read `message`/`error` as the
@@ -70,7 +59,7 @@ export const traffioClient = createServiceClient({
 export async function traffioApiRequest(
 	ctx: ServiceContext,
 	itemIndex: number,
-	request: TraffioRequest,
+	request: JsonServiceRequest,
 ): Promise<IDataObject | IDataObject[]> {
 	return await traffioClient.json(ctx, { ...request, itemIndex });
 }

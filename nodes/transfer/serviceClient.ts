@@ -117,6 +117,9 @@ export interface ServiceRequest {
 	refusal?: (response: HttpResponse) => { subject?: string; fix?: string } | undefined;
 }
 
+/** A plain JSON call below the API root, as the services' own request helpers take it (no itemIndex: given apart). */
+export type JsonServiceRequest = Pick<ServiceRequest, 'method' | 'body' | 'qs' | 'subject' | 'idempotent'> & { path: string };
+
 export interface ServiceClient {
 	readonly declaration: ServiceDeclaration;
 	connection(ctx: ServiceContext, itemIndex?: number): Promise<ServiceConnection>;
