@@ -5,6 +5,7 @@ import {
 	binaryPropertyNameProperty,
 	concurrencyOption,
 	fileNameOption,
+	optionsCollection,
 	timeoutOption,
 } from '../shared/descriptions';
 import type { FormFieldValue, PresignedPostForm } from '../transfer';
@@ -32,34 +33,27 @@ export const description: INodeProperties[] = [
 		hint: 'For example {{ $json.fields }}',
 	},
 	binaryPropertyNameProperty,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			concurrencyOption,
-			fileNameOption,
-			{
-				displayName: 'File Field Name',
-				name: 'fileFieldName',
-				type: 'string',
-				default: 'file',
-				description: 'The name of the multipart part that carries the file. S3 expects "file".',
-			},
-			{
-				displayName: 'Object Key',
-				name: 'key',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. uploads/${filename}',
-				description:
-					'The object key to store the file under, replacing the form\'s "key" field. ${filename} stands for the file name. It must satisfy the form\'s policy (for example its key prefix).',
-			},
-			timeoutOption,
-		],
-	},
+	optionsCollection([
+		concurrencyOption,
+		fileNameOption,
+		{
+			displayName: 'File Field Name',
+			name: 'fileFieldName',
+			type: 'string',
+			default: 'file',
+			description: 'The name of the multipart part that carries the file. S3 expects "file".',
+		},
+		{
+			displayName: 'Object Key',
+			name: 'key',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. uploads/${filename}',
+			description:
+				'The object key to store the file under, replacing the form\'s "key" field. ${filename} stands for the file name. It must satisfy the form\'s policy (for example its key prefix).',
+		},
+		timeoutOption,
+	]),
 ];
 
 function parseFields(ctx: IExecuteFunctions, itemIndex: number): Record<string, FormFieldValue> {

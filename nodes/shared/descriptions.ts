@@ -108,3 +108,15 @@ export function returnAllAndLimitProperties(returnAllDefault = false): INodeProp
 		},
 	];
 }
+
+/** The "Options" collection an operation ends with, holding `options` in the order given (the order the editor shows). */
+export function optionsCollection(options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options,
+	};
+}

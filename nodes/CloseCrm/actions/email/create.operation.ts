@@ -5,6 +5,7 @@ import {
 	binaryPropertyNameProperty,
 	concurrencyOption,
 	fileNameOption,
+	optionsCollection,
 	timeoutOption,
 } from '../../../shared/descriptions';
 import { splitList } from '../../../transfer';
@@ -42,32 +43,25 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		description: 'The plain-text body of the email',
 	},
 	binaryPropertyNameProperty,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			concurrencyOption,
-			{
-				displayName: 'BCC',
-				name: 'bcc',
-				type: 'string',
-				default: '',
-				description: 'Blind-copy addresses, separated by commas',
-			},
-			{
-				displayName: 'CC',
-				name: 'cc',
-				type: 'string',
-				default: '',
-				description: 'Copy addresses, separated by commas',
-			},
-			fileNameOption,
-			timeoutOption,
-		],
-	},
+	optionsCollection([
+		concurrencyOption,
+		{
+			displayName: 'BCC',
+			name: 'bcc',
+			type: 'string',
+			default: '',
+			description: 'Blind-copy addresses, separated by commas',
+		},
+		{
+			displayName: 'CC',
+			name: 'cc',
+			type: 'string',
+			default: '',
+			description: 'Copy addresses, separated by commas',
+		},
+		fileNameOption,
+		timeoutOption,
+	]),
 ]);
 
 /**

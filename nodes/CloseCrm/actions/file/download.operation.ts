@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import type { HttpResponse } from '../../../transfer';
-import { outputBinaryFieldProperty, timeoutOption } from '../../../shared/descriptions';
+import { optionsCollection, outputBinaryFieldProperty, timeoutOption } from '../../../shared/descriptions';
 import { fileNameFromContentDisposition, headerValue, storeAnsweredFile } from '../../../transfer';
 import { closeClient } from '../../transport';
 import { requiredText } from '../../../shared/validation';
@@ -24,24 +24,17 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		description: 'The address of the file, as the Get Many operation returns it for each file (an expression pointing at that output field)',
 	},
 	outputBinaryFieldProperty,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			{
-				displayName: 'File Name',
-				name: 'fileName',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. {{ $json.filename }}',
-				description: 'Name to give the downloaded file. Empty: the name the file storage sends, else the end of the URL.',
-			},
-			timeoutOption,
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'File Name',
+			name: 'fileName',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. {{ $json.filename }}',
+			description: 'Name to give the downloaded file. Empty: the name the file storage sends, else the end of the URL.',
+		},
+		timeoutOption,
+	]),
 ]);
 
 

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { optionsCollection } from '../../../shared/descriptions';
 import { requiredText } from '../../../shared/validation';
 import { closeApiRequest } from '../../transport';
 
@@ -14,26 +15,19 @@ const ACTIVITY_TYPES = ['note', 'email'] as const;
 type ActivityType = (typeof ACTIVITY_TYPES)[number];
 
 export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			{
-				displayName: 'From',
-				name: 'activityTypes',
-				type: 'multiOptions',
-				default: ['note', 'email'],
-				description: 'Which activities to take files from',
-				options: [
-					{ name: 'Notes', value: 'note' },
-					{ name: 'Emails', value: 'email' },
-				],
-			},
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'From',
+			name: 'activityTypes',
+			type: 'multiOptions',
+			default: ['note', 'email'],
+			description: 'Which activities to take files from',
+			options: [
+				{ name: 'Notes', value: 'note' },
+				{ name: 'Emails', value: 'email' },
+			],
+		},
+	]),
 ]);
 
 /** Every activity of one type on the lead, page by page (`_skip`/`_limit` until `has_more` is false). */

@@ -5,6 +5,7 @@ import {
 	binaryPropertyNameProperty,
 	concurrencyOption,
 	fileNameOption,
+	optionsCollection,
 	timeoutOption,
 } from '../../../shared/descriptions';
 import { } from '../../../transfer';
@@ -22,14 +23,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		default: '',
 	},
 	binaryPropertyNameProperty,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [concurrencyOption, fileNameOption, timeoutOption],
-	},
+	optionsCollection([concurrencyOption, fileNameOption, timeoutOption]),
 ]);
 
 /**

@@ -5,6 +5,7 @@ import {
 	binaryPropertyNameProperty,
 	concurrencyOption,
 	fileNameOption,
+	optionsCollection,
 	timeoutOption,
 } from '../../../shared/descriptions';
 import { } from '../../../transfer';
@@ -26,14 +27,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		description: 'The text of the note',
 	},
 	binaryPropertyNameProperty,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [concurrencyOption, fileNameOption, timeoutOption],
-	},
+	optionsCollection([concurrencyOption, fileNameOption, timeoutOption]),
 ]);
 
 /** Uploads the item's file(s), then adds one note to the lead with all of them attached. */

@@ -6,6 +6,7 @@ import {
 	concurrencyOption,
 	fileNameOption,
 	ifAlreadyAttachedOption,
+	optionsCollection,
 	timeoutOption,
 } from '../../../shared/descriptions';
 import type { AttachedFile } from '../../../shared/ifAlreadyAttached';
@@ -28,14 +29,7 @@ import { onRecord, readUploadInput } from '../../../shared/uploadOperation';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['attachment'], operation: ['upload'] } }, [
 	binaryPropertyNameProperty,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [concurrencyOption, fileNameOption, ifAlreadyAttachedOption, timeoutOption],
-	},
+	optionsCollection([concurrencyOption, fileNameOption, ifAlreadyAttachedOption, timeoutOption]),
 ]);
 
 /**

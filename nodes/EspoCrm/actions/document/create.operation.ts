@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { binaryPropertyNameProperty, fileNameOption, timeoutOption } from '../../../shared/descriptions';
+import { binaryPropertyNameProperty, fileNameOption, optionsCollection, timeoutOption } from '../../../shared/descriptions';
 import type { BinaryFile } from '../../../transfer';
 import { mayHaveBeenProcessed, splitList } from '../../../transfer';
 import { apiPath, espoRequest, responseObject, uploadAttachment } from '../../transport';
@@ -45,66 +45,59 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 			description: `IDs of ${entity} records to link the Document to (link "${link}"), separated by commas`,
 		})),
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			{
-				displayName: 'Description',
-				name: 'description',
-				type: 'string',
-				typeOptions: { rows: 3 },
-				default: '',
-			},
-			{
-				displayName: 'Document Type',
-				name: 'type',
-				type: 'options',
-				default: '',
-				description: 'The Document\'s "Type" field (an administrator may have changed its options)',
-				options: [
-					{ name: '(None)', value: '' },
-					{ name: 'Contract', value: 'Contract' },
-					{ name: 'EULA', value: 'EULA' },
-					{ name: 'License Agreement', value: 'License Agreement' },
-					{ name: 'NDA', value: 'NDA' },
-				],
-			},
-			fileNameOption,
-			{
-				displayName: 'Folder ID',
-				name: 'folderId',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 6571f0a2b3c4d5e6f',
-				description: 'The ID of the Document Folder to put the Document in',
-			},
-			{
-				displayName: 'Publish Date',
-				name: 'publishDate',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 2026-11-30',
-				description: 'YYYY-MM-DD. EspoCRM requires it; empty means today in the workflow\'s time zone, as EspoCRM\'s own form does.',
-			},
-			{
-				displayName: 'Status',
-				name: 'status',
-				type: 'options',
-				default: 'Active',
-				options: [
-					{ name: 'Active', value: 'Active' },
-					{ name: 'Canceled', value: 'Canceled' },
-					{ name: 'Draft', value: 'Draft' },
-					{ name: 'Expired', value: 'Expired' },
-				],
-			},
-			timeoutOption,
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Description',
+			name: 'description',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: '',
+		},
+		{
+			displayName: 'Document Type',
+			name: 'type',
+			type: 'options',
+			default: '',
+			description: 'The Document\'s "Type" field (an administrator may have changed its options)',
+			options: [
+				{ name: '(None)', value: '' },
+				{ name: 'Contract', value: 'Contract' },
+				{ name: 'EULA', value: 'EULA' },
+				{ name: 'License Agreement', value: 'License Agreement' },
+				{ name: 'NDA', value: 'NDA' },
+			],
+		},
+		fileNameOption,
+		{
+			displayName: 'Folder ID',
+			name: 'folderId',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 6571f0a2b3c4d5e6f',
+			description: 'The ID of the Document Folder to put the Document in',
+		},
+		{
+			displayName: 'Publish Date',
+			name: 'publishDate',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 2026-11-30',
+			description: 'YYYY-MM-DD. EspoCRM requires it; empty means today in the workflow\'s time zone, as EspoCRM\'s own form does.',
+		},
+		{
+			displayName: 'Status',
+			name: 'status',
+			type: 'options',
+			default: 'Active',
+			options: [
+				{ name: 'Active', value: 'Active' },
+				{ name: 'Canceled', value: 'Canceled' },
+				{ name: 'Draft', value: 'Draft' },
+				{ name: 'Expired', value: 'Expired' },
+			],
+		},
+		timeoutOption,
+	]),
 ]);
 
 interface RelatedRecords {

@@ -6,6 +6,7 @@ import {
 	concurrencyOption,
 	fileNameOption,
 	ifAlreadyAttachedOption,
+	optionsCollection,
 	timeoutOption,
 } from '../../../shared/descriptions';
 import type { AttachedFile, IfAlreadyAttached } from '../../../shared/ifAlreadyAttached';
@@ -36,14 +37,7 @@ export const description: INodeProperties[] = forOperations(OPERATION, [
 	referenceTypeProperty,
 	...referenceIdProperties('The ID of the deal, note, call or meeting. It must belong to the contact.'),
 	binaryPropertyNameProperty,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [concurrencyOption, fileNameOption, ifAlreadyAttachedOption, timeoutOption],
-	},
+	optionsCollection([concurrencyOption, fileNameOption, ifAlreadyAttachedOption, timeoutOption]),
 ]);
 
 let lastTimestamp = 0;

@@ -5,6 +5,7 @@ import {
 	binaryPropertyNameProperty,
 	concurrencyOption,
 	fileNameOption,
+	optionsCollection,
 	timeoutOption,
 } from '../../../shared/descriptions';
 import type { BinaryFile, PresignedPostForm, ServiceConnection } from '../../../transfer';
@@ -44,32 +45,25 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 			'What kind of document the file is; 6 is a person file. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},
 	binaryPropertyNameProperty,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			concurrencyOption,
-			{
-				displayName: 'File Description',
-				name: 'fileDescription',
-				type: 'string',
-				default: '',
-				description: 'A description stored with the file in Traffio',
-			},
-			fileNameOption,
-			{
-				displayName: 'File Title',
-				name: 'fileTitle',
-				type: 'string',
-				default: '',
-				description: 'A human-friendly title for the file in Traffio',
-			},
-			timeoutOption,
-		],
-	},
+	optionsCollection([
+		concurrencyOption,
+		{
+			displayName: 'File Description',
+			name: 'fileDescription',
+			type: 'string',
+			default: '',
+			description: 'A description stored with the file in Traffio',
+		},
+		fileNameOption,
+		{
+			displayName: 'File Title',
+			name: 'fileTitle',
+			type: 'string',
+			default: '',
+			description: 'A human-friendly title for the file in Traffio',
+		},
+		timeoutOption,
+	]),
 ]);
 
 interface PersonFileForm {

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { timeoutOption } from '../../../shared/descriptions';
+import { optionsCollection, timeoutOption } from '../../../shared/descriptions';
 import { zohoJson, zohoRequest } from '../../transport';
 import { getRecordRef } from './fields';
 import { requiredText } from '../../../shared/validation';
@@ -18,24 +18,17 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		placeholder: 'e.g. https://example.com/contract.pdf',
 		description: 'The address to attach to the record as a link (the file itself stays where it is)',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			{
-				displayName: 'Title',
-				name: 'title',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. Signed contract',
-				description: 'The name the link gets in the record\'s attachments. Without it, Zoho uses the page\'s title.',
-			},
-			timeoutOption,
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Title',
+			name: 'title',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. Signed contract',
+			description: 'The name the link gets in the record\'s attachments. Without it, Zoho uses the page\'s title.',
+		},
+		timeoutOption,
+	]),
 ]);
 
 function assertHttpUrl(ctx: IExecuteFunctions, itemIndex: number, url: string): void {

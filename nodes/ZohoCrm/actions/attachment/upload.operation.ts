@@ -6,6 +6,7 @@ import {
 	concurrencyOption,
 	fileNameOption,
 	ifAlreadyAttachedOption,
+	optionsCollection,
 	timeoutOption,
 } from '../../../shared/descriptions';
 import type { IfAlreadyAttached } from '../../../shared/ifAlreadyAttached';
@@ -23,14 +24,7 @@ const displayOptions = { show: { resource: ['attachment'], operation: ['upload']
 
 export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
 	binaryPropertyNameProperty,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [concurrencyOption, fileNameOption, ifAlreadyAttachedOption, timeoutOption],
-	},
+	optionsCollection([concurrencyOption, fileNameOption, ifAlreadyAttachedOption, timeoutOption]),
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
