@@ -8,6 +8,8 @@ export interface FileLimits {
 	/** The service's name as users know it, used in messages. */
 	serviceName: string;
 	maxBytes?: number;
+	/** The smallest size accepted (a presigned form's `content-length-range` may set one). */
+	minBytes?: number;
 	/** Lower-case extensions without the dot, e.g. ['exe']. */
 	refusedExtensions?: string[];
 	/** Bytes the account can still store, when the service tells us. */
@@ -25,7 +27,8 @@ function roundBytes(bytes: number): { text: string; reads: number } {
 		unit++;
 	}
 	const rounded = unit === 0 ? String(value) : value.toFixed(value < 10 ? 1 : 0);
-	return { text: `${rounded} ${BYTE_UNITS[unit]}`, reads: Number(rounded) * 1024 ** unit };
+	const name = rounded === '1' && unit === 0 ? 'byte' : BYTE_UNITS[unit];
+	return { text: `${rounded} ${name}`, reads: Number(rounded) * 1024 ** unit };
 }
 
 export function formatBytes(bytes: number): string {
@@ -75,6 +78,13 @@ export function assertWithinLimits(
 				itemIndex,
 				description: `Reduce the file below ${formatBytes(limits.maxBytes)} (compress or split it), or store it elsewhere and attach a link instead.`,
 			},
+		);
+	}
+	if (limits.minBytes !== undefined && file.size < limits.minBytes) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`${limits.serviceName} accepts files of at least ${formatBytes(limits.minBytes)}: ${where} is ${formatBytes(file.size)}`,
+			{ itemIndex, description: 'Check that the right file reaches this node: a file this small is refused.' },
 		);
 	}
 	if (limits.storageLeftBytes !== undefined && file.size > limits.storageLeftBytes) {

@@ -9,10 +9,13 @@ import type { FormFieldValue } from './multipartBody';
  * policy does not name makes the storage refuse the whole upload.
  */
 export interface PolicyCondition {
-	kind: 'eq' | 'starts-with' | 'other';
+	kind: 'eq' | 'starts-with' | 'content-length-range' | 'other';
 	/** The form field the condition is on, without the `$`; none for `content-length-range`. */
 	field?: string;
 	value?: string;
+	/** The inclusive bounds in bytes of a `content-length-range`. */
+	minBytes?: number;
+	maxBytes?: number;
 }
 
 /** The policy's conditions, or undefined when the form has no policy or it cannot be read. */
@@ -33,6 +36,7 @@ export function policyConditions(fields: Record<string, FormFieldValue>): Policy
 function readCondition(condition: unknown): PolicyCondition[] {
 	if (Array.isArray(condition)) {
 		const [operator, name, value] = condition as unknown[];
+		if (operator === 'content-length-range') return [sizeRange(name, value)];
 		const field = typeof name === 'string' ? name.replace(/^\$/, '') : undefined;
 		if ((operator === 'eq' || operator === 'starts-with') && field !== undefined && typeof value === 'string') {
 			return [{ kind: operator, field, value }];
@@ -67,4 +71,22 @@ export function policyFieldAllowing(
 		return false;
 	});
 	return allHold ? onField[0].field : undefined;
+}
+
+/** S3 takes the bounds as numbers; a form may carry them as numeric strings. */
+function sizeRange(min: unknown, max: unknown): PolicyCondition {
+	const minBytes = Number(min);
+	const maxBytes = Number(max);
+	const valid = (bytes: number) => Number.isSafeInteger(bytes) && bytes >= 0;
+	return valid(minBytes) && valid(maxBytes) ? { kind: 'content-length-range', minBytes, maxBytes } : { kind: 'other' };
+}
+
+/** The sizes the policy lets a file have (every range must hold), or undefined when it sets none. */
+export function policySizeRange(conditions: PolicyCondition[]): { minBytes: number; maxBytes: number } | undefined {
+	const ranges = conditions.filter((condition) => condition.kind === 'content-length-range');
+	if (ranges.length === 0) return undefined;
+	return {
+		minBytes: Math.max(...ranges.map((range) => range.minBytes ?? 0)),
+		maxBytes: Math.min(...ranges.map((range) => range.maxBytes ?? Number.MAX_SAFE_INTEGER)),
+	};
 }

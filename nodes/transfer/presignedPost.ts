@@ -7,7 +7,8 @@ import type { HttpResponse } from './httpResponse';
 import { bodyText, headerValue, sendPlainRequest } from './httpResponse';
 import type { FormFieldValue } from './multipartBody';
 import { buildMultipartBody } from './multipartBody';
-import { policyConditions, policyFieldAllowing } from './postPolicy';
+import { assertWithinLimits } from './fileLimits';
+import { policyConditions, policyFieldAllowing, policySizeRange } from './postPolicy';
 import { sendWithRetry, throttleGateFor } from './retry';
 
 /** An S3 presigned POST form: where to post, and the signed fields that must go with the file. */
@@ -118,6 +119,24 @@ function assertUsableForm(
 }
 
 /**
+ * The form's policy says which sizes the storage will take (`content-length-range`): a file outside
+ * them is refused here, before its bytes are sent, instead of by S3's EntityTooLarge after the upload.
+ */
+function assertWithinFormSizeRange(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	form: PresignedPostForm,
+	file: BinaryFile,
+	options: PresignedPostOptions,
+): void {
+	const conditions = policyConditions(form.fields);
+	const range = conditions && policySizeRange(conditions);
+	if (!range) return;
+	const serviceName = `The upload form from ${options.formSource ?? 'the API'}`;
+	assertWithinLimits(ctx, itemIndex, file, { serviceName, minBytes: range.minBytes, maxBytes: range.maxBytes });
+}
+
+/**
  * S3 stores an object posted through a form under the form's `Content-Type` field, not the file part's
  * header (without it: `binary/octet-stream`). The field is added only when the form's policy names it and
  * the file's type meets its conditions: any field the policy does not sign makes S3 refuse the upload.
@@ -180,6 +199,7 @@ export async function uploadToPresignedPost(
 	options: PresignedPostOptions = {},
 ): Promise<PresignedPostResult> {
 	const url = assertUsableForm(ctx, itemIndex, form, options);
+	assertWithinFormSizeRange(ctx, itemIndex, form, file, options);
 	const { fields, key } = orderedFields(form, file, options);
 	const errorContext = {
 		serviceName: STORAGE_NAME,

@@ -74,11 +74,11 @@ const scenarios: Scenario[] = [
 		error: /is empty \(0 bytes\)$/,
 	},
 	{
-		name: 'a file larger than the form allows (EntityTooLarge from radosgw itself)',
+		name: 'a file larger than the form allows (its policy\'s content-length-range, refused before sending)',
 		kind: 'input',
 		file: (index, name) => randomFile(name, index === 0 ? 10 * 1024 * 1024 + 1 : 600, 'application/octet-stream'),
 		failing: [0],
-		error: /^S3 refused the upload of "[^"]+": EntityTooLarge/,
+		error: /^The upload form from the "Form URL" and "Form Fields" parameters accepts files up to 10 MB: "[^"]+" \(binary property "data", item 1\) is 10,485,761 bytes \(10 MB \+ 1 byte\)$/,
 	},
 	{ name: '"Form Fields" that are not JSON', kind: 'input', parameters: { fields: '{policy: nope' }, failing: [0, 1], error: /^"Form Fields" of item \d is not valid JSON$/ },
 	{ name: '"Form Fields" that are a JSON array', kind: 'input', parameters: { fields: '["policy"]' }, failing: [0, 1], error: /^"Form Fields" of item \d is not a JSON object$/ },

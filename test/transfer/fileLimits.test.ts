@@ -11,6 +11,8 @@ function file(fileName: string, size: number): BinaryFile {
 describe('formatBytes', () => {
 	it.each([
 		[0, '0 bytes'],
+		[1, '1 byte'],
+		[2, '2 bytes'],
 		[1023, '1023 bytes'],
 		[1024, '1.0 KB'],
 		[1536, '1.5 KB'],
@@ -36,7 +38,7 @@ describe('formatBytesOver', () => {
 		// Rounding already shows the excess.
 		[11 * 1024 * 1024, 10 * 1024 * 1024, '11 MB'],
 		[1024, 1023, '1.0 KB'],
-		[1, 0, '1 bytes'],
+		[1, 0, '1 byte'],
 		[20 * 1024 ** 3, 5 * 1024 ** 3, '20 GB'],
 	])('%d bytes over a limit of %d read as %s', (bytes, limit, text) => {
 		expect(formatBytesOver(bytes, limit)).toBe(text);
@@ -99,6 +101,15 @@ describe('assertWithinLimits', () => {
 		expect(error?.context.itemIndex).toBe(4);
 		expect(refusal(file('fits.bin', 2048), limits)).toBeUndefined();
 		expect(refusal(file('none-left.bin', 1), { serviceName: 'X', storageLeftBytes: 0 })?.message).toMatch(/has 0 bytes of storage left/);
+	});
+
+	it('refuses a file below the smallest size, and takes one exactly at it', () => {
+		const limits = { serviceName: 'The upload form from Close', minBytes: 100 };
+		const error = refusal(file('tiny.txt', 99), limits);
+		expect(error?.message).toBe('The upload form from Close accepts files of at least 100 bytes: "tiny.txt" (binary property "data", item 5) is 99 bytes');
+		expect(error?.description).toBe('Check that the right file reaches this node: a file this small is refused.');
+		expect(error?.context.itemIndex).toBe(4);
+		expect(refusal(file('fits.txt', 100), limits)).toBeUndefined();
 	});
 
 	it('checks nothing it is not given', () => {

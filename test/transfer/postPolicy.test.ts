@@ -1,4 +1,4 @@
-import { policyConditions, policyFieldAllowing } from '../../nodes/transfer/postPolicy';
+import { policyConditions, policyFieldAllowing, policySizeRange } from '../../nodes/transfer/postPolicy';
 
 function encoded(conditions: unknown[]): string {
 	return Buffer.from(JSON.stringify({ expiration: '2030-01-01T00:00:00.000Z', conditions })).toString('base64');
@@ -51,5 +51,17 @@ describe('POST policy reading', () => {
 		expect(policyConditions({ key: 'a' })).toBeUndefined();
 		expect(policyConditions({ policy: 'not base64 json' })).toBeUndefined();
 		expect(policyConditions({ policy: Buffer.from('{"expiration":"x"}').toString('base64') })).toBeUndefined();
+	});
+
+	it('reads the size range, as numbers or numeric strings, the narrowest where several are given', () => {
+		const range = (conditions: unknown[]) => policySizeRange(policyConditions({ policy: encoded(conditions) }) ?? []);
+		expect(range([['content-length-range', 1, 1000]])).toEqual({ minBytes: 1, maxBytes: 1000 });
+		expect(range([['content-length-range', '0', '20']])).toEqual({ minBytes: 0, maxBytes: 20 });
+		expect(range([['content-length-range', 1, 1000], ['content-length-range', 10, 500]])).toEqual({ minBytes: 10, maxBytes: 500 });
+		expect(range([['starts-with', '$key', 'a/']])).toBeUndefined();
+		// A range that is not two whole non-negative numbers is left to the storage to judge.
+		expect(range([['content-length-range', 'x', 10]])).toBeUndefined();
+		expect(range([['content-length-range', -1, 10]])).toBeUndefined();
+		expect(range([['content-length-range', 1.5, 10]])).toBeUndefined();
 	});
 });

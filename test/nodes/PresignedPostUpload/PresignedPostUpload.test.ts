@@ -157,9 +157,10 @@ describe('S3 Presigned POST Upload node', () => {
 		},
 	);
 
-	it('reports a file over the policy\'s size range as S3\'s EntityTooLarge, and stores nothing', async () => {
+	it('refuses a file outside the policy\'s size range before sending it, and stores nothing', async () => {
 		const prefix = `oversize/${randomUUID()}/`;
 		const form = await formFor(prefix, 1000);
+		const before = s3.tap.requests.length;
 
 		const result = await runNode({
 			nodeType: new PresignedPostUpload(),
@@ -167,9 +168,25 @@ describe('S3 Presigned POST Upload node', () => {
 			items: [{ files: { data: randomFile('big.bin', 5000).spec } }],
 		});
 
-		expect(result.error?.message).toMatch(/^S3 refused the upload of "big\.bin": EntityTooLarge/);
-		expect(result.error?.description).toMatch(/larger than the form allows/);
+		expect(result.error?.message).toBe(
+			'The upload form from the "Form URL" and "Form Fields" parameters accepts files up to 1000 bytes: "big.bin" (binary property "data", item 1) is 4.9 KB',
+		);
+		expect(s3.tap.requests.length).toBe(before);
 		expect(await objectExists(s3.client, `${prefix}big.bin`)).toBe(false);
+	});
+
+	it('uploads a file of exactly the policy\'s largest size (the range is inclusive)', async () => {
+		const prefix = `exact/${randomUUID()}/`;
+		const form = await formFor(prefix, 1000);
+
+		const result = await runNode({
+			nodeType: new PresignedPostUpload(),
+			parameters: uploadParameters(form),
+			items: [{ files: { data: randomFile('edge.bin', 1000).spec } }],
+		});
+
+		expect(result.error).toBeUndefined();
+		expect(await objectExists(s3.client, `${prefix}edge.bin`)).toBe(true);
 	});
 
 	it('reports an expired policy as S3 said it, with what to do', async () => {
