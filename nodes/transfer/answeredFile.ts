@@ -33,6 +33,7 @@ export async function storeAnsweredFile(
 	const binary = await ctx.helpers.prepareBinaryData(data as Buffer, fileName, mimeType);
 	let size: number | null = null;
 	if (binary.id) size = (await ctx.helpers.getBinaryMetadata(binary.id)).fileSize;
-	else if (binary.data) size = Buffer.byteLength(binary.data, 'base64');
+	// In memory an empty file is stored as '', which is still a size: 0.
+	else if (typeof binary.data === 'string') size = Buffer.byteLength(binary.data, 'base64');
 	return { binary, size };
 }
