@@ -1,19 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import {
-	binaryPropertyNameProperty,
-	concurrencyOption,
-	fileNameOption,
-	optionsCollection,
-	timeoutOption,
-} from '../../../shared/descriptions';
-import { splitList } from '../../../transfer';
-import { filesSummary, registerWithClose, uploadFilesToClose } from '../../files';
-import { assertLeadBeforeUpload } from '../../leads';
-import { closeApiRequest } from '../../transport';
+import { binaryPropertyNameProperty, concurrencyOption, fileNameOption, optionsCollection, timeoutOption } from '../../../shared/descriptions';
 import { requiredText } from '../../../shared/validation';
-import { readUploadInput } from '../../../shared/uploadOperation';
+import { splitList } from '../../../transfer';
+import { createActivityWithFiles } from '../../activityWithFiles';
+import { closeApiRequest } from '../../transport';
 
 const displayOptions = { show: { resource: ['email'], operation: ['create'] } };
 
@@ -74,11 +66,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const to = splitList(requiredText(this, itemIndex, 'to', 'To', 'at least one recipient address'));
 	const emailSubject = this.getNodeParameter('subject', itemIndex, '') as string;
 	const body = this.getNodeParameter('body', itemIndex, '') as string;
-	const { files, options } = await readUploadInput(this, itemIndex);
-	const subject = `the draft email on lead "${leadId}"`;
-	await assertLeadBeforeUpload(this, itemIndex, leadId, subject, contactId);
-	const stored = await uploadFilesToClose(this, itemIndex, files);
-	const created = await registerWithClose(this, itemIndex, stored, subject, async (attachments) => {
+	const activity = `the draft email on lead "${leadId}"`;
+	return await createActivityWithFiles(this, itemIndex, { leadId, contactId, activity }, async (attachments, options) => {
 		const email: IDataObject = {
 			lead_id: leadId,
 			contact_id: contactId,
@@ -95,8 +84,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			method: 'POST',
 			path: '/activity/email/',
 			body: email,
-			subject,
+			subject: activity,
 		});
 	});
-	return [{ json: { ...created, ...filesSummary(files) }, pairedItem: { item: itemIndex } }];
 }

@@ -1,16 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import {
-	binaryPropertyNameProperty,
-	concurrencyOption,
-	fileNameOption,
-	optionsCollection,
-	timeoutOption,
-} from '../../../shared/descriptions';
-import { } from '../../../transfer';
-import { uploadFilesToClose } from '../../files';
+import { binaryPropertyNameProperty, concurrencyOption, fileNameOption, optionsCollection, timeoutOption } from '../../../shared/descriptions';
 import { readUploadInput } from '../../../shared/uploadOperation';
+import { uploadFilesToClose } from '../../files';
 
 const displayOptions = { show: { resource: ['file'], operation: ['upload'] } };
 

@@ -1,19 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import {
-	binaryPropertyNameProperty,
-	concurrencyOption,
-	fileNameOption,
-	optionsCollection,
-	timeoutOption,
-} from '../../../shared/descriptions';
-import { } from '../../../transfer';
-import { filesSummary, registerWithClose, uploadFilesToClose } from '../../files';
-import { assertLeadBeforeUpload } from '../../leads';
-import { closeApiRequest } from '../../transport';
+import { binaryPropertyNameProperty, concurrencyOption, fileNameOption, optionsCollection, timeoutOption } from '../../../shared/descriptions';
 import { requiredText } from '../../../shared/validation';
-import { readUploadInput } from '../../../shared/uploadOperation';
+import { createActivityWithFiles } from '../../activityWithFiles';
+import { closeApiRequest } from '../../transport';
 
 const displayOptions = { show: { resource: ['note'], operation: ['create'] } };
 
@@ -34,19 +25,15 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const leadId = requiredText(this, itemIndex, 'leadId', 'Lead ID', 'the lead to add the note to (it starts with "lead_")');
 	const note = this.getNodeParameter('note', itemIndex, '') as string;
-	const { files } = await readUploadInput(this, itemIndex);
-	const subject = `the note on lead "${leadId}"`;
-	await assertLeadBeforeUpload(this, itemIndex, leadId, subject);
-	const stored = await uploadFilesToClose(this, itemIndex, files);
-	const created = await registerWithClose(this, itemIndex, stored, subject, async (attachments) =>
+	const activity = `the note on lead "${leadId}"`;
+	return await createActivityWithFiles(this, itemIndex, { leadId, activity }, async (attachments) =>
 		await closeApiRequest(this, itemIndex, {
 			method: 'POST',
 			path: '/activity/note/',
 			// Close's note takes `url`, `filename` and `content_type` per attachment and works out the size
 			// itself (developer.close.com, "Create a Note activity": CreateNoteActivityAttachmentsItems).
 			body: { lead_id: leadId, note, attachments: attachments.map(({ url, filename, content_type }) => ({ url, filename, content_type })) },
-			subject,
+			subject: activity,
 		}),
 	);
-	return [{ json: { ...created, ...filesSummary(files) }, pairedItem: { item: itemIndex } }];
 }
