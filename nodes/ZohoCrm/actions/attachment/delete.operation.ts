@@ -2,8 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { zohoJson, zohoRequest } from '../../transport';
-import { attachmentIdProperties, getRecordRef } from './fields';
-import { requiredText } from '../../../shared/validation';
+import { attachmentIdProperties, getAttachmentRef } from './fields';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['attachment'], operation: ['delete'] } },
@@ -11,14 +10,7 @@ export const description: INodeProperties[] = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const record = getRecordRef(this, itemIndex);
-	const attachmentId = requiredText(
-		this,
-		itemIndex,
-		'attachmentId',
-		'Attachment ID',
-		{ description: 'Give the ID of the attachment to delete, for example from the "Get Many" operation ({{ $json.id }}).' },
-	);
+	const { attachmentId, ...record } = getAttachmentRef(this, itemIndex, 'the attachment to delete');
 	const response = await zohoRequest(this, {
 		method: 'DELETE',
 		segments: [record.module, record.recordId, 'Attachments', attachmentId],

@@ -4,7 +4,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { outputBinaryFieldProperty } from '../../../shared/descriptions';
 import { fileNameFromContentDisposition, headerValue, storeAnsweredFile } from '../../../transfer';
 import { zohoRequest } from '../../transport';
-import { attachmentIdProperties, getRecordRef } from './fields';
+import { attachmentIdProperties, getAttachmentRef } from './fields';
 import { requiredText } from '../../../shared/validation';
 
 const displayOptions = { show: { resource: ['attachment'], operation: ['download'] } };
@@ -15,14 +15,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const record = getRecordRef(this, itemIndex);
-	const attachmentId = requiredText(
-		this,
-		itemIndex,
-		'attachmentId',
-		'Attachment ID',
-		{ description: 'Give the ID of the attachment, for example from the "Get Many" operation ({{ $json.id }}).' },
-	);
+	const { attachmentId, ...record } = getAttachmentRef(this, itemIndex);
 	const binaryPropertyName = requiredText(
 		this,
 		itemIndex,

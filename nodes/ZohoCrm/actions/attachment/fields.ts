@@ -74,3 +74,12 @@ export function getRecordRef(ctx: IExecuteFunctions, itemIndex: number): RecordR
 		),
 	};
 }
+
+/** The record and the attachment of it that Download and Delete work on; `which` names it in the error. */
+export function getAttachmentRef(ctx: IExecuteFunctions, itemIndex: number, which = 'the attachment'): RecordRef & { attachmentId: string } {
+	const record = getRecordRef(ctx, itemIndex);
+	const attachmentId = requiredText(ctx, itemIndex, 'attachmentId', 'Attachment ID', {
+		description: `Give the ID of ${which}, for example from the "Get Many" operation ({{ $json.id }}).`,
+	});
+	return { ...record, attachmentId };
+}
