@@ -1,9 +1,21 @@
+import type { RequestObserver } from '../../nodes/transfer/adaptiveConcurrency';
 import type { HttpResponse } from '../../nodes/transfer/httpResponse';
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_TOTAL_WAIT_MS, retryAfterMs, sendWithRetry, ThrottleGate, throttleGateFor } from '../../nodes/transfer/retry';
+import type { RetryOptions } from '../../nodes/transfer/retry';
+import {
+	DEFAULT_MAX_ATTEMPTS,
+	DEFAULT_MAX_TOTAL_WAIT_MS,
+	retryAfterMs,
+	sendWithRetry,
+	SERVICE_SCOPE,
+	ThrottleGate,
+	throttleGateFor,
+} from '../../nodes/transfer/retry';
 
 /**
  * The retry policy on its own, with a scripted `send` (no HTTP): which answers and failures are
- * repeated, how many times, and with which waits. The waits are kept at a few ms by the options.
+ * repeated, how many times, and with which waits. The waits are kept at a few ms by the options, or
+ * run on jest's fake clock ("the waits between attempts"), where the default backoff of seconds is
+ * measured exactly without sleeping it.
  */
 function answer(statusCode: number, headers: Record<string, string> = {}): HttpResponse {
 	return { statusCode, headers, body: '' };
@@ -172,5 +184,147 @@ describe('sendWithRetry', () => {
 		const failing = scripted(answer(500), answer(200));
 		expect((await sendWithRetry(failing.send, { idempotent: true, gate, ...fast })).statusCode).toBe(200);
 		expect(pauses).toEqual([20]);
+	});
+});
+
+/**
+ * The waits themselves, on jest's fake clock: each attempt records when it was sent (ms after the
+ * start), and the clock runs every pending timer until the retries are over. The defaults (500 ms
+ * doubled, 8 s at most per wait, 60 s in all) are checked as they are, without sleeping them.
+ */
+describe('the waits between attempts (fake clock)', () => {
+	beforeEach(() => {
+		jest.useFakeTimers({ now: Date.parse('2026-01-01T00:00:00Z') });
+	});
+	afterEach(() => {
+		jest.useRealTimers();
+	});
+
+	async function timedRetry(options: RetryOptions, ...outcomes: Array<HttpResponse | Error>) {
+		const start = Date.now();
+		const sentAt: number[] = [];
+		const { send, attempts } = scripted(...outcomes);
+		const settled = sendWithRetry(async (attempt) => {
+			sentAt.push(Date.now() - start);
+			return await send(attempt);
+		}, options).then(
+			(response) => ({ response, error: undefined }),
+			(error: unknown) => ({ response: undefined, error }),
+		);
+		await jest.runAllTimersAsync();
+		return { ...(await settled), sentAt, attempts, elapsed: Date.now() - start };
+	}
+
+	it('waits 500 ms before the second attempt and doubles it, over 4 attempts, by default', async () => {
+		const run = await timedRetry({ idempotent: true }, answer(502));
+		expect(run.response?.statusCode).toBe(502);
+		expect(run.attempts).toEqual([1, 2, 3, 4]);
+		expect(run.sentAt).toEqual([0, 500, 1500, 3500]);
+		// No wait after the last attempt.
+		expect(run.elapsed).toBe(3500);
+	});
+
+	it('waits at most 8 s between two attempts', async () => {
+		const run = await timedRetry({ idempotent: true, maxAttempts: 7 }, answer(500));
+		expect(run.sentAt).toEqual([0, 500, 1500, 3500, 7500, 15_500, 23_500]);
+	});
+
+	it('stops when the next wait would take the waiting past 60 s in all, by default', async () => {
+		const run = await timedRetry({ idempotent: true, maxAttempts: 50 }, networkFailure('ECONNRESET'));
+		expect(run.error).toMatchObject({ code: 'ECONNRESET' });
+		// 0.5 + 1 + 2 + 4 + 6 x 8 s = 55.5 s; another 8 s would make 63.5 s.
+		expect(run.sentAt).toEqual([0, 500, 1500, 3500, 7500, 15_500, 23_500, 31_500, 39_500, 47_500, 55_500]);
+	});
+
+	it('takes a budget met exactly, not one exceeded by a millisecond', async () => {
+		const exact = await timedRetry({ idempotent: true, baseDelayMs: 1000, maxTotalWaitMs: 3000 }, answer(503));
+		expect(exact.sentAt).toEqual([0, 1000, 3000]);
+		const short = await timedRetry({ idempotent: true, baseDelayMs: 1000, maxTotalWaitMs: 2999 }, answer(503));
+		expect(short.sentAt).toEqual([0, 1000]);
+	});
+
+	it('waits what Retry-After says instead of the backoff, and counts it against the budget', async () => {
+		const run = await timedRetry({ idempotent: false, maxTotalWaitMs: 10_000 }, answer(429, { 'retry-after': '4' }));
+		// 4 s + 4 s fit 10 s, a third 4 s would not.
+		expect(run.sentAt).toEqual([0, 4000, 8000]);
+		expect(run.response?.statusCode).toBe(429);
+		const idempotent = await timedRetry({ idempotent: true }, answer(502, { 'retry-after': '2' }), answer(200));
+		expect(idempotent.sentAt).toEqual([0, 2000]);
+		const now = await timedRetry({ idempotent: true }, answer(503, { 'retry-after': '0' }), answer(200));
+		expect(now.sentAt).toEqual([0, 0]);
+	});
+
+	it('waits what the service\'s own throttle signal says', async () => {
+		const throttleDelayMs = (response: HttpResponse) => (response.statusCode === 403 ? 1234 : undefined);
+		const run = await timedRetry({ idempotent: false, throttleDelayMs }, answer(403), answer(201));
+		expect(run.sentAt).toEqual([0, 1234]);
+		expect(run.response?.statusCode).toBe(201);
+	});
+
+	it('waits for the shared gate on a throttle and counts the gate\'s wait against the budget', async () => {
+		const gate = new ThrottleGate();
+		const run = await timedRetry({ idempotent: false, gate, maxTotalWaitMs: 5000 }, answer(429, { 'retry-after': '2' }));
+		// 2 s, then 2 s more (4 s in all); a third 2 s would make 6 s.
+		expect(run.sentAt).toEqual([0, 2000, 4000]);
+		// Another request of the same execution is held too while the gate is paused.
+		gate.pause(3000);
+		const other = await timedRetry({ idempotent: true, gate }, answer(200));
+		expect(other.sentAt).toEqual([3000]);
+	});
+
+	it('sleeps a failure that is no throttle on its own, with the gate open for the others', async () => {
+		const gate = new ThrottleGate();
+		const run = await timedRetry({ idempotent: true, gate }, answer(500), answer(200));
+		expect(run.sentAt).toEqual([0, 500]);
+		expect(await gate.wait()).toBe(0);
+	});
+
+	it('holds requests at a gate for the longest pause asked for, exactly', async () => {
+		const gate = new ThrottleGate();
+		gate.pause(3000);
+		gate.pause(1000);
+		const waited = gate.wait();
+		await jest.advanceTimersByTimeAsync(3000);
+		expect(await waited).toBe(3000);
+		jest.advanceTimersByTime(1);
+		expect(await gate.wait()).toBe(0);
+	});
+
+	it('reads a Retry-After date against the current time by default', () => {
+		expect(retryAfterMs(answer(429, { 'retry-after': 'Thu, 01 Jan 2026 00:00:09 GMT' }))).toBe(9000);
+	});
+
+	it('tells the run\'s observer about every attempt: its scope, when it was sent, the answer and whether it was a throttle', async () => {
+		const calls: unknown[][] = [];
+		let sent = 100;
+		const observer: RequestObserver = {
+			beforeSend: async (scope) => {
+				calls.push(['beforeSend', scope]);
+				return ++sent;
+			},
+			afterResponse: (scope, sentAt, response, throttled) => {
+				calls.push(['afterResponse', scope, sentAt, response?.statusCode, throttled]);
+			},
+		};
+		const gate = new ThrottleGate();
+		gate.observer = observer;
+		await timedRetry({ idempotent: true, gate }, answer(429), answer(500), networkFailure('ECONNRESET'), answer(201));
+		expect(calls).toEqual([
+			['beforeSend', SERVICE_SCOPE],
+			['afterResponse', SERVICE_SCOPE, 101, 429, true],
+			['beforeSend', SERVICE_SCOPE],
+			['afterResponse', SERVICE_SCOPE, 102, 500, false],
+			['beforeSend', SERVICE_SCOPE],
+			['afterResponse', SERVICE_SCOPE, 103, undefined, false],
+			['beforeSend', SERVICE_SCOPE],
+			['afterResponse', SERVICE_SCOPE, 104, 201, false],
+		]);
+		calls.length = 0;
+		await timedRetry({ idempotent: false, gate, scope: 'storage.example' }, answer(201));
+		expect(calls).toEqual([
+			['beforeSend', 'storage.example'],
+			['afterResponse', 'storage.example', 105, 201, false],
+		]);
+		expect(SERVICE_SCOPE).toBe('service');
 	});
 });
