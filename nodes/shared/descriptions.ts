@@ -120,3 +120,15 @@ export function optionsCollection(options: INodeProperties[]): INodeProperties {
 		options,
 	};
 }
+
+/** The file input and Options of an upload that attaches to nothing it could check (Close's). */
+export const fileUploadProperties: INodeProperties[] = [
+	binaryPropertyNameProperty,
+	optionsCollection([concurrencyOption, fileNameOption, timeoutOption]),
+];
+
+/** The file input and Options of an upload onto a record that can list its files, so "If Already Attached" is offered. */
+export const recordUploadProperties: INodeProperties[] = [
+	binaryPropertyNameProperty,
+	optionsCollection([concurrencyOption, fileNameOption, ifAlreadyAttachedOption, timeoutOption]),
+];

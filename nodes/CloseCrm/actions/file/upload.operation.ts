@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { binaryPropertyNameProperty, concurrencyOption, fileNameOption, optionsCollection, timeoutOption } from '../../../shared/descriptions';
+import { fileUploadProperties } from '../../../shared/descriptions';
 import { readUploadInput } from '../../../shared/uploadOperation';
 import { uploadFilesToClose } from '../../files';
 
@@ -15,8 +15,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		type: 'notice',
 		default: '',
 	},
-	binaryPropertyNameProperty,
-	optionsCollection([concurrencyOption, fileNameOption, timeoutOption]),
+	...fileUploadProperties,
 ]);
 
 /**

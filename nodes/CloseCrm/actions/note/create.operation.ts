@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { binaryPropertyNameProperty, concurrencyOption, fileNameOption, optionsCollection, timeoutOption } from '../../../shared/descriptions';
+import { fileUploadProperties } from '../../../shared/descriptions';
 import { requiredText } from '../../../shared/validation';
 import { createActivityWithFiles } from '../../activityWithFiles';
 import { closeApiRequest } from '../../transport';
@@ -17,8 +17,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 		default: '',
 		description: 'The text of the note',
 	},
-	binaryPropertyNameProperty,
-	optionsCollection([concurrencyOption, fileNameOption, timeoutOption]),
+	...fileUploadProperties,
 ]);
 
 /** Uploads the item's file(s), then adds one note to the lead with all of them attached. */

@@ -1,14 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import {
-	binaryPropertyNameProperty,
-	concurrencyOption,
-	fileNameOption,
-	ifAlreadyAttachedOption,
-	optionsCollection,
-	timeoutOption,
-} from '../../../shared/descriptions';
+import { recordUploadProperties } from '../../../shared/descriptions';
 import type { AttachedFile } from '../../../shared/ifAlreadyAttached';
 import { ifAlreadyAttachedOf, sameFiles, sizeOf } from '../../../shared/ifAlreadyAttached';
 import { withKeyLock } from '../../../shared/keyedLock';
@@ -28,8 +21,7 @@ import {
 import { onRecord, readUploadInput } from '../../../shared/uploadOperation';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['attachment'], operation: ['upload'] } }, [
-	binaryPropertyNameProperty,
-	optionsCollection([concurrencyOption, fileNameOption, ifAlreadyAttachedOption, timeoutOption]),
+	...recordUploadProperties,
 ]);
 
 /**

@@ -1,14 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import {
-	binaryPropertyNameProperty,
-	concurrencyOption,
-	fileNameOption,
-	ifAlreadyAttachedOption,
-	optionsCollection,
-	timeoutOption,
-} from '../../../shared/descriptions';
+import { recordUploadProperties } from '../../../shared/descriptions';
 import type { AttachedFile, IfAlreadyAttached } from '../../../shared/ifAlreadyAttached';
 import { attachOnce, sameFiles, sizeOf } from '../../../shared/ifAlreadyAttached';
 import { readUploadInput, uploadEachFile } from '../../../shared/uploadOperation';
@@ -36,8 +29,7 @@ export const description: INodeProperties[] = forOperations(OPERATION, [
 	...contactIdProperties('The ID of the contact the file belongs to. The deal, note, call or meeting must be one of this contact\'s.'),
 	referenceTypeProperty,
 	...referenceIdProperties('The ID of the deal, note, call or meeting. It must belong to the contact.'),
-	binaryPropertyNameProperty,
-	optionsCollection([concurrencyOption, fileNameOption, ifAlreadyAttachedOption, timeoutOption]),
+	...recordUploadProperties,
 ]);
 
 let lastTimestamp = 0;

@@ -1,14 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import {
-	binaryPropertyNameProperty,
-	concurrencyOption,
-	fileNameOption,
-	ifAlreadyAttachedOption,
-	optionsCollection,
-	timeoutOption,
-} from '../../../shared/descriptions';
+import { recordUploadProperties } from '../../../shared/descriptions';
 import type { IfAlreadyAttached } from '../../../shared/ifAlreadyAttached';
 import { attachOnce, sameFiles } from '../../../shared/ifAlreadyAttached';
 import { readUploadInput, uploadEachFile } from '../../../shared/uploadOperation';
@@ -23,8 +16,7 @@ import { getRecordRef } from './fields';
 const displayOptions = { show: { resource: ['attachment'], operation: ['upload'] } };
 
 export const description: INodeProperties[] = updateDisplayOptions(displayOptions, [
-	binaryPropertyNameProperty,
-	optionsCollection([concurrencyOption, fileNameOption, ifAlreadyAttachedOption, timeoutOption]),
+	...recordUploadProperties,
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
