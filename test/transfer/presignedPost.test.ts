@@ -1,5 +1,3 @@
-import { PassThrough } from 'stream';
-
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import type { BinaryFile } from '../../nodes/transfer/binaryInput';
@@ -7,6 +5,8 @@ import type { HttpResponse } from '../../nodes/transfer/httpResponse';
 import type { PresignedPostForm, PresignedPostOptions } from '../../nodes/transfer/presignedPost';
 import { isExpiredFormError, keySafeName, resolveObjectKey, uploadToPresignedPost } from '../../nodes/transfer/presignedPost';
 import { fakeContext } from '../shared/fakeContext';
+import type { MultipartPart } from './multipartParts';
+import { multipartPartsOf } from './multipartParts';
 
 /**
  * The presigned POST upload without n8n's engine: a context whose plain HTTP helper answers as the
@@ -17,25 +17,7 @@ import { fakeContext } from '../shared/fakeContext';
 interface Received {
 	options: IHttpRequestOptions;
 	/** The multipart fields in order, the file part as its bytes in text. */
-	parts: Array<{ disposition: string; type?: string; content: string }>;
-}
-
-async function partsOf(options: IHttpRequestOptions): Promise<Received['parts']> {
-	const sent = new PassThrough();
-	(options.body as { pipe: (to: PassThrough) => void }).pipe(sent);
-	const chunks: Buffer[] = [];
-	for await (const chunk of sent) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
-	const body = Buffer.concat(chunks).toString('latin1');
-	expect(body.length).toBe(Number((options.headers as Record<string, string>)['content-length']));
-	const boundary = /boundary=(\S+)/.exec((options.headers as Record<string, string>)['content-type'])![1];
-	return body
-		.split(`--${boundary}`)
-		.slice(1, -1)
-		.map((part) => {
-			const [head, content] = part.slice(2, -2).split('\r\n\r\n');
-			const [disposition, type] = head.split('\r\n');
-			return { disposition, type: type?.replace('Content-Type: ', ''), content };
-		});
+	parts: MultipartPart[];
 }
 
 function storageAnswering(...answers: Array<Partial<HttpResponse> | Error>) {
@@ -43,7 +25,7 @@ function storageAnswering(...answers: Array<Partial<HttpResponse> | Error>) {
 	const ctx = fakeContext({
 		helpers: {
 			httpRequest: async (options: IHttpRequestOptions) => {
-				received.push({ options, parts: await partsOf(options) });
+				received.push({ options, parts: await multipartPartsOf(options) });
 				const next = answers.length > 1 ? answers.shift()! : answers[0] ?? { statusCode: 204 };
 				if (next instanceof Error) throw next;
 				return { statusCode: 204, headers: {}, body: '', ...next };
