@@ -38,3 +38,14 @@ export function requiredText(
 ): string {
 	return nonEmpty(ctx, itemIndex, ctx.getNodeParameter(name, itemIndex, '', { extractValue: true }), displayName, fix);
 }
+
+/** The value as an http(s) address, or undefined when it is not one (each caller words its own error). */
+export function webAddressOf(value: string): URL | undefined {
+	let url: URL;
+	try {
+		url = new URL(value);
+	} catch {
+		return undefined;
+	}
+	return url.protocol === 'https:' || url.protocol === 'http:' ? url : undefined;
+}

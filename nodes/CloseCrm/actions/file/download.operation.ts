@@ -5,7 +5,7 @@ import type { HttpResponse } from '../../../transfer';
 import { optionsCollection, outputBinaryFieldProperty, timeoutOption } from '../../../shared/descriptions';
 import { fileNameFromContentDisposition, headerValue, storeAnsweredFile } from '../../../transfer';
 import { closeClient } from '../../transport';
-import { requiredText } from '../../../shared/validation';
+import { requiredText, webAddressOf } from '../../../shared/validation';
 
 const displayOptions = { show: { resource: ['file'], operation: ['download'] } };
 
@@ -39,13 +39,8 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 
 
 function parseUrl(ctx: IExecuteFunctions, itemIndex: number, value: string): URL {
-	let url: URL | undefined;
-	try {
-		url = new URL(value);
-	} catch {
-		url = undefined;
-	}
-	if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+	const url = webAddressOf(value);
+	if (!url) {
 		throw new NodeOperationError(ctx.getNode(), `"File URL" of item ${itemIndex + 1} is not a web address: "${value}"`, {
 			itemIndex,
 			description: 'Give the "url" of a file as the Get Many operation returns it, for example {{ $json.url }} (it starts with https://app.close.com/go/file/).',

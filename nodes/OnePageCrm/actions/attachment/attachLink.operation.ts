@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { requiredText } from '../../../shared/validation';
+import { requiredText, webAddressOf } from '../../../shared/validation';
 import { onePageCrmRequest } from '../../transport';
 import {
 	attachmentOf,
@@ -60,13 +60,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const name = (this.getNodeParameter('name', itemIndex) as string).trim();
 
 
-	let parsed: URL | undefined;
-	try {
-		parsed = new URL(url);
-	} catch {
-		parsed = undefined;
-	}
-	if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+	if (!webAddressOf(url)) {
 		throw new NodeOperationError(this.getNode(), `"URL" of item ${itemIndex + 1} is not a web address`, {
 			itemIndex,
 			description: `Give the full http(s) address of the file, got ${JSON.stringify(url)}.`,

@@ -4,7 +4,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { optionsCollection, timeoutOption } from '../../../shared/descriptions';
 import { zohoJson, zohoRequest } from '../../transport';
 import { getRecordRef } from './fields';
-import { requiredText } from '../../../shared/validation';
+import { requiredText, webAddressOf } from '../../../shared/validation';
 
 const displayOptions = { show: { resource: ['attachment'], operation: ['attachLink'] } };
 
@@ -32,13 +32,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 ]);
 
 function assertHttpUrl(ctx: IExecuteFunctions, itemIndex: number, url: string): void {
-	let parsed: URL | undefined;
-	try {
-		parsed = new URL(url);
-	} catch {
-		parsed = undefined;
-	}
-	if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+	if (!webAddressOf(url)) {
 		throw new NodeOperationError(ctx.getNode(), `"URL" of item ${itemIndex + 1} is not a web address`, {
 			itemIndex,
 			description: `Give a full http(s) address such as https://example.com/file.pdf; got ${JSON.stringify(url.slice(0, 100))}.`,
