@@ -1,6 +1,6 @@
 import { NodeOperationError } from 'n8n-workflow';
 
-import { requiredText } from '../../nodes/shared/validation';
+import { requiredText, webAddressOf } from '../../nodes/shared/validation';
 import { fakeContext } from './fakeContext';
 
 describe('requiredText', () => {
@@ -24,4 +24,17 @@ describe('requiredText', () => {
 		);
 		expect(error?.context.itemIndex).toBe(2);
 	});
+});
+
+describe('webAddressOf', () => {
+	it.each(['https://example.com/file.pdf', 'http://10.0.0.5:8080/a?b=c'])('takes the http(s) address %s', (value) => {
+		expect(webAddressOf(value)?.href).toBe(new URL(value).href);
+	});
+
+	it.each(['', 'example.com/file.pdf', 'ftp://example.com/file.pdf', 'javascript:alert(1)', 'file:///etc/passwd'])(
+		'refuses %j',
+		(value) => {
+			expect(webAddressOf(value)).toBeUndefined();
+		},
+	);
 });

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { recordUploadProperties } from '../../../shared/descriptions';
 import type { AttachedFile, IfAlreadyAttached } from '../../../shared/ifAlreadyAttached';
 import { attachOnce, sameFiles, sizeOf } from '../../../shared/ifAlreadyAttached';
+import { deleteReplaced } from '../../../shared/replaceAttached';
 import { readUploadInput, uploadEachFile } from '../../../shared/uploadOperation';
 import { requiredText } from '../../../shared/validation';
 import type { BinaryFile, FormFieldValue, PresignedPostForm } from '../../../transfer';
@@ -119,37 +120,6 @@ function fileFields(file: BinaryFile): IDataObject {
 	return { fileName: file.fileName, size: file.size, mimeType: file.mimeType, binaryPropertyName: file.propertyName };
 }
 
-async function deleteReplaced(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	file: BinaryFile,
-	target: Target,
-	newId: string,
-	replaced: ListedAttachment[],
-): Promise<void> {
-	for (const old of replaced) {
-		try {
-			// spec deleteAttachment (line 3781).
-			await onePageCrmRequest(ctx, itemIndex, {
-				method: 'DELETE',
-				path: ['attachments', old.id],
-				subject: `the deletion of attachment "${old.id}" ("${old.name}") that "${file.fileName}" replaces`,
-				idempotent: true,
-			});
-		} catch (error) {
-			const cause = (error as Error).message;
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`"${file.fileName}" is attached to ${target.referenceType} "${target.referenceId}" as attachment "${newId}", but the old attachment "${old.id}" could not be deleted (item ${itemIndex + 1})`,
-				{
-					itemIndex,
-					description: `${cause}. The record now holds both files. Delete attachment "${old.id}" in OnePageCRM (or with this node's Delete operation); running the item again with "If Already Attached" set to Replace also leaves one file.`,
-				},
-			);
-		}
-	}
-}
-
 async function uploadOne(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -243,7 +213,26 @@ async function uploadOne(
 	}
 
 	const replaced = ifAlreadyAttached === 'replace' ? same : [];
-	await deleteReplaced(ctx, itemIndex, file, target, String(registered.id), replaced);
+	await deleteReplaced(
+		ctx,
+		itemIndex,
+		{
+			fileName: file.fileName,
+			record: `${target.referenceType} "${target.referenceId}"`,
+			newId: String(registered.id),
+			replaced,
+			serviceName: SERVICE_NAME,
+			idText: (id) => `"${id}"`,
+		},
+		async (old) =>
+			// spec deleteAttachment (line 3781).
+			await onePageCrmRequest(ctx, itemIndex, {
+				method: 'DELETE',
+				path: ['attachments', old.id],
+				subject: `the deletion of attachment "${old.id}" ("${old.name}") that "${file.fileName}" replaces`,
+				idempotent: true,
+			}),
+	);
 
 	return {
 		json: {

@@ -4,11 +4,11 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { recordUploadProperties } from '../../../shared/descriptions';
 import type { IfAlreadyAttached } from '../../../shared/ifAlreadyAttached';
 import { attachOnce, sameFiles } from '../../../shared/ifAlreadyAttached';
+import { deleteReplaced } from '../../../shared/replaceAttached';
 import { readUploadInput, uploadEachFile } from '../../../shared/uploadOperation';
 import type { BinaryFile } from '../../../transfer';
 import { bodyText, pathOf, uploadDirectMultipart } from '../../../transfer';
 import { MAX_ATTACHMENT_BYTES, REFUSED_EXTENSIONS, SERVICE_NAME, zohoClient, zohoJson, zohoRequest } from '../../transport';
-import type { ListedAttachment } from './attachedFiles';
 import { attachedFilesOf } from './attachedFiles';
 import type { RecordRef } from './fields';
 import { getRecordRef } from './fields';
@@ -63,37 +63,6 @@ async function sendUpload(ctx: IExecuteFunctions, itemIndex: number, record: Rec
 	return { id: String(details.id), answer, details };
 }
 
-async function deleteReplaced(
-	ctx: IExecuteFunctions,
-	itemIndex: number,
-	record: RecordRef,
-	file: BinaryFile,
-	newId: string,
-	replaced: ListedAttachment[],
-): Promise<void> {
-	for (const old of replaced) {
-		try {
-			// SDK deleteAttachment: DELETE /{module}/{record_id}/Attachments/{id}.
-			await zohoRequest(ctx, {
-				method: 'DELETE',
-				segments: [record.module, record.recordId, 'Attachments', old.id],
-				idempotent: true,
-				itemIndex,
-				subject: `the deletion of attachment ${old.id} ("${old.name}") that "${file.fileName}" replaces`,
-			});
-		} catch (error) {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`"${file.fileName}" is attached to ${record.module} record ${record.recordId} as attachment ${newId}, but the old attachment ${old.id} could not be deleted (item ${itemIndex + 1})`,
-				{
-					itemIndex,
-					description: `${(error as Error).message}. The record now holds both files. Delete attachment ${old.id} in Zoho CRM (or with this node's Delete operation); running the item again with "If Already Attached" set to Replace also leaves one file.`,
-				},
-			);
-		}
-	}
-}
-
 async function uploadOne(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -129,7 +98,27 @@ async function uploadOne(
 	);
 	const { id, answer, details } = settled.result;
 	const replaced = ifAlreadyAttached === 'replace' ? same : [];
-	await deleteReplaced(ctx, itemIndex, record, file, id, replaced);
+	await deleteReplaced(
+		ctx,
+		itemIndex,
+		{
+			fileName: file.fileName,
+			record: `${record.module} record ${record.recordId}`,
+			newId: id,
+			replaced,
+			serviceName: SERVICE_NAME,
+			idText: (attachmentId) => attachmentId,
+		},
+		async (old) =>
+			// SDK deleteAttachment: DELETE /{module}/{record_id}/Attachments/{id}.
+			await zohoRequest(ctx, {
+				method: 'DELETE',
+				segments: [record.module, record.recordId, 'Attachments', old.id],
+				idempotent: true,
+				itemIndex,
+				subject: `the deletion of attachment ${old.id} ("${old.name}") that "${file.fileName}" replaces`,
+			}),
+	);
 	return {
 		json: {
 			id,
