@@ -64,4 +64,60 @@ describe('POST policy reading', () => {
 		expect(range([['content-length-range', -1, 10]])).toBeUndefined();
 		expect(range([['content-length-range', 1.5, 10]])).toBeUndefined();
 	});
+
+	it('reads every shape of condition, and keeps the ones it does not understand as "other" with their field', () => {
+		const fields = { key: 'uploads/a', Policy: encoded([
+			['eq', '$key', 'uploads/a'],
+			['starts-with', '$Content-Type', 'image/'],
+			['content-length-range', 1, 10],
+			['eq', 'x$y', 'z'],
+			['in', '$acl', ['private']],
+			['eq', 5, 'x'],
+			['eq', '$size', 5],
+			['starts-with', '$key'],
+			{ acl: 'private', 'success_action_status': 201 },
+			'text',
+			null,
+			42,
+		]) };
+		expect(policyConditions(fields)).toEqual([
+			{ kind: 'eq', field: 'key', value: 'uploads/a' },
+			{ kind: 'starts-with', field: 'Content-Type', value: 'image/' },
+			{ kind: 'content-length-range', minBytes: 1, maxBytes: 10 },
+			// Only a leading $ is the field marker.
+			{ kind: 'eq', field: 'x$y', value: 'z' },
+			{ kind: 'other', field: 'acl' },
+			{ kind: 'other', field: undefined },
+			{ kind: 'other', field: 'size' },
+			{ kind: 'other', field: 'key' },
+			{ kind: 'eq', field: 'acl', value: 'private' },
+			{ kind: 'other', field: 'success_action_status' },
+			{ kind: 'other' },
+			{ kind: 'other' },
+			{ kind: 'other' },
+		]);
+	});
+
+	it('gives up on a policy that is no object with conditions', () => {
+		const policyOf = (document: unknown) => policyConditions({ policy: Buffer.from(JSON.stringify(document)).toString('base64') });
+		expect(policyOf(null)).toBeUndefined();
+		expect(policyOf({ conditions: { acl: 'private' } })).toBeUndefined();
+		expect(policyOf({ conditions: [] })).toEqual([]);
+		expect(policyConditions({ policy: '' })).toBeUndefined();
+		expect(policyConditions({ policy: 5 })).toBeUndefined();
+	});
+
+	it('judges the field asked for only by the conditions on that field', () => {
+		expect(allowed([{ acl: 'private' }, ['starts-with', '$Content-Type', '']], 'image/png')).toBe('Content-Type');
+		expect(allowed([['eq', '$key', 'image/png'], ['starts-with', '$Content-Type', 'text/']], 'image/png')).toBeUndefined();
+		// A starts-with written without a prefix allows any value, as an empty one does.
+		expect(policyFieldAllowing([{ kind: 'starts-with', field: 'Content-Type' }], 'content-type', 'image/png')).toBe('Content-Type');
+		expect(policyFieldAllowing([{ kind: 'other', field: 'Content-Type' }], 'Content-Type', 'image/png')).toBeUndefined();
+	});
+
+	it('takes a missing bound of a range as no bound', () => {
+		expect(policySizeRange([{ kind: 'content-length-range', maxBytes: 9 }])).toEqual({ minBytes: 0, maxBytes: 9 });
+		expect(policySizeRange([{ kind: 'content-length-range', minBytes: 3 }])).toEqual({ minBytes: 3, maxBytes: Number.MAX_SAFE_INTEGER });
+		expect(policySizeRange([])).toBeUndefined();
+	});
 });
