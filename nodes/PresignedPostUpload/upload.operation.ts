@@ -12,6 +12,7 @@ import type { FormFieldValue, PresignedPostForm } from '../transfer';
 import { requestTimeoutMs } from '../shared/requestTimeout';
 import { resolveObjectKey, uploadToPresignedPost } from '../transfer';
 import { readUploadInput, uploadEachFile } from '../shared/uploadOperation';
+import { fileOutputFields } from '../shared/fileOutput';
 
 export const description: INodeProperties[] = [
 	{
@@ -117,10 +118,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				key: result.key ?? resolveObjectKey(keyTemplate, file.fileName),
 				location: result.location ?? null,
 				etag: result.etag ?? null,
-				fileName: file.fileName,
-				size: file.size,
-				mimeType: file.mimeType,
-				binaryPropertyName: file.propertyName,
+				...fileOutputFields(file),
 			},
 			pairedItem: { item: itemIndex },
 		};

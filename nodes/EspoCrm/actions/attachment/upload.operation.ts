@@ -5,6 +5,7 @@ import { recordUploadProperties } from '../../../shared/descriptions';
 import type { AttachedFile } from '../../../shared/ifAlreadyAttached';
 import { ifAlreadyAttachedOf, sameFiles, sizeOf } from '../../../shared/ifAlreadyAttached';
 import { withKeyLock } from '../../../shared/keyedLock';
+import { fileOutputFields } from '../../../shared/fileOutput';
 import type { BinaryFile } from '../../../transfer';
 import { withRecovery } from '../../../transfer';
 import { apiPath, espoRequest, responseObject, uploadAttachment } from '../../transport';
@@ -54,10 +55,7 @@ function outputItem(
 			fieldType: location.fieldType,
 			recordId: location.recordId || null,
 			...extra,
-			fileName: file.fileName,
-			size: file.size,
-			mimeType: file.mimeType,
-			binaryPropertyName: file.propertyName,
+			...fileOutputFields(file),
 			attachment: answer,
 		},
 		pairedItem: { item: itemIndex },

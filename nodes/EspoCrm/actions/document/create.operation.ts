@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { binaryPropertyNameProperty, fileNameOption, optionsCollection, timeoutOption } from '../../../shared/descriptions';
+import { fileOutputFields } from '../../../shared/fileOutput';
 import type { BinaryFile } from '../../../transfer';
 import { mayHaveBeenProcessed, splitList } from '../../../transfer';
 import { apiPath, espoRequest, responseObject, uploadAttachment } from '../../transport';
@@ -283,10 +284,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	return [
 		documentItem(itemIndex, document, {
-			fileName: file.fileName,
-			size: file.size,
-			mimeType: file.mimeType,
-			binaryPropertyName: file.propertyName,
+			...fileOutputFields(file),
 			linked,
 		}),
 	];

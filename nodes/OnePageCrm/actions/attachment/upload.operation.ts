@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { recordUploadProperties } from '../../../shared/descriptions';
 import type { AttachedFile, IfAlreadyAttached } from '../../../shared/ifAlreadyAttached';
 import { attachOnce, sameFiles, sizeOf } from '../../../shared/ifAlreadyAttached';
+import { fileOutputFields } from '../../../shared/fileOutput';
 import { deleteReplaced } from '../../../shared/replaceAttached';
 import { readUploadInput, uploadEachFile } from '../../../shared/uploadOperation';
 import { requiredText } from '../../../shared/validation';
@@ -116,10 +117,6 @@ async function storedFilesOf(ctx: IExecuteFunctions, itemIndex: number, target: 
 		.filter((attached) => attached.id !== '');
 }
 
-function fileFields(file: BinaryFile): IDataObject {
-	return { fileName: file.fileName, size: file.size, mimeType: file.mimeType, binaryPropertyName: file.propertyName };
-}
-
 async function uploadOne(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -132,7 +129,7 @@ async function uploadOne(
 	const same = sameFiles(before, file);
 	if (ifAlreadyAttached === 'skip' && same.length > 0) {
 		return {
-			json: { ...same[0].attachment, skipped: true, ...fileFields(file) },
+			json: { ...same[0].attachment, skipped: true, ...fileOutputFields(file) },
 			pairedItem: { item: itemIndex },
 		};
 	}
@@ -238,7 +235,7 @@ async function uploadOne(
 		json: {
 			...registered,
 			key,
-			...fileFields(file),
+			...fileOutputFields(file),
 			...(confirmedByLookup ? { confirmedByLookup: true } : {}),
 			...(ifAlreadyAttached === 'replace' ? { replacedAttachmentIds: replaced.map((old) => old.id) } : {}),
 		},

@@ -4,6 +4,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { recordUploadProperties } from '../../../shared/descriptions';
 import type { IfAlreadyAttached } from '../../../shared/ifAlreadyAttached';
 import { attachOnce, sameFiles } from '../../../shared/ifAlreadyAttached';
+import { fileOutputFields } from '../../../shared/fileOutput';
 import { deleteReplaced } from '../../../shared/replaceAttached';
 import { readUploadInput, uploadEachFile } from '../../../shared/uploadOperation';
 import type { BinaryFile } from '../../../transfer';
@@ -73,10 +74,7 @@ async function uploadOne(
 	const fileFields = {
 		module: record.module,
 		recordId: record.recordId,
-		fileName: file.fileName,
-		size: file.size,
-		mimeType: file.mimeType,
-		binaryPropertyName: file.propertyName,
+		...fileOutputFields(file),
 	};
 	// Skip and Replace compare with the record's files first; Upload Again reads them only to settle a lost answer.
 	const before = ifAlreadyAttached === 'upload' ? [] : await attachedFilesOf(ctx, itemIndex, record);
