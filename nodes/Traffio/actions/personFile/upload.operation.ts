@@ -18,7 +18,7 @@ import {
 } from '../../../transfer';
 import { traffioApiRequest, traffioClient, unwrapData } from '../../transport';
 import { requiredText } from '../../../shared/validation';
-import { readUploadInput } from '../../../shared/uploadOperation';
+import { readUploadInput, uploadEachFile } from '../../../shared/uploadOperation';
 
 const displayOptions = { show: { resource: ['personFile'], operation: ['upload'] } };
 
@@ -179,7 +179,8 @@ async function uploadPersonFile(
  * file to S3 under the assigned prefix, then register the stored key as the person's file.
  */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const { files, options } = await readUploadInput(this, itemIndex);
+	const input = await readUploadInput(this, itemIndex);
+	const { options } = input;
 	const documentTypeId = this.getNodeParameter('documentTypeId', itemIndex, PERSON_FILE_DOCUMENT_TYPE) as string | number;
 	const target: PersonFileTarget = {
 		personId: requiredText(this, itemIndex, 'personId', 'Person ID', 'the ID of the person the file is linked to'),
@@ -188,13 +189,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		fileDescription: (options.fileDescription as string) || undefined,
 	};
 	const connection = await traffioClient.connection(this, itemIndex);
-	const output: INodeExecutionData[] = [];
-	for (const file of files) {
+	// No "If Already Attached" here, so uploadEachFile takes no lock: files go one after the other.
+	return await uploadEachFile(this, input, `person/${target.personId}`, async (file) => {
 		const record = await uploadPersonFile(this, itemIndex, connection, target, file);
-		output.push({
+		return {
 			json: { ...record, fileName: file.fileName, size: file.size, mimeType: file.mimeType },
 			pairedItem: { item: itemIndex },
-		});
-	}
-	return output;
+		};
+	});
 }
