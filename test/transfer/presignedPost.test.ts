@@ -4,6 +4,7 @@ import type { BinaryFile } from '../../nodes/transfer/binaryInput';
 import type { HttpResponse } from '../../nodes/transfer/httpResponse';
 import type { PresignedPostForm, PresignedPostOptions } from '../../nodes/transfer/presignedPost';
 import { isExpiredFormError, keySafeName, resolveObjectKey, uploadToPresignedPost } from '../../nodes/transfer/presignedPost';
+import { throttleGateFor } from '../../nodes/transfer/retry';
 import { fakeContext } from '../shared/fakeContext';
 import type { MultipartPart } from './multipartParts';
 import { multipartPartsOf } from './multipartParts';
@@ -209,6 +210,20 @@ describe('uploadToPresignedPost', () => {
 		expect(received).toHaveLength(2);
 		expect(received[1].parts[3].content).toBe('hello pdf');
 		expect(received[1].options.body).not.toBe(received[0].options.body);
+	});
+
+	it('paces the storage host apart from the service that handed out the form', async () => {
+		const { ctx } = storageAnswering({ statusCode: 204 });
+		const scopes: string[] = [];
+		throttleGateFor(ctx).observer = {
+			beforeSend: async (scope) => {
+				scopes.push(scope);
+				return 0;
+			},
+			afterResponse: () => undefined,
+		};
+		await uploadToPresignedPost(ctx, 0, { url: 'https://bucket.s3.example:9000/up', fields: {} }, fileOf());
+		expect(scopes).toEqual(['storage bucket.s3.example:9000']);
 	});
 
 	it('says what to do about S3\'s refusal by its code, and names the file', async () => {

@@ -3,7 +3,7 @@ import { Readable } from 'stream';
 import type { HttpResponse } from '../../nodes/transfer';
 import { createServiceClient, CredentialProblem, pathOf, trimBaseUrl } from '../../nodes/transfer';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../nodes/transfer/requestTimeout';
-import { ThrottleGate } from '../../nodes/transfer/retry';
+import { SERVICE_SCOPE, ThrottleGate, throttleGateFor } from '../../nodes/transfer/retry';
 import { contextAnswering, declaration } from './scriptedService';
 
 describe('service client', () => {
@@ -233,7 +233,7 @@ describe('service client: the connection', () => {
 		expect(trimBaseUrl(undefined)).toBe('');
 	});
 
-	it.each(['https:///x', 'ftp://api.example.com', '', 'https://'])('refuses the base URL %p for the item that asked', async (baseUrl) => {
+	it.each(['https:///x', 'ftp://api.example.com', '', 'https://', 'see https://api.example.com'])('refuses the base URL %p for the item that asked', async (baseUrl) => {
 		const { ctx } = contextAnswering([], { baseUrl });
 		await expect(createServiceClient(declaration).connection(ctx, 2)).rejects.toMatchObject({
 			message: 'The Acme credential has no valid Base URL',
@@ -346,6 +346,23 @@ describe('service client: failures in the service\'s terms', () => {
 		await expect(client.request(ctx, { method: 'POST', path: 'a', throttled: false, itemIndex: 0, subject: 's' })).rejects.toThrow('(HTTP 400)');
 		expect(gates).toEqual([]);
 		expect(sent).toHaveLength(3);
+	});
+
+	it('paces another host apart from the service: the run\'s observer hears of it under the host\'s name', async () => {
+		const { ctx } = contextAnswering([]);
+		const scopes: string[] = [];
+		throttleGateFor(ctx).observer = {
+			beforeSend: async (scope) => {
+				scopes.push(scope);
+				return 0;
+			},
+			afterResponse: () => undefined,
+		};
+		const client = createServiceClient(declaration);
+		await client.request(ctx, { method: 'GET', path: 'a', itemIndex: 0, subject: 's' });
+		await client.request(ctx, { method: 'GET', url: 'https://files.example.com:8443/f?sig=1', authenticate: false, itemIndex: 0, subject: 's' });
+		await client.request(ctx, { method: 'GET', path: 'b', authenticate: false, itemIndex: 0, subject: 's' });
+		expect(scopes).toEqual([SERVICE_SCOPE, 'storage files.example.com:8443', 'storage api.example.com']);
 	});
 
 	it('reports a service it could not reach in its own name, with the credential redacted', async () => {
