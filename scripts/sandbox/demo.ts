@@ -17,7 +17,7 @@ import { fileForEveryFileField, formRunResult, hasFormTrigger, runFormWorkflow }
 import type { PreparedExample } from './examples';
 import { exampleFiles, exampleWorkflowId, prepareExample } from './examples';
 import type { CrmSandbox, Holding } from './sandbox';
-import { CRM_LABELS, onShutdown, SANDBOX_DIR, startCrmSandbox } from './sandbox';
+import { crmLabel, onShutdown, SANDBOX_DIR, startCrmSandbox } from './sandbox';
 
 export interface DemoRow {
 	example: string;
@@ -52,7 +52,7 @@ export async function runExamples(sandbox: CrmSandbox, n8n: N8nSandbox, filesDir
 		const file = example.file;
 		const id = ids[index];
 		const started = Date.now();
-		const row: DemoRow = { example: file, crm: CRM_LABELS[example.crm], file: example.fileName, size: example.size, where: '-', intact: 'no' };
+		const row: DemoRow = { example: file, crm: crmLabel(example.crm), file: example.fileName, size: example.size, where: '-', intact: 'no' };
 		rows.push(row);
 		try {
 			const before = new Set((await sandbox.holdings())[example.crm].map((holding) => `${holding.id ?? ''}|${holding.where}`));

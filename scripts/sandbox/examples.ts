@@ -7,7 +7,7 @@
  *   - every Read/Write Files from Disk node (read) gets the generated file's path (a Form Trigger's
  *     workflow gets it in its form instead: demo.ts submits the form with it);
  *   - every node of this package gets the sandbox credential of its type and, for each parameter it
- *     ALREADY has, the seeded value of CRM_DEFAULTS (recordId, contactId, leadId, personId, ...);
+ *     ALREADY has, the seeded value of the CRM's registry entry (recordId, contactId, leadId, personId, ...);
  *   - the file lands where the sandbox's status page shows it: the demo finds it there by sha256.
  */
 import { createHash, randomBytes } from 'crypto';
@@ -16,8 +16,10 @@ import { join } from 'path';
 
 import type { N8nWorkflow } from '../n8n/e2e';
 import { loadExample, PACKAGE_NAME, REPO_ROOT } from '../n8n/e2e';
+import { CLOSE_SEED_FILES } from '../../test/crms/close';
+import { credentialTypeOf, CRMS, crmEntries, nodeTypeOf } from '../../test/crms/registry';
+import { seedContent } from '../../test/crms/seedContent';
 import type { CrmId, CrmSandbox } from './sandbox';
-import { CLOSE_SEED_FILES, CRM_NODES, SEEDS, seedContent } from './sandbox';
 
 export interface ExampleFile {
 	name: string;
@@ -55,15 +57,13 @@ export interface ExampleAdapter {
 	prepare?: (workflow: N8nWorkflow, sandbox: CrmSandbox) => Promise<{ fileName: string; content: Buffer } | void>;
 }
 
-/** Seeded values each CRM's node parameters get, when the node has that parameter. */
-export const CRM_DEFAULTS: Record<CrmId, Record<string, unknown>> = {
-	presigned: {},
-	onePageCrm: { contactId: SEEDS.onePageCrm.contactId, referenceId: SEEDS.onePageCrm.referenceId },
-	close: { leadId: SEEDS.close.leadId, contactId: SEEDS.close.contactId },
-	traffio: { personId: SEEDS.traffio.personId, documentTypeId: SEEDS.traffio.documentTypeId },
-	zohoCrm: { module: SEEDS.zohoCrm.module, recordId: SEEDS.zohoCrm.recordId },
-	espoCrm: { entityType: SEEDS.espoCrm.entityType, recordId: SEEDS.espoCrm.caseId },
-};
+/** Seeded values each CRM's node parameters get, when the node has that parameter (its registry entry's). */
+export function crmDefaults(crm: CrmId): Record<string, unknown> {
+	return crm === 'presigned' ? {} : CRMS[crm].parameters;
+}
+
+/** The generic node's type (it needs no CRM: the sandbox's bucket). */
+const PRESIGNED_NODE_TYPE = 'presignedPostUpload';
 
 const DEFAULT_FILE: ExampleFile = { name: 'sample.pdf', size: 250_000, mimeType: 'application/pdf' };
 
@@ -79,7 +79,7 @@ export const ADAPTERS: ExampleAdapter[] = [
 		match: /^espocrm-document/,
 		crm: 'espoCrm',
 		file: { name: 'Rahmenvertrag Müller.pdf', size: 260_000, mimeType: 'application/pdf' },
-		parameters: () => ({ espoCrm: { 'relatedRecords.accounts': SEEDS.espoCrm.accountId } }),
+		parameters: () => ({ espoCrm: { 'relatedRecords.accounts': CRMS.espoCrm.seeds.accountId } }),
 	},
 	{
 		match: /^espocrm/,
@@ -99,7 +99,7 @@ export const ADAPTERS: ExampleAdapter[] = [
 		prepare: async (_workflow, sandbox) => {
 			const content = randomBytes(420_000);
 			const fileName = 'zoho-migrated-scan.pdf';
-			sandbox.zoho.api.addAttachment(SEEDS.zohoCrm.module, SEEDS.zohoCrm.recordId, fileName, content, 'application/pdf');
+			sandbox.fakes.zohoCrm.api.addAttachment(CRMS.zohoCrm.seeds.module, CRMS.zohoCrm.seeds.recordId, fileName, content, 'application/pdf');
 			return { fileName, content };
 		},
 	},
@@ -109,7 +109,7 @@ export const ADAPTERS: ExampleAdapter[] = [
 		// account. The demo checks the email's file (a non-ASCII name); the real-n8n case checks them all.
 		match: /^close-lead-files-to-espocrm/,
 		crm: 'espoCrm',
-		parameters: () => ({ 'List Lead Files': { leadId: SEEDS.close.filesLeadId }, espoCrm: { 'relatedRecords.accounts': SEEDS.espoCrm.accountId } }),
+		parameters: () => ({ 'List Lead Files': { leadId: CRMS.close.seeds.filesLeadId }, espoCrm: { 'relatedRecords.accounts': CRMS.espoCrm.seeds.accountId } }),
 		prepare: async () => {
 			const file = CLOSE_SEED_FILES.find((candidate) => candidate.activity === 'email')!;
 			return { fileName: file.filename, content: seedContent(file.filename, file.size) };
@@ -138,7 +138,8 @@ function shortType(type: string): string | undefined {
 /** The CRM of a package node type. */
 export function crmOfNodeType(type: string): CrmId | undefined {
 	const short = shortType(type);
-	return (Object.keys(CRM_NODES) as CrmId[]).find((crm) => CRM_NODES[crm].nodeType === short);
+	if (short === PRESIGNED_NODE_TYPE) return 'presigned';
+	return crmEntries().find(([, entry]) => nodeTypeOf(entry) === short)?.[0];
 }
 
 /** Sets a parameter: a resource locator keeps its shape (only its value changes). */
@@ -171,10 +172,9 @@ export async function prepareExample(file: string, sandbox: CrmSandbox, filesDir
 	// Credentials and seeded parameters for every package node.
 	for (const node of packageNodes) {
 		const nodeCrm = crmOfNodeType(node.type)!;
-		const credentialType = CRM_NODES[nodeCrm].credentialType;
-		const credential = credentialType ? sandbox.credentialFor(credentialType) : undefined;
+		const credential = nodeCrm === 'presigned' ? undefined : sandbox.credentialFor(credentialTypeOf(CRMS[nodeCrm]));
 		if (credential) node.credentials = { [credential.type]: { id: credential.id, name: credential.name } };
-		for (const [name, value] of Object.entries(CRM_DEFAULTS[nodeCrm])) {
+		for (const [name, value] of Object.entries(crmDefaults(nodeCrm))) {
 			// Only parameters the example sets, and never an expression (it reads an earlier node's output).
 			const current = node.parameters[name];
 			if (current === undefined || (typeof current === 'string' && current.startsWith('='))) continue;

@@ -11,9 +11,8 @@
  * Used by start.ts (npm start) and demo.ts (npm run demo). Alone: `node -r ./test/harness/registerTs.js
  * scripts/sandbox/sandbox.ts` runs the sandbox until Ctrl-C.
  */
-import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { execFile } from 'child_process';
-import { createHash } from 'crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs';
 import type { IncomingMessage, Server, ServerResponse } from 'http';
 import { createServer } from 'http';
@@ -23,12 +22,10 @@ import { promisify } from 'util';
 
 import type { N8nCredential } from '../n8n/e2e';
 import { REPO_ROOT } from '../n8n/e2e';
-import { FakeClose } from '../../test/fakes/close';
-import { FakeEspoCrm } from '../../test/fakes/espoCrm';
+import type { Holding, S3ObjectReader } from '../../test/crms/crm';
+import type { CrmFakes, CrmName } from '../../test/crms/registry';
+import { credentialTypeOf, crmEntries } from '../../test/crms/registry';
 import { FakeServer } from '../../test/fakes/fakeServer';
-import { OnePageCrmFake } from '../../test/fakes/onePageCrm';
-import { FakeTraffio } from '../../test/fakes/traffio';
-import { FakeZoho } from '../../test/fakes/zoho';
 import type { PresignedForm, S3Settings } from '../../test/rig/s3';
 import { storedObject, TEST_BUCKET } from '../../test/rig/s3';
 import type { S3Rig } from '../../test/rig/useS3';
@@ -39,74 +36,29 @@ const execFileAsync = promisify(execFile);
 export const SANDBOX_DIR = join(REPO_ROOT, '.sandbox');
 const RADOSGW_SH = join(REPO_ROOT, 'test', 'rig', 'radosgw.sh');
 
-/** The fixed ports (127.0.0.1); each falls back to a free port when taken. */
-export const PORTS = {
-	status: 5700,
-	onePageCrm: 5701,
-	close: 5702,
-	traffio: 5703,
-	zohoApi: 5704,
-	zohoAccounts: 5705,
-	espoCrm: 5706,
-	onePageCrmFiles: 5707,
-} as const;
+/** The status page's fixed port (127.0.0.1); each CRM's ports are in its registry entry (test/crms/). */
+export const STATUS_PORT = 5700;
 
-export type CrmId = 'presigned' | 'onePageCrm' | 'close' | 'traffio' | 'zohoCrm' | 'espoCrm';
+/** A CRM of the registry, or the sandbox's presigned-POST bucket. */
+export type CrmId = 'presigned' | CrmName;
 
-export const CRM_LABELS: Record<CrmId, string> = {
-	presigned: 'S3 presigned POST',
-	onePageCrm: 'OnePageCRM',
-	close: 'Close',
-	traffio: 'Traffio',
-	zohoCrm: 'Zoho CRM',
-	espoCrm: 'EspoCRM',
-};
+const PRESIGNED_LABEL = 'S3 presigned POST';
 
-/** The node type (after the package prefix) of each CRM, and its credential type. */
-export const CRM_NODES: Record<CrmId, { nodeType: string; credentialType?: string }> = {
-	presigned: { nodeType: 'presignedPostUpload' },
-	onePageCrm: { nodeType: 'onePageCrm', credentialType: 'onePageCrmApi' },
-	close: { nodeType: 'closeCrm', credentialType: 'closeCrmApi' },
-	traffio: { nodeType: 'traffio', credentialType: 'traffioApi' },
-	zohoCrm: { nodeType: 'zohoCrm', credentialType: 'zohoCrmOAuth2Api' },
-	espoCrm: { nodeType: 'espoCrm', credentialType: 'espoCrmApi' },
-};
+/** What the status page, the demo and the logs call a CRM. */
+export function crmLabel(crm: CrmId): string {
+	return crm === 'presigned' ? PRESIGNED_LABEL : Object.fromEntries(crmEntries())[crm].label;
+}
 
 /** Where presigned-POST uploads of the sandbox go in the bucket. */
 export const PRESIGNED_PREFIX = 'sandbox/presigned/';
 
-/** The records every sandbox starts with (fixed ids, so they can be typed in the editor). */
-export const SEEDS = {
-	onePageCrm: { contactId: '5f1e00000000000000000001', referenceTypes: ['deal', 'note', 'call', 'meeting'], referenceId: '5f1e0000000000000000d001' },
-	close: { leadId: 'lead_sandbox', contactId: 'cont_sandbox', filesLeadId: 'lead_sandbox_files' },
-	traffio: { personId: '15', documentTypeId: 6 },
-	zohoCrm: { module: 'Leads', recordId: '4150868000000224005' },
-	espoCrm: { entityType: 'Case', caseId: 'sandboxcase000001', documentId: 'sandboxdoc0000001', accountId: 'sandboxacct000001' },
-} as const;
-
-/** One file a CRM (or the presigned bucket) holds. */
-export interface Holding {
-	crm: CrmId;
-	name: string;
-	size: number;
-	sha256: string;
-	mimeType?: string;
-	/** Where it landed, in words: the record, the field, the activity. */
-	where: string;
-	/** The S3 key, for files kept in S3. */
-	key?: string;
-	/** The CRM's id of the file/attachment. */
-	id?: string;
-}
+export type { Holding };
 
 export interface CrmSandbox {
 	dir: string;
 	s3: S3Rig;
-	onePageCrm: OnePageCrmFake;
-	close: FakeClose;
-	traffio: FakeTraffio;
-	zoho: FakeZoho;
-	espo: FakeEspoCrm;
+	/** Each CRM's running fake, by registry id. */
+	fakes: CrmFakes;
 	statusUrl: string;
 	/** The base URL of each CRM (what its credential points at). */
 	urls: Record<CrmId, string>;
@@ -116,17 +68,20 @@ export interface CrmSandbox {
 	/** A real presigned POST form for the sandbox bucket (keys under PRESIGNED_PREFIX). */
 	presignedForm(expiresSeconds?: number): Promise<PresignedForm>;
 	holdings(): Promise<Record<CrmId, Holding[]>>;
+	/** Tells each CRM the editor's address once n8n runs (e.g. Zoho's OAuth2 redirect URI). */
+	editorStarted(editorUrl: string): void;
 	stop(): Promise<void>;
 }
 
 export interface SandboxOptions {
 	dir?: string;
-	/** Use the fixed PORTS (default true); false: free ports for everything. */
+	/** Use the fixed ports (default true); false: free ports for everything. */
 	fixedPorts?: boolean;
 	log?: (line: string) => void;
 }
 
 // ---------------------------------------------------------------------------------------------
+
 
 /** Starts a FakeServer on `port`, or on a free port when that one is taken. */
 async function listen(server: FakeServer, port: number | undefined, log: (line: string) => void): Promise<string> {
@@ -170,80 +125,9 @@ export async function stopRadosgw(rgwDir: string): Promise<void> {
 	await execFileAsync('bash', [RADOSGW_SH, 'stop', rgwDir]).catch(() => undefined);
 }
 
-/**
- * The files on the Close lead SEEDS.close.filesLeadId (the Close -> EspoCRM example moves them): office
- * files, since they become EspoCRM Documents; one with a non-ASCII name.
- */
-export const CLOSE_SEED_FILES: Array<{ activity: 'note' | 'email'; filename: string; size: number; content_type: string }> = [
-	{ activity: 'note', filename: 'Angebot Müller.pdf', size: 240_000, content_type: 'application/pdf' },
-	{ activity: 'note', filename: 'Lieferplan.xlsx', size: 61_000, content_type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
-	{ activity: 'email', filename: '見積書 Zoë 🚀.docx', size: 130_000, content_type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' },
-];
-
-/** Fixed bytes for a seeded file: the same on every start, so its sha256 is too. */
-export function seedContent(name: string, size: number): Buffer {
-	const content = Buffer.alloc(size);
-	for (let offset = 0, block = 0; offset < size; block++) offset += createHash('sha256').update(`${name}:${block}`).digest().copy(content, offset);
-	return content;
-}
-
-async function seed(sandbox: Pick<CrmSandbox, 's3' | 'onePageCrm' | 'close' | 'espo' | 'zoho' | 'traffio'>): Promise<void> {
-	const { s3, onePageCrm, close, espo, zoho, traffio } = sandbox;
-	onePageCrm.contacts.add(SEEDS.onePageCrm.contactId);
-	onePageCrm.contactNames.set(SEEDS.onePageCrm.contactId, { first_name: 'Sandbox', last_name: 'Contact', company_name: 'Sandbox Ltd' });
-	// One id for a deal, a note, a call and a meeting of the contact: any reference type works.
-	for (const type of ['deal', 'note', 'call', 'meeting'] as const) {
-		onePageCrm.records.set(`${type}:${SEEDS.onePageCrm.referenceId}`, {
-			id: SEEDS.onePageCrm.referenceId,
-			type,
-			contact_id: SEEDS.onePageCrm.contactId,
-			...(type === 'deal' ? { name: 'Sandbox deal' } : { text: `Sandbox ${type}` }),
-		});
-	}
-	// A file already on the seeded note (its bytes in S3 under the attachment's key), so the note's
-	// attachment list (Download, Delete, ...) has an entry before any example has uploaded one.
-	const noteFile = { filename: 'sandbox-brief.pdf', size: 90_000, contentType: 'application/pdf' };
-	const noteAttachmentId = onePageCrm.seedAttachment(SEEDS.onePageCrm.contactId, 'note', SEEDS.onePageCrm.referenceId, noteFile.filename);
-	const noteAttachment = onePageCrm.attachments.get(noteAttachmentId)!;
-	const noteContent = seedContent(noteFile.filename, noteFile.size);
-	await s3.client.send(
-		new PutObjectCommand({ Bucket: TEST_BUCKET, Key: noteAttachment.key, Body: noteContent, ContentType: noteFile.contentType }),
-	);
-	noteAttachment.size = noteContent.length;
-	close.leads.set(SEEDS.close.leadId, [SEEDS.close.contactId]);
-	close.leadNames.set(SEEDS.close.leadId, 'Sandbox Lead');
-	close.contactNames.set(SEEDS.close.contactId, 'Sandbox Contact');
-	// A lead whose note and email carry files in S3, behind /go/file/ links the fake serves itself.
-	close.fileOrigin = close.baseUrl;
-	for (const activity of ['note', 'email'] as const) {
-		const files = CLOSE_SEED_FILES.filter((file) => file.activity === activity).map(({ filename, size, content_type }) => ({
-			filename,
-			content_type,
-			content: seedContent(filename, size),
-		}));
-		const fields = activity === 'email' ? { subject: 'Your quote', status: 'inbox' } : { note: 'Proposal and delivery plan' };
-		await close.addActivityWithFiles(activity, SEEDS.close.filesLeadId, files, fields);
-	}
-	if (!traffio.persons.has(SEEDS.traffio.personId)) traffio.persons.set(SEEDS.traffio.personId, '1');
-	if (!zoho.api.records.get(SEEDS.zohoCrm.module)) zoho.api.records.set(SEEDS.zohoCrm.module, new Set());
-	zoho.api.records.get(SEEDS.zohoCrm.module)!.add(SEEDS.zohoCrm.recordId);
-	zoho.api.recordNames.set(`${SEEDS.zohoCrm.module}/${SEEDS.zohoCrm.recordId}`, 'Sandbox Lead');
-	const existing = Buffer.from('Pump serial number: P-2291\n');
-	const kase = espo.addRecord('Case', { id: SEEDS.espoCrm.caseId, name: 'Broken pump' });
-	const note = espo.addAttachment(existing, 'serial-number.txt', 'text/plain', {
-		field: 'attachments',
-		parentType: 'Case',
-		parentId: kase.id,
-	});
-	kase.attachmentsIds = [note.id];
-	espo.addRecord('Document', { id: SEEDS.espoCrm.documentId, name: 'Signed contract' });
-	// The account the Documents example links its new Document to.
-	espo.addRecord('Account', { id: SEEDS.espoCrm.accountId, name: 'Acme Pumps' });
-}
-
 // ---------------------------------------------------------------------------------------------
 
-/** Starts radosgw, the fakes and the status server. */
+/** Starts radosgw, the fakes of the registry's CRMs (seeded) and the status server. */
 export async function startCrmSandbox(options: SandboxOptions = {}): Promise<CrmSandbox> {
 	const dir = options.dir ?? SANDBOX_DIR;
 	const log = options.log ?? ((line: string) => console.log(line));
@@ -262,56 +146,29 @@ export async function startCrmSandbox(options: SandboxOptions = {}): Promise<Crm
 		const s3 = await createS3Rig(settings);
 		cleanups.push(async () => await closeS3Rig(s3));
 
-		const onePageCrm = new OnePageCrmFake(s3);
-		const close = new FakeClose(s3);
-		const traffio = new FakeTraffio(s3);
-		const zoho = new FakeZoho();
-		const espo = new FakeEspoCrm();
+		const fakes: Record<string, unknown> = {};
+		const credentials: N8nCredential[] = [];
+		const urls: Record<string, string> = { presigned: `${s3.tap.baseUrl}/${TEST_BUCKET}/${PRESIGNED_PREFIX}` };
+		for (const [name, entry] of crmEntries()) {
+			const fake = await entry.start({
+				s3,
+				listen: async (server, portName) => {
+					const url = await listen(server, port(entry.ports[portName]), log);
+					cleanups.push(async () => await FakeServer.prototype.stop.call(server));
+					return url;
+				},
+			});
+			await entry.seed(fake, s3);
+			fakes[name] = fake;
+			urls[name] = entry.url(fake);
+			credentials.push({ id: entry.sandboxCredentialId, name: `${entry.label} (sandbox)`, type: credentialTypeOf(entry), data: entry.credentialData(fake) });
+		}
 
-		// The same steps as each fake's own start(), with the sandbox's ports.
-		await listen(onePageCrm.fileHost, port(PORTS.onePageCrmFiles), log);
-		cleanups.push(async () => await onePageCrm.fileHost.stop());
-		await listen(onePageCrm, port(PORTS.onePageCrm), log);
-		cleanups.push(async () => await FakeServer.prototype.stop.call(onePageCrm));
-		await listen(close, port(PORTS.close), log);
-		cleanups.push(async () => await close.stop());
-		await listen(traffio, port(PORTS.traffio), log);
-		cleanups.push(async () => await traffio.stop());
-		await listen(zoho.accounts, port(PORTS.zohoAccounts), log);
-		cleanups.push(async () => await zoho.accounts.stop());
-		zoho.accounts.apiDomain = await listen(zoho.api, port(PORTS.zohoApi), log);
-		cleanups.push(async () => await zoho.api.stop());
-		await listen(espo.server, port(PORTS.espoCrm), log);
-		cleanups.push(async () => await espo.stop());
-
-		await seed({ s3, onePageCrm, close, espo, zoho, traffio });
-
-		const credentials: N8nCredential[] = [
-			{ id: 'sbxOnePageCrm001', name: 'OnePageCRM (sandbox)', type: 'onePageCrmApi', data: { userId: onePageCrm.userId, apiKey: onePageCrm.apiKey, baseUrl: onePageCrm.apiBaseUrl } },
-			{ id: 'sbxCloseCrm00001', name: 'Close (sandbox)', type: 'closeCrmApi', data: { apiKey: close.apiKey, baseUrl: close.apiBaseUrl } },
-			{ id: 'sbxTraffio000001', name: 'Traffio (sandbox)', type: 'traffioApi', data: { accessToken: traffio.accessToken, baseUrl: traffio.apiBaseUrl } },
-			{ id: 'sbxZohoCrm000001', name: 'Zoho CRM (sandbox)', type: 'zohoCrmOAuth2Api', data: zoho.credentials() as Record<string, unknown> },
-			{ id: 'sbxEspoCrm000001', name: 'EspoCRM (sandbox)', type: 'espoCrmApi', data: espo.credentials('hmac') },
-		];
-
-		const urls: Record<CrmId, string> = {
-			presigned: `${s3.tap.baseUrl}/${TEST_BUCKET}/${PRESIGNED_PREFIX}`,
-			onePageCrm: onePageCrm.apiBaseUrl,
-			close: close.apiBaseUrl,
-			traffio: traffio.apiBaseUrl,
-			zohoCrm: zoho.api.baseUrl,
-			espoCrm: espo.siteUrl,
-		};
-
-		const sandbox = {
+		const sandbox: CrmSandbox = {
 			dir,
 			s3,
-			onePageCrm,
-			close,
-			traffio,
-			zoho,
-			espo,
-			urls,
+			fakes: fakes as CrmFakes,
+			urls: urls as Record<CrmId, string>,
 			credentials,
 			statusUrl: '',
 			credentialFor: (type: string) => credentials.find((credential) => credential.type === type),
@@ -327,10 +184,13 @@ export async function startCrmSandbox(options: SandboxOptions = {}): Promise<Crm
 					Expires: expiresSeconds,
 				}),
 			holdings: async () => await holdingsOf(sandbox),
+			editorStarted: (editorUrl: string) => {
+				for (const [name, entry] of crmEntries()) entry.editorStarted?.(fakes[name], editorUrl);
+			},
 			stop: stopAll,
-		} as CrmSandbox;
+		};
 
-		const status = await startStatusServer(sandbox, port(PORTS.status), log);
+		const status = await startStatusServer(sandbox, port(STATUS_PORT), log);
 		cleanups.push(status.stop);
 		sandbox.statusUrl = status.url;
 		return sandbox;
@@ -359,13 +219,9 @@ async function s3Object(s3: S3Rig, key: string): Promise<{ size: number; sha256:
 	}
 }
 
-function sha256(buffer: Buffer): string {
-	return createHash('sha256').update(buffer).digest('hex');
-}
-
 async function holdingsOf(sandbox: CrmSandbox): Promise<Record<CrmId, Holding[]>> {
-	const { s3, onePageCrm, close, traffio, zoho, espo } = sandbox;
-	const result: Record<CrmId, Holding[]> = { presigned: [], onePageCrm: [], close: [], traffio: [], zohoCrm: [], espoCrm: [] };
+	const { s3 } = sandbox;
+	const result = { presigned: [] } as unknown as Record<CrmId, Holding[]>;
 
 	// Presigned POST uploads: the objects under the sandbox prefix.
 	let token: string | undefined;
@@ -389,85 +245,10 @@ async function holdingsOf(sandbox: CrmSandbox): Promise<Record<CrmId, Holding[]>
 		token = page.NextContinuationToken;
 	} while (token);
 
-	for (const attachment of onePageCrm.attachments.values()) {
-		const where = `${attachment.reference_type} ${attachment.reference_id} (contact ${attachment.contact_id})`;
-		if (attachment.storage_provider !== 'amazon') {
-			result.onePageCrm.push({ crm: 'onePageCrm', id: attachment.id, name: attachment.filename, size: 0, sha256: '', where: `${where}, link ${attachment.external_url ?? ''}` });
-			continue;
-		}
-		const stored = await s3Object(s3, attachment.key);
-		result.onePageCrm.push({
-			crm: 'onePageCrm',
-			id: attachment.id,
-			name: attachment.custom_filename ?? attachment.filename,
-			size: stored?.size ?? attachment.size ?? 0,
-			sha256: stored?.sha256 ?? '(missing in S3)',
-			mimeType: stored?.contentType,
-			where: `${where}, S3 key ${attachment.key}`,
-			key: attachment.key,
-		});
-	}
-
-	// Close: files handed out by /files/upload/ whose upload reached S3, with the activities using them.
-	for (const file of close.files.values()) {
-		const stored = await s3Object(s3, file.key);
-		if (!stored) continue;
-		const activities = [...close.notes, ...close.emails]
-			.filter((activity) => activity.attachments.some((attachment) => attachment.url === file.downloadUrl))
-			.map((activity) => `${String(activity._type ?? 'activity').toLowerCase()} ${activity.id} on lead ${activity.lead_id}`);
-		result.close.push({
-			crm: 'close',
-			id: file.id,
-			name: file.filename,
-			size: stored.size,
-			sha256: stored.sha256,
-			mimeType: file.content_type,
-			where: `${activities.length ? activities.join('; ') : 'uploaded, not attached to an activity yet'}, S3 key ${file.key}`,
-			key: file.key,
-		});
-	}
-
-	for (const file of traffio.files) {
-		const stored = await s3Object(s3, file.file_name);
-		result.traffio.push({
-			crm: 'traffio',
-			id: String(file.file_id),
-			name: file.file_name.slice(file.file_name.lastIndexOf('/') + 1),
-			size: stored?.size ?? file.stored.size,
-			sha256: stored?.sha256 ?? '(missing in S3)',
-			mimeType: file.stored.contentType,
-			where: `person ${file.person_id}, document type ${file.document_type_id}, S3 key ${file.file_name}`,
-			key: file.file_name,
-		});
-	}
-
-	for (const attachment of zoho.api.attachments) {
-		result.zohoCrm.push({
-			crm: 'zohoCrm',
-			id: attachment.id,
-			name: attachment.fileName,
-			size: attachment.data.length,
-			sha256: attachment.linkUrl ? '' : attachment.sha256,
-			mimeType: attachment.contentType,
-			where: `${attachment.module} ${attachment.recordId}${attachment.linkUrl ? `, link ${attachment.linkUrl}` : ''}`,
-		});
-	}
-
-	for (const attachment of espo.attachments.values()) {
-		const parent = attachment.parentId
-			? `${attachment.parentType} ${attachment.parentId}`
-			: attachment.relatedId
-				? `${attachment.relatedType} ${attachment.relatedId}`
-				: 'not linked to a record';
-		result.espoCrm.push({
-			crm: 'espoCrm',
-			id: attachment.id,
-			name: attachment.name,
-			size: attachment.content.length,
-			sha256: sha256(attachment.content),
-			mimeType: attachment.type ?? undefined,
-			where: `${parent}${attachment.field ? `, field ${attachment.field}` : ''}`,
-		});
+	const reader: S3ObjectReader = async (key) => await s3Object(s3, key);
+	for (const [name, entry] of crmEntries()) {
+		const held = await entry.holdings(sandbox.fakes[name], reader);
+		result[name] = held.map((file) => ({ crm: name, ...file }));
 	}
 	return result;
 }
@@ -488,25 +269,17 @@ function formatSize(bytes: number): string {
 
 async function statusJson(sandbox: CrmSandbox): Promise<Record<string, unknown>> {
 	const holdings = await sandbox.holdings();
-	const seeds: Record<CrmId, unknown> = {
-		presigned: { bucket: TEST_BUCKET, prefix: PRESIGNED_PREFIX, form: `${sandbox.statusUrl}/presigned-form` },
-		...SEEDS,
-	};
+	const crm = (id: CrmId, url: string, credential: string | undefined, seeds: unknown) => [
+		id,
+		{ label: crmLabel(id), url, credential, seeds, files: holdings[id] },
+	];
 	return {
 		sandbox: sandbox.dir,
 		s3: { endpoint: sandbox.s3.settings.endpoint, tap: sandbox.s3.tap.baseUrl, bucket: TEST_BUCKET },
-		crms: Object.fromEntries(
-			(Object.keys(CRM_LABELS) as CrmId[]).map((crm) => [
-				crm,
-				{
-					label: CRM_LABELS[crm],
-					url: sandbox.urls[crm],
-					credential: CRM_NODES[crm].credentialType ? sandbox.credentialFor(CRM_NODES[crm].credentialType!)?.name : undefined,
-					seeds: seeds[crm],
-					files: holdings[crm],
-				},
-			]),
-		),
+		crms: Object.fromEntries([
+			crm('presigned', sandbox.urls.presigned, undefined, { bucket: TEST_BUCKET, prefix: PRESIGNED_PREFIX, form: `${sandbox.statusUrl}/presigned-form` }),
+			...crmEntries().map(([name, entry]) => crm(name, sandbox.urls[name], sandbox.credentialFor(credentialTypeOf(entry))?.name, entry.seeds)),
+		]),
 	};
 }
 
@@ -604,7 +377,7 @@ export function writeCredentialsFile(sandbox: CrmSandbox): string {
 
 /** Prints where each CRM listens (no secrets). */
 export function describeSandbox(sandbox: CrmSandbox): string {
-	const lines = (Object.keys(CRM_LABELS) as CrmId[]).map((crm) => `  ${CRM_LABELS[crm].padEnd(18)} ${sandbox.urls[crm]}`);
+	const lines = (Object.keys(sandbox.urls) as CrmId[]).map((crm) => `  ${crmLabel(crm).padEnd(18)} ${sandbox.urls[crm]}`);
 	return `${lines.join('\n')}\n  ${'status page'.padEnd(18)} ${sandbox.statusUrl}/`;
 }
 

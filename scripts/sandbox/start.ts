@@ -204,9 +204,7 @@ export async function startAll(
 		});
 		closeSync(out);
 		const baseUrl = `http://localhost:${port}`;
-		// The fake Zoho client's Authorized Redirect URI: n8n's OAuth callback (N8N_HOST defaults to localhost),
-		// so the credential's Connect / Reconnect goes through the fake accounts server's consent page.
-		sandbox.zoho.accounts.consent.redirectUris.add(`${baseUrl}/rest/oauth2-credential/callback`);
+		sandbox.editorStarted(baseUrl);
 		writeFileSync(join(dir, 'start.json'), JSON.stringify({ startPid: process.pid, n8nPid: server.pid, editorUrl: baseUrl, statusUrl: sandbox.statusUrl }, null, 2));
 		await waitHealthy(`http://127.0.0.1:${port}`, server, logFile);
 		const owner = await setUpOwner(`http://127.0.0.1:${port}`);

@@ -15,7 +15,7 @@ import { DOCUMENTED_NODES, newestDescription, newestVersion, nodeOperations, sho
 import type { N8nWorkflow } from '../../scripts/n8n/e2e';
 import { freePorts, REPO_ROOT } from '../../scripts/n8n/e2e';
 import { hasFormTrigger } from '../../scripts/n8n/formSubmission';
-import { CRM_DEFAULTS, crmOfNodeType, exampleWorkflowId } from '../../scripts/sandbox/examples';
+import { crmDefaults, crmOfNodeType, exampleWorkflowId } from '../../scripts/sandbox/examples';
 import { SANDBOX_DIR } from '../../scripts/sandbox/sandbox';
 import type { RunningSandbox } from '../../scripts/sandbox/start';
 import { SANDBOX_OWNER, startAll } from '../../scripts/sandbox/start';
@@ -63,7 +63,7 @@ function listSearches(operation: NodeOperation): INodeProperties[] {
 
 /**
  * The parameters a list search's node copy starts from: those the examples of the same resource give
- * this node (patched to the sandbox's seeded records), then the seeded records themselves (CRM_DEFAULTS)
+ * this node (patched to the sandbox's seeded records), then the seeded records themselves (crmDefaults)
  * for what no such example sets, since a list often depends on another field (the lead of Close's contact
  * list, the note of OnePageCRM's attachment list); a plain id where the newest version has a resource
  * locator becomes its By ID mode.
@@ -76,7 +76,7 @@ function exampleParameters(description: INodeTypeDescription, operation: NodeOpe
 		.filter((node) => node.type === type && node.parameters.resource === operation.parameters.resource)
 		.map((node) => node.parameters as Record<string, unknown>);
 	const crm = crmOfNodeType(type);
-	for (const values of [...sameResource, crm ? CRM_DEFAULTS[crm] : {}]) {
+	for (const values of [...sameResource, crm ? crmDefaults(crm) : {}]) {
 		for (const [name, value] of Object.entries(values)) if (!(name in parameters)) parameters[name] = value;
 	}
 	for (const field of operation.fields) {
@@ -257,7 +257,7 @@ describe('the n8n editor with the package (Chromium, n8n 2.8.4 from npm start)',
 				await popup.locator('#accept').click({ timeout: UI_TIMEOUT_MS });
 				await popup.waitForEvent('close', { timeout: UI_TIMEOUT_MS });
 				await dialog.locator('[data-test-id="oauth-connect-success-banner"]').waitFor({ timeout: UI_TIMEOUT_MS });
-				const accepted = running.crm.zoho.accounts.consent.decisions.filter((decision) => decision.accepted);
+				const accepted = running.crm.fakes.zohoCrm.accounts.consent.decisions.filter((decision) => decision.accepted);
 				if (accepted.length === 0) failures.push(`${credential.name}: the consent page was not accepted`);
 			} else {
 				const tested = dialog.locator('[data-test-id="credentials-config-container-test-success"]');

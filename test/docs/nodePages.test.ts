@@ -1,13 +1,8 @@
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
-import type { ICredentialType } from 'n8n-workflow';
 
-import { CloseCrmApi } from '../../credentials/CloseCrmApi.credentials';
-import { EspoCrmApi } from '../../credentials/EspoCrmApi.credentials';
-import { OnePageCrmApi } from '../../credentials/OnePageCrmApi.credentials';
-import { TraffioApi } from '../../credentials/TraffioApi.credentials';
-import { ZohoCrmOAuth2Api } from '../../credentials/ZohoCrmOAuth2Api.credentials';
 import { DOCUMENTED_NODES, newestDescription, pagePath, pageWithReference } from '../../scripts/docs/nodeReference';
+import { crmEntries } from '../crms/registry';
 
 const ROOT = join(__dirname, '..', '..');
 const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { homepage: string; n8n: { nodes: string[] } };
@@ -50,13 +45,7 @@ describe('docs/nodes pages', () => {
 		},
 	);
 
-	it.each<[string, ICredentialType]>([
-		['closeCrmApi', new CloseCrmApi()],
-		['espoCrmApi', new EspoCrmApi()],
-		['onePageCrmApi', new OnePageCrmApi()],
-		['traffioApi', new TraffioApi()],
-		['zohoCrmOAuth2Api', new ZohoCrmOAuth2Api()],
-	])('%s: documentationUrl opens the credential section of its node\'s page', (_name, credential) => {
+	it.each(crmEntries().map(([, entry]) => new entry.credential()).map((credential) => [credential.name, credential] as const))('%s: documentationUrl opens the credential section of its node\'s page', (_name, credential) => {
 		const url = credential.documentationUrl ?? '';
 		expect(url).toMatch(/\.md#credential$/);
 		const page = pageOfUrl(url);

@@ -1,32 +1,22 @@
 /**
  * Each CRM node inside REAL n8n (both versions of scripts/n8n/versions.env), against its fake CRM:
- * one example workflow per CRM from examples/, credentials imported through the n8n CLI.
- * To add a CRM: an example in examples/, a case in test/e2e/cases/, one line in the table below.
+ * each CRM's own example workflows (its entry's e2eCases in test/crms/), then the workflows that cross
+ * CRMs, credentials imported through the n8n CLI. A new CRM brings its cases in its registry entry.
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
+import { crmEntries } from '../crms/registry';
 import { useS3 } from '../rig/useS3';
-import { closeNoteCase } from './cases/closeCrm';
 import { closeToEspoCrmCase } from './cases/closeToEspoCrm';
-import { espoCrmUploadCase } from './cases/espoCrm';
-import { espoCrmDocumentCase } from './cases/espoCrmDocument';
 import { ifAlreadyAttachedCases } from './cases/ifAlreadyAttached';
 import { zohoToEspoCrmMigrationCase } from './cases/migration';
-import { onePageCrmUploadCase } from './cases/onePageCrm';
-import { traffioUploadCase } from './cases/traffio';
-import { zohoUploadCase } from './cases/zohoCrm';
 import { describeInN8n } from './inN8n';
 
 const s3 = useS3();
 
 const cases = [
-	espoCrmUploadCase(),
-	espoCrmDocumentCase(),
-	onePageCrmUploadCase(s3),
-	closeNoteCase(s3),
-	traffioUploadCase(s3),
-	zohoUploadCase(),
+	...crmEntries().flatMap(([, entry]) => entry.e2eCases(s3)),
 	zohoToEspoCrmMigrationCase(),
 	closeToEspoCrmCase(s3),
 	...ifAlreadyAttachedCases(s3),
@@ -49,6 +39,6 @@ describe('the real-n8n cases', () => {
 		);
 		const expected = registered.map((folder) => `${pkg.name}.${folder.charAt(0).toLowerCase()}${folder.slice(1)}`);
 		expect(expected.filter((type) => !typesInExamples.has(type))).toEqual([]);
-		expect(expected).toHaveLength(5);
+		expect(expected).toHaveLength(crmEntries().length);
 	});
 });

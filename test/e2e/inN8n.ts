@@ -11,7 +11,7 @@
  * (to check it, or to change the input file), and verify() gets the last run's result and all of them.
  * A workflow that `n8n execute` cannot start (a Form Trigger's) gives its own `run()` (e.g. publish it,
  * `n8n start`, submit the form: scripts/n8n/formSubmission.ts).
- * Adding a CRM is one example file and one entry in a table (see test/e2e/cases/).
+ * A CRM's own cases are listed in its entry of the CRM registry (test/crms/), the others in the test file.
  */
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
@@ -129,13 +129,4 @@ export function describeInN8n(
 
 		extra?.(() => suite);
 	});
-}
-
-/** Fails with what n8n printed when the workflow did not succeed. */
-export function expectSuccess(result: ExecuteResult): void {
-	if (result.error !== undefined || result.code !== 0) {
-		throw new Error(
-			`n8n execute failed (exit ${result.code}${result.signal ? `, ${result.signal}` : ''}): ${result.error ?? ''}\n--- stdout ---\n${result.stdout.slice(-4000)}\n--- stderr ---\n${result.stderr.slice(-4000)}`,
-		);
-	}
 }

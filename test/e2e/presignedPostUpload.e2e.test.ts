@@ -10,7 +10,8 @@ import { join } from 'path';
 import { nodeOutput, PACKAGE_NAME, REPO_ROOT } from '../../scripts/n8n/e2e';
 import { useS3 } from '../rig/useS3';
 import { presignedPostUploadCase } from './cases/presignedPostUpload';
-import { CASE_TIMEOUT_MS, describeInN8n, expectSuccess, packedPackage, SETUP_TIMEOUT_MS } from './inN8n';
+import { expectSuccess } from './expectSuccess';
+import { CASE_TIMEOUT_MS, describeInN8n, packedPackage, SETUP_TIMEOUT_MS } from './inN8n';
 
 const s3 = useS3();
 

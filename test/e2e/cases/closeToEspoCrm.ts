@@ -6,7 +6,7 @@ import type { CloseActivity } from '../../fakes/close';
 import { FakeEspoCrm } from '../../fakes/espoCrm';
 import type { S3Rig } from '../../rig/useS3';
 import type { E2eCase } from '../inN8n';
-import { expectSuccess } from '../inN8n';
+import { expectSuccess } from '../expectSuccess';
 
 const LIST = 'List Lead Files';
 const DOWNLOAD = 'Download File';

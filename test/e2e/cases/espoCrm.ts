@@ -5,7 +5,7 @@ import { join } from 'path';
 import { nodeOutput, setCredential, setParameters } from '../../../scripts/n8n/e2e';
 import { FakeEspoCrm } from '../../fakes/espoCrm';
 import type { E2eCase } from '../inN8n';
-import { expectSuccess } from '../inN8n';
+import { expectSuccess } from '../expectSuccess';
 
 const NODE = 'EspoCRM';
 

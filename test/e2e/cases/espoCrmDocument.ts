@@ -6,7 +6,7 @@ import type { FormRun } from '../../../scripts/n8n/formSubmission';
 import { formRunResult, runFormWorkflow } from '../../../scripts/n8n/formSubmission';
 import { FakeEspoCrm } from '../../fakes/espoCrm';
 import type { E2eCase } from '../inN8n';
-import { expectSuccess } from '../inN8n';
+import { expectSuccess } from '../expectSuccess';
 
 const NODE = 'EspoCRM';
 

@@ -21,7 +21,7 @@ import { FakeZoho } from '../../fakes/zoho';
 import { storedObject } from '../../rig/s3';
 import type { S3Rig } from '../../rig/useS3';
 import type { CaseContext, E2eCase } from '../inN8n';
-import { expectSuccess } from '../inN8n';
+import { expectSuccess } from '../expectSuccess';
 
 export type Mode = 'skip' | 'replace';
 

@@ -4,7 +4,7 @@ import { nodeOutput, setCredential, setParameters } from '../../../scripts/n8n/e
 import { FakeEspoCrm } from '../../fakes/espoCrm';
 import { FakeZoho } from '../../fakes/zoho';
 import type { E2eCase } from '../inN8n';
-import { expectSuccess } from '../inN8n';
+import { expectSuccess } from '../expectSuccess';
 
 const LIST = 'List Zoho Attachments';
 const DOWNLOAD = 'Download Zoho Attachment';

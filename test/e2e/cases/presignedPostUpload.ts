@@ -6,7 +6,7 @@ import { nodeOutput, setParameters } from '../../../scripts/n8n/e2e';
 import { storedObject, TEST_BUCKET } from '../../rig/s3';
 import type { S3Rig } from '../../rig/useS3';
 import type { E2eCase } from '../inN8n';
-import { expectSuccess } from '../inN8n';
+import { expectSuccess } from '../expectSuccess';
 
 const UPLOAD_NODE = 'S3 Presigned POST Upload';
 const READ_NODE = 'Read File from Disk';

@@ -7,7 +7,7 @@ import { FakeTraffio } from '../../fakes/traffio';
 import { storedObject } from '../../rig/s3';
 import type { S3Rig } from '../../rig/useS3';
 import type { E2eCase } from '../inN8n';
-import { expectSuccess } from '../inN8n';
+import { expectSuccess } from '../expectSuccess';
 
 const NODE = 'Traffio';
 

@@ -5,7 +5,7 @@ import { join } from 'path';
 import { nodeOutput, setCredential, setParameters } from '../../../scripts/n8n/e2e';
 import { FakeZoho } from '../../fakes/zoho';
 import type { E2eCase } from '../inN8n';
-import { expectSuccess } from '../inN8n';
+import { expectSuccess } from '../expectSuccess';
 
 const NODE = 'Zoho CRM';
 const RECORD_ID = '4150868000000224005';

@@ -1,0 +1,76 @@
+/**
+ * What the registry (test/crms/registry.ts) knows of one CRM: its node and credential, how the sandbox
+ * starts, seeds and reads its fake, and its real-n8n cases. The sandbox (scripts/sandbox/), the e2e
+ * suite (test/e2e/crms.e2e.test.ts), the docs generator (scripts/docs/) and their tests read only this,
+ * so adding a CRM is its node, its fake and one entry.
+ */
+import type { ICredentialType, INodeType, IVersionedNodeType } from 'n8n-workflow';
+
+import type { E2eCase } from '../e2e/inN8n';
+import type { FakeServer } from '../fakes/fakeServer';
+import type { S3Rig } from '../rig/useS3';
+
+/** One file a CRM (or the sandbox's presigned bucket) holds, as the status page shows it. */
+export interface Holding {
+	/** The registry key of the CRM, or 'presigned'. */
+	crm: string;
+	name: string;
+	size: number;
+	sha256: string;
+	mimeType?: string;
+	/** Where it landed, in words: the record, the field, the activity. */
+	where: string;
+	/** The S3 key, for files kept in S3. */
+	key?: string;
+	/** The CRM's id of the file/attachment. */
+	id?: string;
+}
+
+export type HeldFile = Omit<Holding, 'crm'>;
+
+/** Size and checksum of an S3 object (undefined when it is not there). */
+export type S3ObjectReader = (key: string) => Promise<{ size: number; sha256: string; contentType?: string } | undefined>;
+
+/** What the sandbox hands an entry while starting its fake. */
+export interface SandboxStart {
+	s3: S3Rig;
+	/**
+	 * Starts one server of the fake on the entry's port `portName` (a free port when that one is taken,
+	 * or when the sandbox runs on free ports); the sandbox stops it. Returns its base URL.
+	 */
+	listen(server: FakeServer, portName: string): Promise<string>;
+}
+
+/** Method syntax on purpose: an entry for a specific fake is then a CrmEntry (of unknown fake). */
+export interface CrmEntry<Fake = unknown> {
+	/** What the status page, the demo and the logs call it. */
+	label: string;
+	/** The node class (its description names the node type). */
+	node: new () => INodeType | IVersionedNodeType;
+	/** The credential class the node uses (its name is the credential type). */
+	credential: new () => ICredentialType;
+
+	// ---- The sandbox (npm start, npm run demo, the browser test) ----
+	/** The fixed ports of 127.0.0.1 its servers listen on in the sandbox (docs/sandbox.md lists them). */
+	ports: Record<string, number>;
+	/** The id of its sandbox credential in n8n (fixed: the examples and a kept user folder refer to it). */
+	sandboxCredentialId: string;
+	/** The records seed() creates (fixed ids, so they can be typed in the editor; shown on the status page). */
+	seeds: Record<string, unknown>;
+	/** Node parameters an example's node gets from the seeds, when the example sets that parameter. */
+	parameters: Record<string, unknown>;
+	start(context: SandboxStart): Promise<Fake>;
+	seed(fake: Fake, s3: S3Rig): Promise<void>;
+	/** The base URL its credential points at. */
+	url(fake: Fake): string;
+	/** Its sandbox credential's values (plain text; n8n encrypts them on import). */
+	credentialData(fake: Fake): Record<string, unknown>;
+	/** Every file it holds now (the sandbox adds which CRM holds it). */
+	holdings(fake: Fake, s3Object: S3ObjectReader): Promise<HeldFile[]>;
+	/** Told the editor's address once n8n runs (e.g. an OAuth2 redirect URI to allow). */
+	editorStarted?(fake: Fake, editorUrl: string): void;
+
+	// ---- The real-n8n suite (test/e2e/crms.e2e.test.ts) ----
+	/** Its own example workflows run in real n8n (cases across CRMs stay in the suite's file). */
+	e2eCases(s3: S3Rig): E2eCase[];
+}
