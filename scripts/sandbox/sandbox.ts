@@ -150,14 +150,11 @@ export async function startCrmSandbox(options: SandboxOptions = {}): Promise<Crm
 		const credentials: N8nCredential[] = [];
 		const urls: Record<string, string> = { presigned: `${s3.tap.baseUrl}/${TEST_BUCKET}/${PRESIGNED_PREFIX}` };
 		for (const [name, entry] of crmEntries()) {
-			const fake = await entry.start({
-				s3,
-				listen: async (server, portName) => {
-					const url = await listen(server, port(entry.ports[portName]), log);
-					cleanups.push(async () => await FakeServer.prototype.stop.call(server));
-					return url;
-				},
-			});
+			const fake = entry.create(s3);
+			for (const [portName, server] of Object.entries(entry.servers(fake))) {
+				await listen(server, port(entry.ports[portName]), log);
+				cleanups.push(async () => await FakeServer.prototype.stop.call(server));
+			}
 			await entry.seed(fake, s3);
 			fakes[name] = fake;
 			urls[name] = entry.url(fake);

@@ -1,6 +1,7 @@
 import { CloseCrmApi } from '../../credentials/CloseCrmApi.credentials';
 import { CloseCrm } from '../../nodes/CloseCrm/CloseCrm.node';
 import { closeNoteCase } from '../e2e/cases/closeCrm';
+import { closeCredentialCases } from '../e2e/credentialTest/close';
 import { FakeClose } from '../fakes/close';
 import type { CrmEntry, HeldFile } from './crm';
 import { seedContent } from './seedContent';
@@ -21,15 +22,12 @@ export const close = {
 	label: 'Close',
 	node: CloseCrm,
 	credential: CloseCrmApi,
+	create: (s3) => new FakeClose(s3),
+	servers: (fake) => ({ api: fake }),
 	ports: { api: 5702 },
 	sandboxCredentialId: 'sbxCloseCrm00001',
 	seeds,
 	parameters: { leadId: seeds.leadId, contactId: seeds.contactId },
-	async start({ s3, listen }) {
-		const fake = new FakeClose(s3);
-		await listen(fake, 'api');
-		return fake;
-	},
 	async seed(fake) {
 		fake.leads.set(seeds.leadId, [seeds.contactId]);
 		fake.leadNames.set(seeds.leadId, 'Sandbox Lead');
@@ -70,4 +68,5 @@ export const close = {
 		return held;
 	},
 	e2eCases: (s3) => [closeNoteCase(s3)],
+	credentialTests: closeCredentialCases,
 } satisfies CrmEntry<FakeClose>;

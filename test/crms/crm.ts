@@ -6,6 +6,7 @@
  */
 import type { ICredentialType, INodeType, IVersionedNodeType } from 'n8n-workflow';
 
+import type { CredentialCase } from '../e2e/credentialTest/cases';
 import type { E2eCase } from '../e2e/inN8n';
 import type { FakeServer } from '../fakes/fakeServer';
 import type { S3Rig } from '../rig/useS3';
@@ -31,16 +32,6 @@ export type HeldFile = Omit<Holding, 'crm'>;
 /** Size and checksum of an S3 object (undefined when it is not there). */
 export type S3ObjectReader = (key: string) => Promise<{ size: number; sha256: string; contentType?: string } | undefined>;
 
-/** What the sandbox hands an entry while starting its fake. */
-export interface SandboxStart {
-	s3: S3Rig;
-	/**
-	 * Starts one server of the fake on the entry's port `portName` (a free port when that one is taken,
-	 * or when the sandbox runs on free ports); the sandbox stops it. Returns its base URL.
-	 */
-	listen(server: FakeServer, portName: string): Promise<string>;
-}
-
 /** Method syntax on purpose: an entry for a specific fake is then a CrmEntry (of unknown fake). */
 export interface CrmEntry<Fake = unknown> {
 	/** What the status page, the demo and the logs call it. */
@@ -51,6 +42,13 @@ export interface CrmEntry<Fake = unknown> {
 	credential: new () => ICredentialType;
 
 	// ---- The sandbox (npm start, npm run demo, the browser test) ----
+	/** Makes its fake, not started yet. */
+	create(s3: S3Rig): Fake;
+	/**
+	 * Its servers by port name (the keys of `ports`), started in this order, each on its port (a free
+	 * one when that is taken, or when the sandbox runs on free ports), and stopped by the sandbox.
+	 */
+	servers(fake: Fake): Record<string, FakeServer>;
 	/** The fixed ports of 127.0.0.1 its servers listen on in the sandbox (docs/sandbox.md lists them). */
 	ports: Record<string, number>;
 	/** The id of its sandbox credential in n8n (fixed: the examples and a kept user folder refer to it). */
@@ -59,7 +57,7 @@ export interface CrmEntry<Fake = unknown> {
 	seeds: Record<string, unknown>;
 	/** Node parameters an example's node gets from the seeds, when the example sets that parameter. */
 	parameters: Record<string, unknown>;
-	start(context: SandboxStart): Promise<Fake>;
+	/** Called once its servers listen: fills the fake with the seeds. */
 	seed(fake: Fake, s3: S3Rig): Promise<void>;
 	/** The base URL its credential points at. */
 	url(fake: Fake): string;
@@ -70,7 +68,9 @@ export interface CrmEntry<Fake = unknown> {
 	/** Told the editor's address once n8n runs (e.g. an OAuth2 redirect URI to allow). */
 	editorStarted?(fake: Fake, editorUrl: string): void;
 
-	// ---- The real-n8n suite (test/e2e/crms.e2e.test.ts) ----
-	/** Its own example workflows run in real n8n (cases across CRMs stay in the suite's file). */
+	// ---- The real-n8n suites (test/e2e/) ----
+	/** Its own example workflows run in real n8n (crms.e2e.test.ts; cases across CRMs stay in that file). */
 	e2eCases(s3: S3Rig): E2eCase[];
+	/** Its credential's Test button in a real n8n server (credentialTest.e2e.test.ts), when it has a test request. */
+	credentialTests?: Array<CredentialCase<Fake>>;
 }

@@ -4,6 +4,7 @@ import { EspoCrmApi } from '../../credentials/EspoCrmApi.credentials';
 import { EspoCrm } from '../../nodes/EspoCrm/EspoCrm.node';
 import { espoCrmUploadCase } from '../e2e/cases/espoCrm';
 import { espoCrmDocumentCase } from '../e2e/cases/espoCrmDocument';
+import { espoCrmCredentialCases } from '../e2e/credentialTest/espoCrm';
 import { FakeEspoCrm } from '../fakes/espoCrm';
 import type { CrmEntry } from './crm';
 
@@ -13,15 +14,12 @@ export const espoCrm = {
 	label: 'EspoCRM',
 	node: EspoCrm,
 	credential: EspoCrmApi,
+	create: () => new FakeEspoCrm(),
+	servers: (fake) => ({ site: fake.server }),
 	ports: { site: 5706 },
 	sandboxCredentialId: 'sbxEspoCrm000001',
 	seeds,
 	parameters: { entityType: seeds.entityType, recordId: seeds.caseId },
-	async start({ listen }) {
-		const fake = new FakeEspoCrm();
-		await listen(fake.server, 'site');
-		return fake;
-	},
 	async seed(fake) {
 		const existing = Buffer.from('Pump serial number: P-2291\n');
 		const kase = fake.addRecord('Case', { id: seeds.caseId, name: 'Broken pump' });
@@ -55,4 +53,5 @@ export const espoCrm = {
 		});
 	},
 	e2eCases: () => [espoCrmUploadCase(), espoCrmDocumentCase()],
+	credentialTests: espoCrmCredentialCases,
 } satisfies CrmEntry<FakeEspoCrm>;

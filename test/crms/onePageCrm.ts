@@ -3,6 +3,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { OnePageCrmApi } from '../../credentials/OnePageCrmApi.credentials';
 import { OnePageCrm } from '../../nodes/OnePageCrm/OnePageCrm.node';
 import { onePageCrmUploadCase } from '../e2e/cases/onePageCrm';
+import { onePageCrmCredentialCases } from '../e2e/credentialTest/onePageCrm';
 import { OnePageCrmFake } from '../fakes/onePageCrm';
 import { TEST_BUCKET } from '../rig/s3';
 import type { CrmEntry, HeldFile } from './crm';
@@ -14,17 +15,13 @@ export const onePageCrm = {
 	label: 'OnePageCRM',
 	node: OnePageCrm,
 	credential: OnePageCrmApi,
+	create: (s3) => new OnePageCrmFake(s3),
+	// The same order as the fake's own start(): its file host first.
+	servers: (fake) => ({ files: fake.fileHost, api: fake }),
 	ports: { api: 5701, files: 5707 },
 	sandboxCredentialId: 'sbxOnePageCrm001',
 	seeds,
 	parameters: { contactId: seeds.contactId, referenceId: seeds.referenceId },
-	async start({ s3, listen }) {
-		const fake = new OnePageCrmFake(s3);
-		// The same steps as the fake's own start(): its file host first.
-		await listen(fake.fileHost, 'files');
-		await listen(fake, 'api');
-		return fake;
-	},
 	async seed(fake, s3) {
 		fake.contacts.add(seeds.contactId);
 		fake.contactNames.set(seeds.contactId, { first_name: 'Sandbox', last_name: 'Contact', company_name: 'Sandbox Ltd' });
@@ -70,4 +67,5 @@ export const onePageCrm = {
 		return held;
 	},
 	e2eCases: (s3) => [onePageCrmUploadCase(s3)],
+	credentialTests: onePageCrmCredentialCases,
 } satisfies CrmEntry<OnePageCrmFake>;

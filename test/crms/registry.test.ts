@@ -28,6 +28,17 @@ describe('the CRM registry', () => {
 		expect(credentials.map((credential) => credential.name)).toContain(credentialTypeOf(entry));
 	});
 
+	it.each(entries)('%s: names a port for each of its servers, and no other', (_name, entry) => {
+		// Made, not started: a fake's servers exist before they listen (and these need no S3 to be made).
+		const servers = entry.servers(entry.create(undefined as unknown as Parameters<CrmEntry['create']>[0]));
+		expect(Object.keys(servers).sort()).toEqual(Object.keys(entry.ports).sort());
+	});
+
+	it.each(entries)("%s: has credential Test cases when its credential has a test request", (_name, entry) => {
+		const tested = new entry.credential().test !== undefined;
+		expect((entry.credentialTests ?? []).length > 0).toBe(tested);
+	});
+
 	it('gives every sandbox server its own port, and every sandbox credential its own id', () => {
 		const ports = [STATUS_PORT, ...entries.flatMap(([, entry]) => Object.values(entry.ports))];
 		expect(new Set(ports).size).toBe(ports.length);

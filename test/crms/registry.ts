@@ -16,7 +16,7 @@ export const CRMS = { onePageCrm, close, traffio, zohoCrm, espoCrm };
 export type CrmName = keyof typeof CRMS;
 
 /** The fake each CRM's entry starts. */
-export type CrmFakes = { [Name in CrmName]: Awaited<ReturnType<(typeof CRMS)[Name]['start']>> };
+export type CrmFakes = { [Name in CrmName]: ReturnType<(typeof CRMS)[Name]['create']> };
 
 /** The entries with their ids, in registry order. */
 export function crmEntries(): Array<[CrmName, CrmEntry]> {

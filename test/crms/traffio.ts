@@ -1,6 +1,7 @@
 import { TraffioApi } from '../../credentials/TraffioApi.credentials';
 import { Traffio } from '../../nodes/Traffio/Traffio.node';
 import { traffioUploadCase } from '../e2e/cases/traffio';
+import { traffioCredentialCases } from '../e2e/credentialTest/traffio';
 import { FakeTraffio } from '../fakes/traffio';
 import type { CrmEntry, HeldFile } from './crm';
 
@@ -10,15 +11,12 @@ export const traffio = {
 	label: 'Traffio',
 	node: Traffio,
 	credential: TraffioApi,
+	create: (s3) => new FakeTraffio(s3),
+	servers: (fake) => ({ api: fake }),
 	ports: { api: 5703 },
 	sandboxCredentialId: 'sbxTraffio000001',
 	seeds,
 	parameters: { personId: seeds.personId, documentTypeId: seeds.documentTypeId },
-	async start({ s3, listen }) {
-		const fake = new FakeTraffio(s3);
-		await listen(fake, 'api');
-		return fake;
-	},
 	async seed(fake) {
 		if (!fake.persons.has(seeds.personId)) fake.persons.set(seeds.personId, '1');
 	},
@@ -41,4 +39,5 @@ export const traffio = {
 		return held;
 	},
 	e2eCases: (s3) => [traffioUploadCase(s3)],
+	credentialTests: traffioCredentialCases,
 } satisfies CrmEntry<FakeTraffio>;

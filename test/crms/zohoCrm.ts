@@ -10,18 +10,15 @@ export const zohoCrm = {
 	label: 'Zoho CRM',
 	node: ZohoCrm,
 	credential: ZohoCrmOAuth2Api,
+	create: () => new FakeZoho(),
+	servers: (fake) => ({ accounts: fake.accounts, api: fake.api }),
 	ports: { api: 5704, accounts: 5705 },
 	sandboxCredentialId: 'sbxZohoCrm000001',
 	seeds,
 	parameters: { module: seeds.module, recordId: seeds.recordId },
-	async start({ listen }) {
-		const fake = new FakeZoho();
-		// The same steps as the fake's own start(): the accounts server learns the API's domain.
-		await listen(fake.accounts, 'accounts');
-		fake.accounts.apiDomain = await listen(fake.api, 'api');
-		return fake;
-	},
 	async seed(fake) {
+		// As the fake's own start() does: the accounts server names the API's domain in its token answers.
+		fake.accounts.apiDomain = fake.api.baseUrl;
 		if (!fake.api.records.get(seeds.module)) fake.api.records.set(seeds.module, new Set());
 		fake.api.records.get(seeds.module)!.add(seeds.recordId);
 		fake.api.recordNames.set(`${seeds.module}/${seeds.recordId}`, 'Sandbox Lead');

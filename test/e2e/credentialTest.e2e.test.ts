@@ -14,7 +14,11 @@ import { readFileSync } from 'fs';
 
 import type { N8nInstall } from '../../scripts/n8n/e2e';
 import { installN8n, N8nSandbox, n8nTargets } from '../../scripts/n8n/e2e';
-import { CredentialFakes, credentialCases, ruleMessage } from './credentialTest/cases';
+import type { CrmEntry } from '../crms/crm';
+import { credentialTypeOf, crmEntries } from '../crms/registry';
+import { FakeServer } from '../fakes/fakeServer';
+import type { CredentialCase } from './credentialTest/cases';
+import { ruleMessage } from './credentialTest/cases';
 import { N8nServer } from './credentialTest/n8nServer';
 import { packedPackage, SETUP_TIMEOUT_MS } from './inN8n';
 
@@ -34,6 +38,37 @@ const N8N_WITHOUT_RULE_MESSAGES: Record<string, Record<number, string>> = {
 		404: 'The resource you are requesting could not be found',
 	},
 };
+
+/** Every CRM's credential cases (its registry entry's), each with the CRM it tests. */
+const credentialCases = crmEntries().flatMap(([name, entry]) =>
+	(entry.credentialTests ?? []).map((testCase) => ({ name, entry, testCase: testCase as CredentialCase })),
+);
+
+/** The fakes of one n8n target, one per CRM with credential cases, each server on a free port. */
+class CredentialFakes {
+	private readonly fakes = new Map<string, unknown>();
+	private readonly servers: FakeServer[] = [];
+
+	async start(): Promise<void> {
+		for (const [name, entry] of crmEntries().filter(([, candidate]) => candidate.credentialTests?.length)) {
+			// The credential test requests need no S3: Close and Traffio only use it for upload forms.
+			const fake = entry.create(undefined as unknown as Parameters<CrmEntry['create']>[0]);
+			for (const server of Object.values(entry.servers(fake))) {
+				await FakeServer.prototype.start.call(server, 0);
+				this.servers.push(server);
+			}
+			this.fakes.set(name, fake);
+		}
+	}
+
+	of(name: string): unknown {
+		return this.fakes.get(name);
+	}
+
+	async stop(): Promise<void> {
+		await Promise.all(this.servers.splice(0).map(async (server) => await FakeServer.prototype.stop.call(server)));
+	}
+}
 
 describe.each(n8nTargets().map((target) => [target.label, target] as const))('credential Test button in %s', (_label, target) => {
 	let install: N8nInstall | undefined;
@@ -58,16 +93,18 @@ describe.each(n8nTargets().map((target) => [target.label, target] as const))('cr
 		await fakes.stop();
 	}, 60_000);
 
-	it.each(credentialCases.map((testCase) => [testCase.title, testCase] as const))(
+	it.each(credentialCases.map(({ name, entry, testCase }) => [testCase.title, name, entry, testCase] as const))(
 		'%s',
-		async (_title, testCase) => {
-			const server = testCase.server(fakes);
-			const secrets = testCase.secrets(fakes);
+		async (_title, name, entry, testCase) => {
+			const fake = fakes.of(name);
+			const type = credentialTypeOf(entry);
+			const server = testCase.server(fake);
+			const secrets = testCase.secrets(fake);
 			secrets.forEach((secret) => secretsUsed.add(secret));
 			const seen = server.requests.length;
 
-			const saved = await n8n!.createCredential(testCase.title, testCase.type, testCase.data(fakes));
-			expect(saved).toMatchObject({ id: expect.any(String), type: testCase.type });
+			const saved = await n8n!.createCredential(testCase.title, type, testCase.data(fake));
+			expect(saved).toMatchObject({ id: expect.any(String), type });
 			// What the editor holds after reopening the credential: the secrets are blanked out.
 			const reopened = await n8n!.readCredential(saved.id);
 			for (const secret of secrets) expect(JSON.stringify(reopened)).not.toContain(secret);
@@ -82,7 +119,7 @@ describe.each(n8nTargets().map((target) => [target.label, target] as const))('cr
 			expect(received.length).toBe(status === 401 ? 2 : 1);
 			for (const request of received) {
 				expect(`${request.method} ${request.status}`).toBe(`GET ${status}`);
-				testCase.checkAuth(request, fakes);
+				testCase.checkAuth(request, fake);
 			}
 
 			if (testCase.expected === 'OK') {
@@ -95,7 +132,7 @@ describe.each(n8nTargets().map((target) => [target.label, target] as const))('cr
 					expect(result.message).toBe(generic);
 				} else {
 					// The credential's own message: it names the problem, the HTTP status and the fix.
-					expect(result.message).toBe(ruleMessage(testCase.credentialType, testCase.refusedWith!));
+					expect(result.message).toBe(ruleMessage(new entry.credential(), testCase.refusedWith!));
 					expect(result.message).toContain(`HTTP ${testCase.refusedWith}`);
 				}
 			}
