@@ -4,7 +4,7 @@
  * suite (test/e2e/crms.e2e.test.ts), the docs generator (scripts/docs/) and their tests read only this,
  * so adding a CRM is its node, its fake and one entry.
  */
-import type { ICredentialType, INodeType, IVersionedNodeType } from 'n8n-workflow';
+import type { ICredentialType, INodeType } from 'n8n-workflow';
 
 import type { CredentialCase } from '../e2e/credentialTest/cases';
 import type { E2eCase } from '../e2e/inN8n';
@@ -37,7 +37,7 @@ export interface CrmEntry<Fake = unknown> {
 	/** What the status page, the demo and the logs call it. */
 	label: string;
 	/** The node class (its description names the node type). */
-	node: new () => INodeType | IVersionedNodeType;
+	node: new () => INodeType;
 	/** The credential class the node uses (its name is the credential type). */
 	credential: new () => ICredentialType;
 

@@ -4,15 +4,11 @@ import { join } from 'path';
 import type { INode, INodeType } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
-import { CloseCrm } from '../../nodes/CloseCrm/CloseCrm.node';
-import { EspoCrm } from '../../nodes/EspoCrm/EspoCrm.node';
-import { OnePageCrm } from '../../nodes/OnePageCrm/OnePageCrm.node';
 import { PresignedPostUpload } from '../../nodes/PresignedPostUpload/PresignedPostUpload.node';
-import { Traffio } from '../../nodes/Traffio/Traffio.node';
-import { ZohoCrm } from '../../nodes/ZohoCrm/ZohoCrm.node';
+import { crmEntries } from '../crms/registry';
 
 const PREFIX = 'n8n-nodes-crm-attachments.';
-const nodeTypes: INodeType[] = [new CloseCrm(), new EspoCrm(), new OnePageCrm(), new PresignedPostUpload(), new Traffio(), new ZohoCrm()];
+const nodeTypes: INodeType[] = [new PresignedPostUpload(), ...crmEntries().map(([, entry]) => new entry.node())];
 const byName = new Map(nodeTypes.map((nodeType) => [`${PREFIX}${nodeType.description.name}`, nodeType]));
 
 const examplesDir = join(__dirname, '..', '..', 'examples');
