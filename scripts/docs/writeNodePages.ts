@@ -1,18 +1,12 @@
 /** `npm run docs:nodes`: rewrites the generated part of every docs/nodes/<node>.md. */
 import { readFileSync, writeFileSync } from 'fs';
 
-// Plain node finds `X.node.json` (the codex) before `X.node.ts` for `import '.../X.node'`; jest looks for .ts first.
-const extensions = require.extensions as Record<string, unknown>;
-const json = extensions['.json'];
-delete extensions['.json'];
-extensions['.json'] = json;
+import { DOCUMENTED_NODES, newestDescription, pagePath, pageWithReference } from './nodeReference';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const reference = require('./nodeReference') as typeof import('./nodeReference');
-
-for (const node of reference.DOCUMENTED_NODES) {
-	const description = reference.newestDescription(node);
-	const path = reference.pagePath(description);
-	writeFileSync(path, reference.pageWithReference(readFileSync(path, 'utf8'), description));
+// Run with test/harness/registerTs.js, which finds `X.node.ts` before the codex `X.node.json`.
+for (const node of DOCUMENTED_NODES) {
+	const description = newestDescription(node);
+	const path = pagePath(description);
+	writeFileSync(path, pageWithReference(readFileSync(path, 'utf8'), description));
 	console.log(`updated ${path}`);
 }

@@ -16,3 +16,9 @@ require.extensions['.ts'] = function compileTypeScript(module, filename) {
 	});
 	module._compile(outputText, filename);
 };
+
+// Plain node would find `X.node.json` (a node's codex) before `X.node.ts` for `require('.../X.node')`;
+// jest looks for .ts first. JSON last, as there (the sandbox and the docs script load the nodes).
+const json = require.extensions['.json'];
+delete require.extensions['.json'];
+require.extensions['.json'] = json;
