@@ -96,6 +96,7 @@ describe('recordLocatorProperties', () => {
 		expect(placeholderOf('entity')).toBe('Select an entity...');
 		expect(placeholderOf('Record')).toBe('Select a record...');
 		expect(placeholderOf('ID Card')).toBe('Select an id card...');
+		expect(placeholderOf('Contact ID Card')).toBe('Select a contact id card...');
 	});
 
 	it('has no hint and no dependencies where none are given', () => {

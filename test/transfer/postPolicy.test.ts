@@ -72,6 +72,8 @@ describe('POST policy reading', () => {
 			['content-length-range', 1, 10],
 			['eq', 'x$y', 'z'],
 			['in', '$acl', ['private']],
+			['ne', '$acl', 'public'],
+			['content-length-range', 'x', 10],
 			['eq', 5, 'x'],
 			['eq', '$size', 5],
 			['starts-with', '$key'],
@@ -87,6 +89,9 @@ describe('POST policy reading', () => {
 			// Only a leading $ is the field marker.
 			{ kind: 'eq', field: 'x$y', value: 'z' },
 			{ kind: 'other', field: 'acl' },
+			{ kind: 'other', field: 'acl' },
+			// A range that is not two whole numbers: left to the storage to judge.
+			{ kind: 'other' },
 			{ kind: 'other', field: undefined },
 			{ kind: 'other', field: 'size' },
 			{ kind: 'other', field: 'key' },

@@ -320,6 +320,12 @@ describe('the waits between attempts (fake clock)', () => {
 			['afterResponse', SERVICE_SCOPE, 104, 201, false],
 		]);
 		calls.length = 0;
+		// A service's own throttle signal is a throttle too.
+		const throttleDelayMs = (response: HttpResponse) => (response.statusCode === 403 ? 0 : undefined);
+		await timedRetry({ idempotent: false, gate, throttleDelayMs }, answer(403), answer(201));
+		expect(calls.filter((call) => call[0] === 'afterResponse').map((call) => call[4])).toEqual([true, false]);
+		calls.length = 0;
+		sent = 104;
 		await timedRetry({ idempotent: false, gate, scope: 'storage.example' }, answer(201));
 		expect(calls).toEqual([
 			['beforeSend', 'storage.example'],
