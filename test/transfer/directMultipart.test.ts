@@ -2,7 +2,7 @@ import type { BinaryFile } from '../../nodes/transfer/binaryInput';
 import { uploadDirectMultipart } from '../../nodes/transfer/directMultipart';
 import { createServiceClient, pathOf } from '../../nodes/transfer/serviceClient';
 import { multipartPartsOf } from './multipartParts';
-import { contextAnswering, declaration } from './scriptedService';
+import { contextAnswering, declaration, useInstantClock } from './scriptedService';
 
 /**
  * The direct multipart handshake against a scripted service: one authenticated POST of the fields and
@@ -19,6 +19,8 @@ const file: BinaryFile = {
 };
 
 const upload = { path: pathOf('records', 'r 1', 'files'), fileFieldName: 'upload', itemIndex: 0, subject: 'the upload of "contract.pdf"' };
+
+useInstantClock();
 
 describe('uploadDirectMultipart', () => {
 	it('posts the fields and then the file to the service\'s endpoint with its credential, with a known length', async () => {

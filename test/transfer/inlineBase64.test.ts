@@ -3,7 +3,7 @@ import type { Readable } from 'stream';
 import type { BinaryFile } from '../../nodes/transfer/binaryInput';
 import { uploadInlineBase64 } from '../../nodes/transfer/inlineBase64';
 import { createServiceClient, pathOf } from '../../nodes/transfer/serviceClient';
-import { contextAnswering, declaration } from './scriptedService';
+import { contextAnswering, declaration, useInstantClock } from './scriptedService';
 
 /**
  * The inline base64 handshake against a scripted service: one authenticated POST of a JSON body that
@@ -33,6 +33,8 @@ async function textOf(body: unknown): Promise<string> {
 	for await (const chunk of body as Readable) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
 	return Buffer.concat(chunks).toString('utf8');
 }
+
+useInstantClock();
 
 describe('uploadInlineBase64', () => {
 	it('posts the attributes and the file as a data URI in one JSON body, with its credential and a known length', async () => {

@@ -6,6 +6,7 @@ import type { PresignedPostForm, PresignedPostOptions } from '../../nodes/transf
 import { isExpiredFormError, keySafeName, resolveObjectKey, uploadToPresignedPost } from '../../nodes/transfer/presignedPost';
 import { throttleGateFor } from '../../nodes/transfer/retry';
 import { fakeContext } from '../shared/fakeContext';
+import { useInstantClock } from './scriptedService';
 import type { MultipartPart } from './multipartParts';
 import { multipartPartsOf } from './multipartParts';
 
@@ -64,6 +65,9 @@ async function failureOf(promise: Promise<unknown>): Promise<Error & { descripti
 	expect(error).toBeInstanceOf(Error);
 	return error as Error & { description?: string };
 }
+
+// The retries' backoff passes at once (the upload's repeats are counted, not timed).
+useInstantClock();
 
 describe('uploadToPresignedPost', () => {
 	it('posts the form\'s fields in order, then the file, to the form\'s URL without credentials or redirects', async () => {
@@ -243,18 +247,10 @@ describe('uploadToPresignedPost', () => {
 	});
 
 	it('reports a storage it could not reach with the file named', async () => {
-		// The retries' backoff (0.5 + 1 + 2 s) on jest's clock; streams keep their real ticks.
-		jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
-		try {
-			const { ctx, received } = storageAnswering(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
-			const failure = failureOf(uploadToPresignedPost(ctx, 0, form, fileOf()));
-			await jest.runAllTimersAsync();
-			const error = await failure;
-			expect(error.message).toBe('Could not reach S3 for the upload of "report.pdf": the connection was refused');
-			expect(received).toHaveLength(4);
-		} finally {
-			jest.useRealTimers();
-		}
+		const { ctx, received } = storageAnswering(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+		const error = await failureOf(uploadToPresignedPost(ctx, 0, form, fileOf()));
+		expect(error.message).toBe('Could not reach S3 for the upload of "report.pdf": the connection was refused');
+		expect(received).toHaveLength(4);
 	});
 
 	it('reads the stored object from S3\'s 201 answer, XML entities decoded', async () => {

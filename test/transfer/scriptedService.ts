@@ -36,3 +36,25 @@ export const declaration: ServiceDeclaration = {
 	secrets: (credentials) => [String(credentials.apiKey ?? '')],
 	pathRule: { noun: 'ID', names: 'A record ID' },
 };
+
+/**
+ * Runs every test of the file on jest's fake clock, moved on to the next timer as soon as nothing else
+ * is left to do: the retries' backoff and Retry-After waits pass at once, in order, while streams keep
+ * their real ticks. A change that makes the client wait or repeat where it should not then fails the
+ * test on what was sent, instead of sleeping seconds of real backoff.
+ */
+export function useInstantClock(): void {
+	let pump: NodeJS.Immediate | undefined;
+	beforeEach(() => {
+		jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+		const step = () => {
+			jest.advanceTimersToNextTimer();
+			pump = setImmediate(step);
+		};
+		pump = setImmediate(step);
+	});
+	afterEach(() => {
+		if (pump) clearImmediate(pump);
+		jest.useRealTimers();
+	});
+}

@@ -4,7 +4,9 @@ import type { HttpResponse } from '../../nodes/transfer';
 import { createServiceClient, CredentialProblem, pathOf, trimBaseUrl } from '../../nodes/transfer';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../nodes/transfer/requestTimeout';
 import { SERVICE_SCOPE, ThrottleGate, throttleGateFor } from '../../nodes/transfer/retry';
-import { contextAnswering, declaration } from './scriptedService';
+import { contextAnswering, declaration, useInstantClock } from './scriptedService';
+
+useInstantClock();
 
 describe('service client', () => {
 	it('sends below the base URL with the credential and returns the JSON answer', async () => {
