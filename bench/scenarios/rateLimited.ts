@@ -39,6 +39,8 @@ const WALL_TARGET = 1.15;
 const REFUSED_TARGET = 0.02;
 const LEAD_ZOHO = '4150868000000224005';
 const MIME = 'application/octet-stream';
+/** The reference row (`--rows=REFERENCE` runs it alone). */
+const ZOHO_FLOOR_LABEL = 'REFERENCE, not a target: Zoho CRM node, Concurrency 5, fake without limit (the client\'s floor)';
 /** n8n's Retry On Fail as a user switches it on: the editor's defaults (3 tries, 1000 ms apart). */
 const RETRY_ON_FAIL: NodeSettings = { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 };
 /** The signed fields of Close's form ([files] in test/fakes/close.ts), mapped one by one in the chain. */
@@ -120,19 +122,39 @@ export async function rateLimitedScenario(context: BenchContext): Promise<Table>
 
 	const close = new FakeClose({ ...s3, tap: proxy });
 	const zoho = new FakeZoho();
+	// The reference row's Zoho: the same fake and latency without the concurrency limit.
+	const zohoUnlimited = new FakeZoho();
 	const onePage = new OnePageCrmFake(s3);
 	await close.start();
 	await zoho.start();
+	await zohoUnlimited.start();
 	await onePage.start();
 	close.rateLimit = { limit: CLOSE_RATE, windowMs: 1000 };
 	close.latencyMs = LATENCY_MS;
 	zoho.api.limitConcurrency(ZOHO_CONCURRENT_CALLS);
 	zoho.api.latencyMs = LATENCY_MS;
+	zohoUnlimited.api.latencyMs = LATENCY_MS;
 	onePage.limitRate(ONEPAGE_RATE, 1000);
 	onePage.latencyMs = LATENCY_MS;
 	const contactId = onePage.seedContact();
 	const noteId = onePage.seedRecord('note', contactId);
 	const zohoUrl = `${zoho.api.baseUrl}${ZOHO_API_PATH}/Leads/${LEAD_ZOHO}/Attachments`;
+	/** Our Zoho node's upload against `fake`, with these options (none: default settings). */
+	const zohoNode = (fake: FakeZoho, options: Record<string, number>): Workflow => {
+		const parameters = { resource: 'attachment', operation: 'upload', module: 'Leads', recordId: LEAD_ZOHO, binaryPropertyName: 'data', options };
+		const credentials = { zohoCrmOAuth2Api: fake.credentials() as Record<string, never> };
+		return { credentialModules: [CREDENTIALS.zoho], credentials, nodes: [{ name: 'Zoho CRM', ...NODES.zoho, credentials: ['zohoCrmOAuth2Api'], parameters }] };
+	};
+	const zohoCount = (fake: FakeZoho, prefix: string) => {
+		const counts = {
+			...refusals(fake.api.requests, 429, (request) => request.rawPath.startsWith(`${ZOHO_API_PATH}/`)),
+			...lostAndDuplicates(fake.api.attachments.map((attachment) => attachment.fileName), prefix),
+		};
+		// The fake keeps every body: let go of them once counted.
+		fake.api.attachments.length = 0;
+		return counts;
+	};
+	const zohoIdealMs = (FILES / ZOHO_CONCURRENT_CALLS) * LATENCY_MS;
 
 	const crms: Crm[] = [
 		{
@@ -199,21 +221,10 @@ export async function rateLimitedScenario(context: BenchContext): Promise<Table>
 		},
 		{
 			name: 'Zoho CRM',
-			idealMs: (FILES / ZOHO_CONCURRENT_CALLS) * LATENCY_MS,
+			idealMs: zohoIdealMs,
 			idealText: `Zoho CRM: ${FILES} upload calls, ${ZOHO_CONCURRENT_CALLS} at a time, each answered after ${LATENCY_MS} ms: ${FILES} ÷ ${ZOHO_CONCURRENT_CALLS} × ${LATENCY_MS} ms = ${((FILES / ZOHO_CONCURRENT_CALLS) * LATENCY_MS) / 1000} s (the concurrency-bound time; the client's own work is not in it)`,
 			limitedRequestsPerFile: 1,
-			ours: () => ({
-				credentialModules: [CREDENTIALS.zoho],
-				credentials: { zohoCrmOAuth2Api: zoho.credentials() as Record<string, never> },
-				nodes: [
-					{
-						name: 'Zoho CRM',
-						...NODES.zoho,
-						credentials: ['zohoCrmOAuth2Api'],
-						parameters: { resource: 'attachment', operation: 'upload', module: 'Leads', recordId: LEAD_ZOHO, binaryPropertyName: 'data', options: {} },
-					},
-				],
-			}),
+			ours: () => zohoNode(zoho, {}),
 			chain: (settings) =>
 				http && {
 					shareModulesWith: shared.shareModulesWith,
@@ -233,15 +244,7 @@ export async function rateLimitedScenario(context: BenchContext): Promise<Table>
 			reset: () => {
 				zoho.api.requests.length = 0;
 			},
-			count: async (prefix) => {
-				const counts = {
-					...refusals(zoho.api.requests, 429, (request) => request.rawPath.startsWith(`${ZOHO_API_PATH}/`)),
-					...lostAndDuplicates(zoho.api.attachments.map((attachment) => attachment.fileName), prefix),
-				};
-				// The fake keeps every body: let go of them once counted.
-				zoho.api.attachments.length = 0;
-				return counts;
-			},
+			count: async (prefix) => zohoCount(zoho, prefix),
 		},
 		{
 			name: 'OnePageCRM',
@@ -355,6 +358,22 @@ export async function rateLimitedScenario(context: BenchContext): Promise<Table>
 		},
 	});
 
+	/**
+	 * A reference, not a target: our Zoho node at a fixed Concurrency of the limit (5) against the same
+	 * fake and latency with no limit, what this client can do on this machine beside the ideal's 1.5 s.
+	 */
+	const zohoFloor: Crm = {
+		name: 'Zoho CRM',
+		idealMs: zohoIdealMs,
+		idealText: '',
+		limitedRequestsPerFile: 1,
+		ours: () => zohoNode(zohoUnlimited, { concurrency: ZOHO_CONCURRENT_CALLS }),
+		chain: () => undefined,
+		reset: () => {
+			zohoUnlimited.api.requests.length = 0;
+		},
+		count: async (prefix) => zohoCount(zohoUnlimited, prefix),
+	};
 	const rows: RowPlan[] = [];
 	const crmOf = new Map<string, Crm>();
 	for (const crm of crms) {
@@ -363,6 +382,10 @@ export async function rateLimitedScenario(context: BenchContext): Promise<Table>
 			[`${crm.name}: HTTP Request chain, all at once`, crm.chain()],
 			[`${crm.name}: HTTP Request chain, Retry On Fail`, crm.chain(RETRY_ON_FAIL)],
 		];
+		if (crm.name === zohoFloor.name) {
+			rows.push(row(zohoFloor, ZOHO_FLOOR_LABEL, zohoFloor.ours()));
+			crmOf.set(ZOHO_FLOOR_LABEL, zohoFloor);
+		}
 		for (const [label, workflow] of plans) {
 			if (!workflow) continue;
 			rows.push(row(crm, label, workflow));
@@ -377,6 +400,7 @@ export async function rateLimitedScenario(context: BenchContext): Promise<Table>
 	} finally {
 		await close.stop();
 		await zoho.stop();
+		await zohoUnlimited.stop();
 		await onePage.stop();
 		await proxy.stop();
 	}
@@ -435,6 +459,7 @@ export async function rateLimitedScenario(context: BenchContext): Promise<Table>
 			`${FILES} items, each with its own ${FILE_BYTES}-byte random file in n8n's filesystem binary store. Every request to a CRM fake and every S3 request (through a pass-through proxy) waits ${LATENCY_MS} ms before it is answered or forwarded.`,
 			`Limits (opt-in in the fakes): Close ${CLOSE_RATE} requests per 1 s window per key and endpoint group, 429 with its RateLimit header (FakeClose.rateLimit); Zoho CRM ${ZOHO_CONCURRENT_CALLS} calls of the org in flight, beyond that 429 TOO_MANY_REQUESTS without a wait hint (FakeZohoApi.limitConcurrency); OnePageCRM ${ONEPAGE_RATE} API requests per 1 s window per user, beyond that 403 with a plain-text body (OnePageCrmFake.limitRate). S3 keeps no limit.`,
 			`Ideal time (× ideal divides the median wall by it): ${crms.map((crm) => crm.idealText).join('; ')}.`,
+			`The REFERENCE row is no target: our Zoho CRM node at a fixed Concurrency of ${ZOHO_CONCURRENT_CALLS} against the same fake and latency without the limit (nothing refused), so the reader sees how far the ideal ${zohoIdealMs / 1000} s is from what this client does on this machine (its × ideal is against that same ideal).`,
 			'Requests refused: answers of the limited API with its refusal status, out of all requests that API received during the run (the probe\'s one-file warm-up included), from the fake\'s own log; the worst run is shown. Files lost: input files the service does not hold at the end; duplicates: extra copies it holds. Close: the objects in S3 under the fake\'s key prefix, by file name; Zoho CRM: the fake\'s attachments; OnePageCRM: the registrations the fake accepted (each checked against the object in S3).',
 			'Items failed: items the workflow did not bring to a successful end. A workflow that stops on an error gives no output, and n8n does not say which items went through: all 300 count as failed (where it stopped is given), while lost and duplicates say what really happened.',
 			`Our node: typeVersion 2 at default settings (automatic concurrency). The HTTP Request chains are built as in scenario 2 (n8n-nodes-base's HTTP Request v${HTTP_REQUEST_VERSION}, Merge v${MERGE_VERSION}, default options; every item sent at once): Close: POST /files/upload/ (Basic Auth credential, JSON body by expression), Merge by position with the files, multipart POST to S3 with every signed field mapped by name; Zoho CRM: one multipart POST with the token in a header; OnePageCRM: form, Merge, S3, registration as in scenario 2. "Retry On Fail": the node setting on every HTTP Request node at the editor's defaults (${RETRY_ON_FAIL.maxTries} tries, ${RETRY_ON_FAIL.waitBetweenTries} ms apart); n8n then runs the whole node again, all items.`,

@@ -1,6 +1,6 @@
 import type { IDataObject, JsonObject } from 'n8n-workflow';
 
-import type { HttpResponse, JsonServiceRequest, ServiceContext, ServiceFailure, ThrottleGate } from '../transfer';
+import type { HttpResponse, JsonServiceRequest, ServiceContext, ServiceFailure, ThrottleGate, ThrottleSignal } from '../transfer';
 import { requestTimeoutMs } from '../shared/requestTimeout';
 import { bodyJson, createServiceClient, headerValue, readRateLimitHeaders, retryAfterMs } from '../transfer';
 
@@ -32,9 +32,10 @@ function resetFromBody(response: HttpResponse): number | undefined {
  * (closeio/closeio-api, closeio_api/__init__.py `_get_rate_limit_sleep_time`, since 48d1503): the
  * `RateLimit` header's `reset`, else `Retry-After`, else `RateLimit-Reset`. After those come the signals
  * the client no longer reads but Close documented: the older `X-Rate-Limit-Reset` headers and the
- * deprecated body `error.rate_reset`; with none at all, the client's 2 s.
+ * deprecated body `error.rate_reset`; with none at all, a rate limit per key (rate limits page) whose
+ * wait the run's controller decides, else the client's 2 s.
  */
-export function closeThrottleDelayMs(response: HttpResponse): number | undefined {
+export function closeThrottleDelayMs(response: HttpResponse): ThrottleSignal | undefined {
 	if (response.statusCode !== 429) return undefined;
 	return (
 		resetFromHeader(response, 'ratelimit') ??
@@ -42,21 +43,21 @@ export function closeThrottleDelayMs(response: HttpResponse): number | undefined
 		resetFromHeader(response, 'ratelimit-reset') ??
 		resetFromHeader(response, 'x-rate-limit-reset') ??
 		resetFromHeader(response, 'x-ratelimit-reset') ??
-		resetFromBody(response) ??
-		CLOSE_DEFAULT_RATE_LIMIT_DELAY_MS
+		resetFromBody(response) ?? { limits: 'rate', fallbackWaitMs: CLOSE_DEFAULT_RATE_LIMIT_DELAY_MS }
 	);
 }
 
 /**
  * Close sends `RateLimit: limit=N, remaining=R, reset=S` on most answers, not only on 429s (rate limits
  * page; changelog 2023-07-21). When an answer says nothing remains in the window, every request of the
- * run waits for its reset instead of running into a 429.
+ * run waits for its reset instead of running into a 429 (the run's controller, when one paces by the same
+ * header, holds only until the window ends).
  */
-export function closeThrottle(response: HttpResponse, gate: ThrottleGate): number | undefined {
+export function closeThrottle(response: HttpResponse, gate: ThrottleGate): ThrottleSignal | undefined {
 	const delay = closeThrottleDelayMs(response);
 	if (delay !== undefined) return delay;
 	const { remaining, resetMs } = readRateLimitHeaders(response);
-	if (remaining === 0 && resetMs !== undefined && resetMs > 0) gate.pause(resetMs);
+	if (remaining === 0 && resetMs !== undefined && resetMs > 0) gate.windowUsedUp(resetMs);
 	return undefined;
 }
 

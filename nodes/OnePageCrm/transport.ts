@@ -1,7 +1,7 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import { requestTimeoutMs } from '../shared/requestTimeout';
-import type { HttpResponse, ServiceContext, ServiceFailure } from '../transfer';
+import type { HttpResponse, ServiceContext, ServiceFailure, ThrottleSignal } from '../transfer';
 import {
 	bodyJson,
 	bodyText,
@@ -31,15 +31,16 @@ const FIXES: Partial<Record<number, string>> = {
  * plain-text body — check the content type before treating a 403 as a permission error". A JSON (or
  * HTML) 403 is a refusal; a plain-text one is the throttle. The spec documents no rate-limit header:
  * Retry-After and the common RateLimit/X-RateLimit reset headers are honoured if a proxy or a future
- * API version sends them.
+ * API version sends them. Without them it is a request-rate limit ("request-rate throttle") with no wait
+ * hint: the run's automatic concurrency learns the pace, a fixed Concurrency waits THROTTLE_WAIT_MS.
  */
-export function throttleDelayMs(response: HttpResponse): number | undefined {
+export function throttleDelayMs(response: HttpResponse): ThrottleSignal | undefined {
 	if (response.statusCode !== 403) return undefined;
 	const contentType = (headerValue(response, 'content-type') ?? '').toLowerCase();
 	if (/json|html|xml/.test(contentType)) return undefined;
 	if (bodyJson(response.body)) return undefined;
 	if (looksLikeHtml(bodyText(response.body))) return undefined;
-	return retryAfterMs(response) ?? readRateLimitHeaders(response).resetMs ?? THROTTLE_WAIT_MS;
+	return retryAfterMs(response) ?? readRateLimitHeaders(response).resetMs ?? { limits: 'rate', fallbackWaitMs: THROTTLE_WAIT_MS };
 }
 
 function describeErrors(errors: unknown): string | undefined {

@@ -3,6 +3,7 @@ import { sleep } from 'n8n-workflow';
 import type { HttpResponse } from './httpResponse';
 import type { RateLimitState } from './rateLimitHeaders';
 import { readRateLimitHeaders } from './rateLimitHeaders';
+import type { LimitKind } from './retry';
 
 /**
  * What sendWithRetry tells the run's traffic controller about each request. Requests are grouped by
@@ -11,8 +12,19 @@ import { readRateLimitHeaders } from './rateLimitHeaders';
 export interface RequestObserver {
 	/** Waits until the scope's pace allows the next request; returns when it was sent. */
 	beforeSend(scope: string): Promise<number>;
-	/** The outcome of a request sent at `sentAt`; `throttled`: the service asked us to slow down. */
-	afterResponse(scope: string, sentAt: number, response: HttpResponse | undefined, throttled: boolean): void;
+	/**
+	 * The outcome of a request sent at `sentAt`; `throttled`: the service asked us to slow down, and
+	 * `limits` what its limit counts when it declared that for a refusal without a wait hint. Returns the
+	 * wait before that request's next try when the controller decides it (0: as soon as the pool and the
+	 * pace allow), undefined to leave it to the service's hint or fallback.
+	 */
+	afterResponse(
+		scope: string,
+		sentAt: number,
+		response: HttpResponse | undefined,
+		throttled: boolean,
+		limits?: LimitKind,
+	): number | undefined;
 }
 
 export interface AdaptiveConcurrencyOptions {
@@ -27,12 +39,21 @@ export interface AdaptiveConcurrencyOptions {
 /** Pace below what the service allows: request starts jitter on their way to its window. */
 const HEADER_RATE_SHARE = 0.95;
 /** After a refusal without any rate header: this share of what got through in the last second. */
-const LEARNED_RATE_SHARE = 0.9;
-/** What a refusal without rate headers measures: the requests sent within this span before it. */
+const LEARNED_RATE_SHARE = 0.95;
+/** What a refusal without rate headers measures: the requests accepted within this span before it. */
 const OBSERVATION_MS = 1000;
-/** A learned pace creeps back up by this factor per this many accepted requests, up to its ceiling. */
-const LEARNED_RATE_STEP = 1.02;
-const LEARNED_RATE_STEP_EVERY = 50;
+/**
+ * How much later than its send time a request may reach the service (the client's own delays): a refusal
+ * reads the requests accepted within a window and this much before it, and holds this long past a window.
+ */
+const ARRIVAL_SLACK_MS = 50;
+/** A learned pace steps back up by this factor per window without a refusal (up to its ceiling). */
+const LEARNED_RATE_STEP = 1.05;
+/**
+ * Above its ceiling, while no second refusal has confirmed it, a learned pace probes on by the same factor
+ * once per this many windows: the first reading may be low (others' requests in the same window).
+ */
+const PROBE_EVERY_WINDOWS = 2;
 /** Above the level that drew a refusal, the pool probes again only after this many items per slot. */
 const PROBE_AFTER_ITEMS_PER_SLOT = 40;
 /** A request that waited this long for its pace means the pace, not the pool size, is the bottleneck. */
@@ -49,18 +70,29 @@ export class RequestPacer {
 	intervalMs = 0;
 	private nextSendAt = 0;
 	private windowMs = 0;
-	/** From headers the pace is known; a learned pace creeps back up towards the rate that was refused. */
-	private learnedCeilingMs = 0;
-	private acceptedSinceStep = 0;
+	/**
+	 * Without headers: the most requests the service was seen to accept in one window before a refusal
+	 * (0: nothing learned), and whether a second refusal read the same (then the pace probes no higher).
+	 */
+	private learnedLimit = 0;
+	private learnedLimitConfirmed = false;
+	/** When the learned pace last stepped up (or was lowered): one step per window without a refusal. */
+	private lastStepAt = -Infinity;
 	/** The limit per window the headers announce (0: none seen). */
 	private windowLimit = 0;
 	/** When the answer to a window's first request came (remaining = limit - 1): the window ends by then + its length. */
 	private windowFirstAnsweredAt = -Infinity;
-	/** When the pace was last learned or lowered from a refusal: refusals of requests sent before count no more. */
+	/**
+	 * When the pace was last learned from a refusal, or the hold it set ends if later: refusals of requests
+	 * sent before belong to the same burst (requests already given a slot before the hold included).
+	 */
 	private learnedAt = -Infinity;
 	/** The fewest requests in flight at a refusal that a smaller pool was taken to explain (none yet: Infinity). */
 	poolRefusedInFlight = Infinity;
+	/** Send times of this scope's requests within the last observation span and arrival slack, oldest first. */
 	private readonly recentSends: number[] = [];
+	/** Those of recentSends that were refused. */
+	private readonly refusedSends = new Set<number>();
 	/** True when the last request had to wait for the pace. */
 	pacedRecently = false;
 	/** Requests of this scope sent and not yet answered. */
@@ -76,9 +108,26 @@ export class RequestPacer {
 		const sendAt = Math.max(now, this.nextSendAt);
 		this.nextSendAt = sendAt + this.intervalMs;
 		this.pacedRecently = sendAt - now >= PACED_WAIT_MS;
-		this.recentSends.push(sendAt);
-		while (this.recentSends.length > 0 && this.recentSends[0] < sendAt - OBSERVATION_MS) this.recentSends.shift();
 		return sendAt;
+	}
+
+	/** A request of this scope went out at `sentAt` (its key): what a refusal without headers measures. */
+	sent(sentAt: number): void {
+		this.recentSends.push(sentAt);
+		const keepFrom = sentAt - OBSERVATION_MS - ARRIVAL_SLACK_MS;
+		while (this.recentSends.length > 0 && this.recentSends[0] < keepFrom) {
+			this.refusedSends.delete(this.recentSends.shift()!);
+		}
+	}
+
+	/** The request sent at `sentAt` was refused: it does not count as accepted. */
+	refused(sentAt: number): void {
+		this.refusedSends.add(sentAt);
+	}
+
+	/** True once a refusal without headers has taught this scope a pace. */
+	get paceLearned(): boolean {
+		return this.learnedLimit > 0;
 	}
 
 	/** True once an answer's rate-limit headers have set the pace (refusals then teach no rate). */
@@ -98,7 +147,7 @@ export class RequestPacer {
 			this.windowMs = Math.max(this.windowMs, Math.ceil(state.resetMs / 1000) * 1000);
 			this.windowLimit = state.limit;
 			this.intervalMs = this.windowMs / (state.limit * HEADER_RATE_SHARE);
-			this.learnedCeilingMs = 0;
+			this.learnedLimit = 0;
 			if (state.remaining === state.limit - 1) this.windowFirstAnsweredAt = this.now();
 		}
 		if (state.remaining === 0 && state.resetMs !== undefined && state.resetMs > 0) {
@@ -113,27 +162,48 @@ export class RequestPacer {
 	}
 
 	/**
-	 * A refusal in a scope whose answers carry no rate headers: pace below what got through. Once per
-	 * burst: a refusal of a request sent before the last adjustment changes nothing. True when it did.
+	 * A refusal in a scope whose answers carry no rate headers. What the service accepted in the window
+	 * before the refused request (and the arrival slack: the window's first request may have been late) is
+	 * a reading of its limit per window (low when others used part of it): pace at a share of that, never
+	 * faster than now, and hold the scope until a window from the first of those requests has passed. The highest reading is the
+	 * ceiling the pace steps back up to; the same reading twice confirms it. Once per burst: a refusal of a request sent before the last adjustment (or its hold's
+	 * end) changes nothing. True when it did.
 	 */
 	learnFromRefusal(sentAt: number): boolean {
+		this.refused(sentAt);
+		this.lastStepAt = Math.max(this.lastStepAt, this.now());
 		if (this.windowMs > 0 || sentAt < this.learnedAt) return false;
-		const sentBefore = this.recentSends.filter((time) => time < sentAt && time >= sentAt - OBSERVATION_MS).length;
-		const observedRate = Math.max(1, sentBefore) / (OBSERVATION_MS / 1000);
+		const from = sentAt - OBSERVATION_MS - ARRIVAL_SLACK_MS;
+		const accepted = this.recentSends.filter((time) => time < sentAt && time >= from && !this.refusedSends.has(time));
+		const reading = Math.max(1, accepted.length);
 		const currentRate = this.intervalMs > 0 ? 1000 / this.intervalMs : Infinity;
-		const rate = Math.min(observedRate, currentRate) * LEARNED_RATE_SHARE;
-		this.intervalMs = 1000 / rate;
-		this.learnedCeilingMs = 1000 / Math.min(observedRate, currentRate);
-		this.acceptedSinceStep = 0;
-		this.learnedAt = this.now();
+		this.intervalMs = 1000 / Math.min((reading / (OBSERVATION_MS / 1000)) * LEARNED_RATE_SHARE, currentRate);
+		if (reading === this.learnedLimit) this.learnedLimitConfirmed = true;
+		if (reading > this.learnedLimit) {
+			this.learnedLimit = reading;
+			this.learnedLimitConfirmed = false;
+		}
+		const holdUntil = accepted.length > 0 ? accepted[0] + OBSERVATION_MS + ARRIVAL_SLACK_MS : this.now();
+		this.nextSendAt = Math.max(this.nextSendAt, holdUntil);
+		this.learnedAt = Math.max(this.now(), holdUntil);
+		this.lastStepAt = this.learnedAt;
 		return true;
 	}
 
+	/**
+	 * An accepted answer: a learned pace below its ceiling (a share of the highest reading) steps back up
+	 * once per window without a refusal; at or above an unconfirmed ceiling it probes on, more slowly.
+	 */
 	accepted(): void {
-		if (this.learnedCeilingMs <= 0 || this.intervalMs <= this.learnedCeilingMs) return;
-		if (++this.acceptedSinceStep < LEARNED_RATE_STEP_EVERY) return;
-		this.acceptedSinceStep = 0;
-		this.intervalMs = Math.max(this.learnedCeilingMs / HEADER_RATE_SHARE, this.intervalMs / LEARNED_RATE_STEP);
+		if (this.learnedLimit <= 0) return;
+		const ceilingMs = OBSERVATION_MS / (this.learnedLimit * LEARNED_RATE_SHARE);
+		const below = this.intervalMs > ceilingMs + 1e-9;
+		if (!below && this.learnedLimitConfirmed) return;
+		const now = this.now();
+		if (now - this.lastStepAt < OBSERVATION_MS * (below ? 1 : PROBE_EVERY_WINDOWS)) return;
+		this.lastStepAt = now;
+		const stepped = this.intervalMs / LEARNED_RATE_STEP;
+		this.intervalMs = below ? Math.max(ceilingMs, stepped) : stepped;
 	}
 }
 
@@ -186,12 +256,13 @@ export class AdaptiveConcurrency implements RequestObserver {
 		// A unique key per request that orders like its send time: the clock, or just after the last key.
 		const key = Math.max(this.now(), this.lastSendKey + 1 / 1024);
 		this.lastSendKey = key;
+		pacer.sent(key);
 		pacer.inFlight++;
 		pacer.inFlightAtSend.set(key, pacer.inFlight);
 		return key;
 	}
 
-	afterResponse(scope: string, sentAt: number, response: HttpResponse | undefined, throttled: boolean): void {
+	afterResponse(scope: string, sentAt: number, response: HttpResponse | undefined, throttled: boolean, limits?: LimitKind): number | undefined {
 		const pacer = this.pacer(scope);
 		const inFlightAtSend = pacer.inFlightAtSend.get(sentAt);
 		if (pacer.inFlightAtSend.delete(sentAt)) pacer.inFlight--;
@@ -199,13 +270,47 @@ export class AdaptiveConcurrency implements RequestObserver {
 		if (response) pacer.observeHeaders(readRateLimitHeaders(response, this.now()));
 		if (!throttled) {
 			if (response) pacer.accepted();
-			return;
+			return undefined;
 		}
 		this.throttles++;
+		pacer.refused(sentAt);
+		if (limits === 'concurrency') return this.onConcurrencyLimit(sentAt, inFlightAtSend ?? this.limit);
+		if (limits === 'rate' && !pacer.pacedByHeaders) return this.onRateLimit(pacer, sentAt);
 		// Refusals of requests sent before the last decrease belong to the wave that drew it.
-		if (sentAt < this.lastDecreaseAt) return;
+		if (sentAt < this.lastDecreaseAt) return undefined;
 		if (!pacer.pacedByHeaders && !this.poolExplains(pacer, inFlightAtSend ?? this.limit)) pacer.learnFromRefusal(sentAt);
 		this.onThrottle(sentAt, inFlightAtSend);
+		return undefined;
+	}
+
+	/**
+	 * A refusal the service declared a limit on calls in flight: the pool's ceiling is one below the calls
+	 * that were in flight when the refused one was sent, and the pool drops to it (no halving, no rate: a
+	 * smaller pool is what gets under such a limit). The refused request goes again as soon as the smaller
+	 * pool has room; with no other call of ours in flight, someone else holds the limit: the service's wait.
+	 */
+	private onConcurrencyLimit(sentAt: number, inFlightAtSend: number): number | undefined {
+		if (sentAt >= this.lastDecreaseAt) {
+			this.ceiling = Math.max(1, Math.min(this.ceiling, inFlightAtSend - 1));
+			this.limit = Math.min(this.limit, this.ceiling);
+			this.slowStart = false;
+			this.completedSinceChange = 0;
+			this.lastDecreaseAt = this.now();
+		}
+		return inFlightAtSend > 1 ? 0 : undefined;
+	}
+
+	/**
+	 * A refusal the service declared a limit on requests per time, without rate headers: the scope's pacer
+	 * learns the pace (once per burst) and holds until the window has room; the pool keeps its size (a
+	 * smaller pool does not get under a rate) but stops its slow start. The refused request goes again at
+	 * the pace's next slot.
+	 */
+	private onRateLimit(pacer: RequestPacer, sentAt: number): number {
+		pacer.learnFromRefusal(sentAt);
+		this.slowStart = false;
+		this.completedSinceChange = 0;
+		return 0;
 	}
 
 	/**

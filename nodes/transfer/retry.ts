@@ -18,9 +18,10 @@ export interface RetryOptions {
 	baseDelayMs?: number;
 	/**
 	 * A service's own throttle signal that the generic checks miss (a wait time in a JSON body,
-	 * a 403 whose text says "rate limit"). Returns the wait in ms, or undefined when it is no throttle.
+	 * a 403 whose text says "rate limit"). Returns the wait in ms the service asked for, a
+	 * ThrottleWithoutHint when it asked for none, or undefined when the answer is no throttle.
 	 */
-	throttleDelayMs?: (response: HttpResponse) => number | undefined;
+	throttleDelayMs?: (response: HttpResponse) => ThrottleSignal | undefined;
 	/**
 	 * Shared by every request of one node execution (see throttleGateFor): when the service says
 	 * "slow down" to one request, the whole pool of parallel uploads waits, not just that request.
@@ -33,6 +34,22 @@ export interface RetryOptions {
 	scope?: string;
 }
 
+/** What a service's limit counts: calls in flight at once, or requests per time. */
+export type LimitKind = 'concurrency' | 'rate';
+
+/**
+ * A throttle answer without a wait hint, as the service declares it: what its limit counts (so the run's
+ * automatic concurrency knows whether a smaller pool or a slower pace gets under it) and the wait before
+ * the next try when nothing else decides it (a fixed Concurrency).
+ */
+export interface ThrottleWithoutHint {
+	limits: LimitKind;
+	fallbackWaitMs: number;
+}
+
+/** A service's throttle signal: the wait in ms it asked for, or what it limits when it gave no wait. */
+export type ThrottleSignal = number | ThrottleWithoutHint;
+
 /** The scope of requests that name none: the service's API. */
 export const SERVICE_SCOPE = 'service';
 
@@ -44,6 +61,14 @@ export class ThrottleGate {
 
 	pause(waitMs: number): void {
 		this.resumeAt = Math.max(this.resumeAt, Date.now() + waitMs);
+	}
+
+	/**
+	 * An answer's rate-limit headers say nothing remains until the reset. A run controller reads the same
+	 * headers and holds the scope only until the window ends; without one, every request waits the reset.
+	 */
+	windowUsedUp(resetMs: number): void {
+		if (!this.observer) this.pause(resetMs);
 	}
 
 	/** Waits until the pause is over; returns the time waited in ms. */
@@ -95,11 +120,14 @@ interface RetryDecision {
 	hintMs?: number;
 	/** The service asked us to slow down (as opposed to a failure worth another try). */
 	throttled?: boolean;
+	/** A throttle without a hint that the service declared: what it limits, and its own fallback wait. */
+	withoutHint?: ThrottleWithoutHint;
 }
 
 function decideForResponse(response: HttpResponse, options: RetryOptions): RetryDecision {
 	const serviceThrottle = options.throttleDelayMs?.(response);
-	if (serviceThrottle !== undefined) return { retry: true, hintMs: serviceThrottle, throttled: true };
+	if (typeof serviceThrottle === 'number') return { retry: true, hintMs: serviceThrottle, throttled: true };
+	if (serviceThrottle !== undefined) return { retry: true, throttled: true, withoutHint: serviceThrottle };
 	if (NOT_PROCESSED_STATUSES.includes(response.statusCode)) {
 		return { retry: true, hintMs: retryAfterMs(response), throttled: true };
 	}
@@ -145,15 +173,18 @@ export async function sendWithRetry(
 			outcome = { error };
 			decision = decideForError(error, options);
 		}
-		observer?.afterResponse(
+		// For a throttle without a hint the controller may choose the wait (0: as soon as its pool and pace allow).
+		const controllerWaitMs = observer?.afterResponse(
 			scope,
 			sentAt,
 			'response' in outcome ? outcome.response : undefined,
 			decision.throttled === true,
+			decision.withoutHint?.limits,
 		);
 
 		const backoffMs = Math.min(baseDelayMs * 2 ** (attempt - 1), MAX_SINGLE_BACKOFF_MS);
-		const waitMs = decision.hintMs ?? backoffMs;
+		const fallbackMs = decision.withoutHint ? (controllerWaitMs ?? decision.withoutHint.fallbackWaitMs) : undefined;
+		const waitMs = decision.hintMs ?? fallbackMs ?? backoffMs;
 		const canRetry =
 			decision.retry && attempt < maxAttempts && waitedMs + waitMs <= maxTotalWaitMs;
 		if (!canRetry) {

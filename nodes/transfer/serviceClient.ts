@@ -14,7 +14,7 @@ import type { HttpResponse } from './httpResponse';
 import { bodyJson, sendAuthenticatedRequest, sendPlainRequest } from './httpResponse';
 import { readNodeCredentials } from './nodeCredentials';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './requestTimeout';
-import type { ThrottleGate } from './retry';
+import type { ThrottleGate, ThrottleSignal } from './retry';
 import { sendWithRetry, throttleGateFor } from './retry';
 
 /** Load-options contexts have the same request helpers and getNode, which is all the client uses of them. */
@@ -58,10 +58,11 @@ export interface ServiceDeclaration {
 	/** What to do, by the service's own error code (more precise than the status where a service has them). */
 	fixesByCode?: Record<string, string>;
 	/**
-	 * The service's own throttle signal beyond 429/503 and Retry-After: the wait in ms, else undefined.
-	 * Gets the run's gate, so an answer that says the window is used up can pause every request.
+	 * The service's own throttle signal beyond 429/503 and Retry-After: the wait in ms it asked for, what
+	 * its limit counts when it asked for none (ThrottleWithoutHint), else undefined. Gets the run's gate,
+	 * so an answer that says the window is used up can pause every request.
 	 */
-	throttleDelayMs?: (response: HttpResponse, gate: ThrottleGate) => number | undefined;
+	throttleDelayMs?: (response: HttpResponse, gate: ThrottleGate) => ThrottleSignal | undefined;
 	/** A 2xx answer that still reports a failure (an error per record in a batch answer). */
 	failedAnswer?: (response: HttpResponse) => boolean;
 	/** The path segments in the user's terms, for the refusal of an empty, "." or ".." one. */

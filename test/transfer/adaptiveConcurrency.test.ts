@@ -11,6 +11,36 @@ function manualClock(start = 1_000_000) {
 	return clock;
 }
 
+/** Sends `count` requests of the service scope through the controller (no pace yet: nothing sleeps); returns their keys. */
+async function sendMany(controller: AdaptiveConcurrency, count: number): Promise<number[]> {
+	const keys: number[] = [];
+	for (let request = 0; request < count; request++) keys.push(await controller.beforeSend(SERVICE_SCOPE));
+	return keys;
+}
+
+/** A pool of `initial`: 10 requests one after the other, each accepted `gapMs` later, then one more sent 30 ms ago. */
+async function tenAcceptedThenOne(initial: number, gapMs: number) {
+	const clock = manualClock();
+	const controller = new AdaptiveConcurrency({ max: 32, initial, now: clock.now });
+	for (let request = 0; request < 10; request++) {
+		const [key] = await sendMany(controller, 1);
+		clock.time += gapMs;
+		controller.afterResponse(SERVICE_SCOPE, key, answer(200), false);
+	}
+	const [refused] = await sendMany(controller, 1);
+	clock.time += 30;
+	return { clock, controller, refused };
+}
+
+/** A pool of 8 with 6 requests sent, 30 ms ago. */
+async function sixInFlight() {
+	const clock = manualClock();
+	const controller = new AdaptiveConcurrency({ max: 32, initial: 8, now: clock.now });
+	const keys = await sendMany(controller, 6);
+	clock.time += 30;
+	return { clock, controller, keys };
+}
+
 describe('AdaptiveConcurrency', () => {
 	it('ramps up by one item per two finished items while nothing is refused, up to its maximum', () => {
 		const controller = new AdaptiveConcurrency({ max: 8 });
@@ -85,18 +115,8 @@ describe('AdaptiveConcurrency', () => {
 });
 
 describe('AdaptiveConcurrency: refusals without rate headers (concurrency limit or rate limit)', () => {
-	/** Sends `count` requests of the scope (no pace yet: nothing sleeps); returns their keys. */
-	async function send(controller: AdaptiveConcurrency, count: number): Promise<number[]> {
-		const keys: number[] = [];
-		for (let request = 0; request < count; request++) keys.push(await controller.beforeSend(SERVICE_SCOPE));
-		return keys;
-	}
-
 	it('first refusal with many requests in flight: halves the pool only, learns no rate', async () => {
-		const clock = manualClock();
-		const controller = new AdaptiveConcurrency({ max: 32, initial: 8, now: clock.now });
-		const keys = await send(controller, 6);
-		clock.time += 30;
+		const { clock, controller, keys } = await sixInFlight();
 		// The 6th request (6 in flight) is refused, as a limit of 5 concurrent calls would.
 		controller.afterResponse(SERVICE_SCOPE, keys[5], answer(429), true);
 		expect(controller.limit).toBe(4);
@@ -104,9 +124,9 @@ describe('AdaptiveConcurrency: refusals without rate headers (concurrency limit 
 		// Refusals at the same level later on (the pool probing it again) are still the pool's.
 		for (const key of keys.slice(0, 5)) controller.afterResponse(SERVICE_SCOPE, key, answer(200), false);
 		clock.time += 30;
-		await send(controller, 4);
+		await sendMany(controller, 4);
 		controller.limit = 6;
-		const probe = await send(controller, 2);
+		const probe = await sendMany(controller, 2);
 		clock.time += 30;
 		controller.afterResponse(SERVICE_SCOPE, probe[1], answer(429), true);
 		expect(controller.pacer(SERVICE_SCOPE).intervalMs).toBe(0);
@@ -115,29 +135,21 @@ describe('AdaptiveConcurrency: refusals without rate headers (concurrency limit 
 	it('learns a rate when refusals continue with fewer requests in flight than the pool was refused at', async () => {
 		const clock = manualClock();
 		const controller = new AdaptiveConcurrency({ max: 32, initial: 8, now: clock.now });
-		const first = await send(controller, 6);
+		const first = await sendMany(controller, 6);
 		clock.time += 30;
 		controller.afterResponse(SERVICE_SCOPE, first[5], answer(403), true);
 		expect(controller.pacer(SERVICE_SCOPE).intervalMs).toBe(0);
 		for (const key of first.slice(0, 5)) controller.afterResponse(SERVICE_SCOPE, key, answer(200), false);
 		clock.time += 30;
 		// At the smaller pool (3 in flight) the service still refuses: a rate limit.
-		const second = await send(controller, 3);
+		const second = await sendMany(controller, 3);
 		clock.time += 30;
 		controller.afterResponse(SERVICE_SCOPE, second[2], answer(403), true);
 		expect(controller.pacer(SERVICE_SCOPE).intervalMs).toBeGreaterThan(0);
 	});
 
 	it('learns a rate from the first refusal when so few requests were in flight that no pool is smaller', async () => {
-		const clock = manualClock();
-		const controller = new AdaptiveConcurrency({ max: 32, initial: 1, now: clock.now });
-		for (let request = 0; request < 10; request++) {
-			const [key] = await send(controller, 1);
-			clock.time += 50;
-			controller.afterResponse(SERVICE_SCOPE, key, answer(200), false);
-		}
-		const [refused] = await send(controller, 1);
-		clock.time += 30;
+		const { controller, refused } = await tenAcceptedThenOne(1, 50);
 		controller.afterResponse(SERVICE_SCOPE, refused, answer(403), true);
 		expect(controller.pacer(SERVICE_SCOPE).intervalMs).toBeGreaterThan(0);
 	});
@@ -145,7 +157,7 @@ describe('AdaptiveConcurrency: refusals without rate headers (concurrency limit 
 	it('lowers a learned rate once per burst: refusals of requests sent before the adjustment count no more', async () => {
 		const clock = manualClock();
 		const controller = new AdaptiveConcurrency({ max: 32, initial: 4, now: clock.now });
-		const keys = await send(controller, 2);
+		const keys = await sendMany(controller, 2);
 		clock.time += 30;
 		controller.afterResponse(SERVICE_SCOPE, keys[0], answer(403), true);
 		const learned = controller.pacer(SERVICE_SCOPE).intervalMs;
@@ -199,7 +211,7 @@ describe('RequestPacer', () => {
 		const pacer = new RequestPacer(clock.now);
 		const burst: number[] = [];
 		for (let request = 0; request < 12; request++) {
-			burst.push(pacer.reserve());
+			burst.push(sendPaced(pacer));
 			clock.time += 50;
 		}
 		expect(pacer.learnFromRefusal(burst[10])).toBe(true);
@@ -209,21 +221,205 @@ describe('RequestPacer', () => {
 		expect(pacer.intervalMs).toBe(learned);
 	});
 
-	it('without rate headers, learns the pace from a refusal: below what got through in the second before it', () => {
+	it('without rate headers, learns the pace from a refusal: 95% of what the service accepted in the window before it', () => {
 		const clock = manualClock();
 		const pacer = new RequestPacer(clock.now);
 		// 10 requests within 500 ms, then the 11th is refused.
 		for (let request = 0; request < 10; request++) {
-			pacer.reserve();
+			sendPaced(pacer);
 			clock.time += 50;
 		}
-		const refusedAt = pacer.reserve();
-		pacer.learnFromRefusal(refusedAt);
-		expect(1000 / pacer.intervalMs).toBeCloseTo(9, 5);
-		// A further refusal at that pace slows it again.
-		const next = pacer.reserve();
-		pacer.learnFromRefusal(next);
-		expect(1000 / pacer.intervalMs).toBeLessThan(9);
+		const refusedAt = sendPaced(pacer);
+		expect(pacer.learnFromRefusal(refusedAt)).toBe(true);
+		expect(1000 / pacer.intervalMs).toBeCloseTo(9.5, 5);
+	});
+});
+
+/** A request of the pacer's scope: its slot, recorded as sent then (as the controller does). */
+function sendPaced(pacer: RequestPacer): number {
+	const sentAt = pacer.reserve();
+	pacer.sent(sentAt);
+	return sentAt;
+}
+
+describe('RequestPacer: a rate limit without headers (what the pace and the hold become after given refusals)', () => {
+	/** `count` requests `gapMs` apart, each recorded as sent; returns their send times. */
+	function sendEvery(clock: { time: number }, pacer: RequestPacer, count: number, gapMs: number): number[] {
+		const times: number[] = [];
+		for (let request = 0; request < count; request++) {
+			times.push(sendPaced(pacer));
+			clock.time += gapMs;
+		}
+		return times;
+	}
+
+	it('holds the scope until a window from the first accepted request has passed (and a margin), then paces', () => {
+		const clock = manualClock();
+		const pacer = new RequestPacer(clock.now);
+		const accepted = sendEvery(clock, pacer, 10, 40);
+		const refused = sendPaced(pacer);
+		pacer.learnFromRefusal(refused);
+		// The window opened with the first accepted request: nothing goes before it has passed (+50 ms).
+		expect(pacer.reserve()).toBe(accepted[0] + 1000 + 50);
+		expect(pacer.reserve() - (accepted[0] + 1050)).toBeCloseTo(1000 / 9.5, 5);
+	});
+
+	it('counts only accepted requests: refusals of an earlier burst in the window are not part of the limit', () => {
+		const clock = manualClock();
+		const pacer = new RequestPacer(clock.now);
+		const first = sendEvery(clock, pacer, 4, 20);
+		pacer.learnFromRefusal(first[3]);
+		expect(1000 / pacer.intervalMs).toBeCloseTo(3 * 0.95, 5);
+		clock.time = first[0] + 1100;
+		const next = sendEvery(clock, pacer, 3, 400);
+		pacer.refused(next[0]);
+		expect(pacer.learnFromRefusal(next[2])).toBe(true);
+		// In the window (and 50 ms) before next[2]: first[0..3] are older; next[0] was refused; only next[1] counts.
+		expect(1000 / pacer.intervalMs).toBeCloseTo(0.95, 5);
+	});
+
+	it('reads a window\'s first request even when it was sent up to 50 ms more than a window before the refused one', () => {
+		const clock = manualClock();
+		const pacer = new RequestPacer(clock.now);
+		// 10 requests 104 ms apart (the 10th 936 ms after the 1st); the 11th, 1040 ms after the 1st, is refused.
+		const sent = sendEvery(clock, pacer, 11, 104);
+		pacer.learnFromRefusal(sent[10]);
+		expect(1000 / pacer.intervalMs).toBeCloseTo(9.5, 5);
+	});
+
+	/** 5 s later, `count` requests sent 20 ms apart (whatever the pace) and the next one refused; returns the pace. */
+	function burst(clock: { time: number }, pacer: RequestPacer, count: number): number {
+		clock.time += 5000;
+		for (let request = 0; request < count; request++) {
+			pacer.sent(clock.time);
+			clock.time += 20;
+		}
+		pacer.sent(clock.time);
+		pacer.learnFromRefusal(clock.time);
+		return 1000 / pacer.intervalMs;
+	}
+
+	/** The pace after each of `windows` windows with accepted answers (two per window: one step at most). */
+	function windowsAccepted(clock: { time: number }, pacer: RequestPacer, windows: number): number[] {
+		const rates: number[] = [];
+		for (let window = 0; window < windows; window++) {
+			clock.time += 1000;
+			pacer.accepted();
+			pacer.accepted();
+			rates.push(1000 / pacer.intervalMs);
+		}
+		return rates;
+	}
+
+	it('a lower reading lowers the pace; it steps back up by 5% per window to 95% of a confirmed limit, and stays there', () => {
+		const clock = manualClock();
+		const pacer = new RequestPacer(clock.now);
+		expect(burst(clock, pacer, 10)).toBeCloseTo(9.5, 5);
+		// The same reading again confirms the limit of 10 per window.
+		expect(burst(clock, pacer, 10)).toBeCloseTo(9.5, 5);
+		// Later only 5 got through in a window (others used the rest): 95% of 5 per second.
+		expect(burst(clock, pacer, 5)).toBeCloseTo(4.75, 5);
+		const rates = windowsAccepted(clock, pacer, 40);
+		// The first window is the refusal's own (its hold): no step in it.
+		expect(rates[0]).toBeCloseTo(4.75, 5);
+		expect(rates[1]).toBeCloseTo(4.75 * 1.05, 5);
+		expect(rates[2]).toBeCloseTo(4.75 * 1.05 ** 2, 5);
+		expect(rates[20]).toBeCloseTo(9.5, 5);
+		expect(Math.max(...rates)).toBeCloseTo(9.5, 5);
+		expect(rates[39]).toBeCloseTo(9.5, 5);
+	});
+
+	it('an unconfirmed limit (one reading): the pace probes on above it, 5% per two windows, until a refusal reads the same', () => {
+		const clock = manualClock();
+		const pacer = new RequestPacer(clock.now);
+		// The first window had others' requests in it: only 8 of ours got through.
+		expect(burst(clock, pacer, 8)).toBeCloseTo(7.6, 5);
+		const probing = windowsAccepted(clock, pacer, 6);
+		expect(probing.map((rate) => Number(rate.toFixed(4)))).toEqual(
+			[7.6, 7.6, 7.6 * 1.05, 7.6 * 1.05, 7.6 * 1.05 ** 2, 7.6 * 1.05 ** 2].map((rate) => Number(rate.toFixed(4))),
+		);
+		// Refused at 10 per window: a higher reading; the pace (below 95% of it) steps up towards it, then probes on.
+		expect(burst(clock, pacer, 10)).toBeCloseTo(7.6 * 1.05 ** 2, 5);
+		const towards = windowsAccepted(clock, pacer, 12);
+		expect(Math.max(...towards)).toBeGreaterThan(9.5);
+		// 10 again: confirmed. The pace drops to 95% of it and probes no higher.
+		expect(burst(clock, pacer, 10)).toBeCloseTo(9.5, 5);
+		expect(Math.max(...windowsAccepted(clock, pacer, 20))).toBeCloseTo(9.5, 5);
+	});
+
+	it('learns nothing once the answers carry rate headers', () => {
+		const clock = manualClock();
+		const pacer = new RequestPacer(clock.now);
+		pacer.observeHeaders({ limit: 20, remaining: 19, resetMs: 1000 });
+		const interval = pacer.intervalMs;
+		expect(pacer.learnFromRefusal(sendPaced(pacer))).toBe(false);
+		expect(pacer.intervalMs).toBe(interval);
+		expect(pacer.paceLearned).toBe(false);
+	});
+});
+
+describe('AdaptiveConcurrency: refusals the service declares (a limit on calls in flight, or on requests per time)', () => {
+	it('a concurrency limit: the pool drops to one below the calls in flight (no halving, no pace) and retries at once', async () => {
+		const { controller, keys } = await sixInFlight();
+		expect(controller.afterResponse(SERVICE_SCOPE, keys[5], answer(429), true, 'concurrency')).toBe(0);
+		expect(controller.limit).toBe(5);
+		expect(controller.pacer(SERVICE_SCOPE).intervalMs).toBe(0);
+		expect(controller.throttles).toBe(1);
+	});
+
+	it('a concurrency limit: refusals of the same wave change nothing more, and the pool stays at its ceiling', async () => {
+		const clock = manualClock();
+		const controller = new AdaptiveConcurrency({ max: 32, initial: 8, now: clock.now });
+		const keys = await sendMany(controller, 8);
+		clock.time += 30;
+		controller.afterResponse(SERVICE_SCOPE, keys[7], answer(429), true, 'concurrency');
+		expect(controller.limit).toBe(7);
+		// The 7th (sent with 7 in flight, before the decrease) is refused too: same wave.
+		expect(controller.afterResponse(SERVICE_SCOPE, keys[6], answer(429), true, 'concurrency')).toBe(0);
+		expect(controller.limit).toBe(7);
+		const limits: number[] = [];
+		for (let item = 0; item < 100; item++) {
+			controller.onItemDone();
+			limits.push(controller.limit);
+		}
+		expect(Math.max(...limits)).toBe(7);
+		// A later refusal with 5 in flight (the limit is 4): the ceiling follows it down.
+		clock.time += 30;
+		for (const key of keys.slice(0, 6)) controller.afterResponse(SERVICE_SCOPE, key, answer(201), false);
+		const later = await sendMany(controller, 5);
+		controller.afterResponse(SERVICE_SCOPE, later[4], answer(429), true, 'concurrency');
+		expect(controller.limit).toBe(4);
+	});
+
+	it('a concurrency limit refused with only one call of ours in flight: someone else holds it, the service\'s wait applies', async () => {
+		const clock = manualClock();
+		const controller = new AdaptiveConcurrency({ max: 32, initial: 4, now: clock.now });
+		const [key] = await sendMany(controller, 1);
+		clock.time += 30;
+		expect(controller.afterResponse(SERVICE_SCOPE, key, answer(429), true, 'concurrency')).toBeUndefined();
+		expect(controller.limit).toBe(1);
+	});
+
+	it('a rate limit without headers: the pace is learned, the pool keeps its size, the refused request waits for the pace', async () => {
+		const { controller, refused } = await tenAcceptedThenOne(3, 40);
+		expect(controller.afterResponse(SERVICE_SCOPE, refused, answer(403), true, 'rate')).toBe(0);
+		expect(controller.limit).toBe(3);
+		expect(1000 / controller.pacer(SERVICE_SCOPE).intervalMs).toBeCloseTo(9.5, 5);
+		// No slow start after it: the pool grows one per round of 3 items, not one per 2.
+		controller.onItemDone();
+		controller.onItemDone();
+		expect(controller.limit).toBe(3);
+	});
+
+	it('a rate limit the answers\' headers already pace: no pace is learned from the refusal', async () => {
+		const clock = manualClock();
+		const controller = new AdaptiveConcurrency({ max: 32, initial: 4, now: clock.now });
+		controller.afterResponse(SERVICE_SCOPE, clock.time, answer(200, { RateLimit: 'limit=20, remaining=19, reset=1' }), false);
+		const interval = controller.pacer(SERVICE_SCOPE).intervalMs;
+		const [key] = await sendMany(controller, 1);
+		controller.afterResponse(SERVICE_SCOPE, key, answer(429), true, 'rate');
+		expect(controller.pacer(SERVICE_SCOPE).intervalMs).toBe(interval);
+		expect(controller.pacer(SERVICE_SCOPE).paceLearned).toBe(false);
 	});
 });
 
@@ -241,5 +437,65 @@ describe('sendWithRetry with a run controller on the gate', () => {
 		expect(controller.pacer(SERVICE_SCOPE).intervalMs).toBeCloseTo(1000 / (50 * 0.95), 5);
 		// A storage host is its own scope: the API's pace does not slow it.
 		expect(controller.pacer('storage s3.example').intervalMs).toBe(0);
+	});
+
+	/** A gate that records its pauses. */
+	class RecordingGate extends ThrottleGate {
+		readonly pauses: number[] = [];
+
+		override pause(waitMs: number): void {
+			this.pauses.push(waitMs);
+			super.pause(waitMs);
+		}
+	}
+
+	it('a declared concurrency limit with calls of ours in flight: retried without pausing the run for the fallback wait', async () => {
+		const gate = new RecordingGate();
+		const clock = manualClock();
+		const controller = new AdaptiveConcurrency({ initial: 4, now: clock.now });
+		gate.observer = controller;
+		// Two other requests of the run are under way.
+		const others = [await controller.beforeSend(SERVICE_SCOPE), await controller.beforeSend(SERVICE_SCOPE)];
+		const answers = [answer(429), answer(200)];
+		const throttleDelayMs = (response: HttpResponse) =>
+			response.statusCode === 429 ? { limits: 'concurrency' as const, fallbackWaitMs: 60_000 } : undefined;
+		const sending = sendWithRetry(async () => answers.shift()!, { idempotent: false, gate, throttleDelayMs });
+		await new Promise((resolve) => setImmediate(resolve));
+		// Refused with 3 in flight: the pool is 2, both taken, so the retry waits for one of them.
+		expect(controller.limit).toBe(2);
+		expect(answers).toHaveLength(1);
+		controller.afterResponse(SERVICE_SCOPE, others[0], answer(201), false);
+		expect((await sending).statusCode).toBe(200);
+		expect(answers).toHaveLength(0);
+		expect(gate.pauses).toEqual([0]);
+	});
+
+	it('a declared rate limit: the controller paces the retry; without a controller the service\'s fallback wait pauses the run', async () => {
+		const throttleDelayMs = (response: HttpResponse) =>
+			response.statusCode === 403 ? { limits: 'rate' as const, fallbackWaitMs: 5 } : undefined;
+		const paced = new RecordingGate();
+		const clock = manualClock();
+		const controller = new AdaptiveConcurrency({ initial: 2, now: clock.now });
+		paced.observer = controller;
+		const answers = [answer(403), answer(200)];
+		await sendWithRetry(async () => answers.shift()!, { idempotent: false, gate: paced, throttleDelayMs });
+		expect(paced.pauses).toEqual([0]);
+		expect(controller.pacer(SERVICE_SCOPE).paceLearned).toBe(true);
+		const alone = new RecordingGate();
+		const again = [answer(403), answer(200)];
+		await sendWithRetry(async () => again.shift()!, { idempotent: false, gate: alone, throttleDelayMs });
+		expect(alone.pauses).toEqual([5]);
+	});
+});
+
+describe('ThrottleGate.windowUsedUp (an answer says nothing remains until the reset)', () => {
+	it('pauses every request without a run controller; with one, leaves the hold to the controller\'s pace', async () => {
+		const alone = new ThrottleGate();
+		alone.windowUsedUp(30);
+		expect(await alone.wait()).toBeGreaterThan(0);
+		const controlled = new ThrottleGate();
+		controlled.observer = new AdaptiveConcurrency();
+		controlled.windowUsedUp(30_000);
+		expect(await controlled.wait()).toBe(0);
 	});
 });

@@ -304,6 +304,8 @@ describe('the waits between attempts (fake clock)', () => {
 			},
 			afterResponse: (scope, sentAt, response, throttled) => {
 				calls.push(['afterResponse', scope, sentAt, response?.statusCode, throttled]);
+				// No wait of its own for a throttle: the hint or the backoff applies.
+				return undefined;
 			},
 		};
 		const gate = new ThrottleGate();

@@ -556,8 +556,8 @@ describe('Close node', () => {
 			expect(closeThrottleDelayMs({ statusCode: 429, headers: { 'ratelimit-reset': '7' }, body })).toBe(7000);
 			expect(closeThrottleDelayMs({ statusCode: 429, headers: {}, body: { error: { rate_reset: 2.5 } } })).toBe(2500);
 			expect(closeThrottleDelayMs({ statusCode: 429, headers: {}, body: '{"error": {"rate_reset": 0}}' })).toBe(0);
-			// closeio-api sleeps DEFAULT_RATE_LIMIT_DELAY (2 s) when a 429 names no wait.
-			expect(closeThrottleDelayMs({ statusCode: 429, headers: {}, body: 'slow down' })).toBe(2000);
+			// A 429 that names no wait: Close's rate limit per key, and closeio-api's DEFAULT_RATE_LIMIT_DELAY (2 s) without a controller.
+			expect(closeThrottleDelayMs({ statusCode: 429, headers: {}, body: 'slow down' })).toEqual({ limits: 'rate', fallbackWaitMs: 2000 });
 			expect(closeThrottleDelayMs({ statusCode: 400, headers: all, body })).toBeUndefined();
 			expect(closeThrottleDelayMs({ statusCode: 200, headers: all, body: {} })).toBeUndefined();
 		});

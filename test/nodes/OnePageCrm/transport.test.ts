@@ -5,9 +5,10 @@ function answer(status: number, headers: Record<string, string>, body: unknown) 
 }
 
 describe('OnePageCRM throttle signal (spec components.responses.403: plain-text 403)', () => {
-	it('takes a plain-text 403 as the throttle and waits the default without a hint', () => {
-		expect(throttleDelayMs(answer(403, { 'content-type': 'text/plain' }, 'Rate limit exceeded'))).toBe(THROTTLE_WAIT_MS);
-		expect(throttleDelayMs(answer(403, {}, ''))).toBe(THROTTLE_WAIT_MS);
+	it('takes a plain-text 403 as the request-rate throttle, with the default wait when nothing paces the run', () => {
+		const rateLimit = { limits: 'rate', fallbackWaitMs: THROTTLE_WAIT_MS };
+		expect(throttleDelayMs(answer(403, { 'content-type': 'text/plain' }, 'Rate limit exceeded'))).toEqual(rateLimit);
+		expect(throttleDelayMs(answer(403, {}, ''))).toEqual(rateLimit);
 	});
 
 	it('honours Retry-After, then a RateLimit / X-RateLimit reset, when the answer carries one', () => {
