@@ -222,6 +222,13 @@ export class AdaptiveConcurrency implements RequestObserver {
 	throttles = 0;
 	private ceiling: number;
 	private slowStart = true;
+	/**
+	 * In slow start, when the pool last grew, and whether a request sent since then was accepted: the pool
+	 * grows again only then, so it is at most one above what the service was seen to take when a refusal
+	 * (which takes a round trip to come back) arrives.
+	 */
+	private grewAt = -Infinity;
+	private growthAnswered = true;
 	private completedSinceChange = 0;
 	private lastDecreaseAt = -Infinity;
 	private lastSendKey = -Infinity;
@@ -269,6 +276,7 @@ export class AdaptiveConcurrency implements RequestObserver {
 		for (const wake of this.waiting.splice(0)) wake();
 		if (response) pacer.observeHeaders(readRateLimitHeaders(response, this.now()));
 		if (!throttled) {
+			if (response && sentAt >= this.grewAt) this.growthAnswered = true;
 			if (response) pacer.accepted();
 			return undefined;
 		}
@@ -347,6 +355,8 @@ export class AdaptiveConcurrency implements RequestObserver {
 	onItemDone(itemsInFlight = this.limit): void {
 		if (itemsInFlight < this.limit) return;
 		if ([...this.pacers.values()].some((pacer) => pacer.pacedRecently)) return;
+		// Without requests seen (a controller told only of items), growth follows the items alone.
+		if (this.slowStart && !this.growthAnswered && this.lastSendKey > -Infinity) return;
 		this.completedSinceChange++;
 		// Slow start grows by half the pool per round (not double): the client's own pipeline (reading the
 		// file, connecting) hides part of what the service counts, so a doubling overshoots by a lot.
@@ -357,6 +367,8 @@ export class AdaptiveConcurrency implements RequestObserver {
 			this.limit = Math.min(this.max, this.limit + 1);
 			if (this.limit > this.ceiling) this.ceiling = this.limit;
 			this.completedSinceChange = 0;
+			this.grewAt = this.now();
+			this.growthAnswered = false;
 		}
 	}
 }

@@ -54,6 +54,25 @@ describe('AdaptiveConcurrency', () => {
 		expect(controller.limit).toBe(8);
 	});
 
+	it('in slow start grows again only once a request sent since the last growth was accepted (a refusal takes a round trip)', async () => {
+		const clock = manualClock();
+		const controller = new AdaptiveConcurrency({ max: 32, now: clock.now });
+		/** One request accepted 30 ms after it was sent, then two items done; returns the pool after them. */
+		const acceptedThenTwoItems = async () => {
+			const [key] = await sendMany(controller, 1);
+			clock.time += 30;
+			controller.afterResponse(SERVICE_SCOPE, key, answer(201), false);
+			controller.onItemDone();
+			controller.onItemDone();
+			return controller.limit;
+		};
+		expect(await acceptedThenTwoItems()).toBe(2);
+		// Items finish, but no request sent at 2 has been answered yet: the pool stays at 2.
+		for (let item = 0; item < 6; item++) controller.onItemDone();
+		expect(controller.limit).toBe(2);
+		expect(await acceptedThenTwoItems()).toBe(3);
+	});
+
 	it('halves on a throttle signal, and only once for the requests already under way', () => {
 		const clock = manualClock();
 		const controller = new AdaptiveConcurrency({ max: 32, initial: 16, now: clock.now });
