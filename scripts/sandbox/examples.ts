@@ -7,7 +7,7 @@
  *   - every Read/Write Files from Disk node (read) gets the generated file's path (a Form Trigger's
  *     workflow gets it in its form instead: demo.ts submits the form with it);
  *   - every node of this package gets the sandbox credential of its type and, for each parameter it
- *     ALREADY has, the seeded value of the CRM's registry entry (recordId, contactId, leadId, personId, ...);
+ *     ALREADY has, the value its CRM's registry entry gives it (`parameters`: recordId, contactId, leadId, personId, ...);
  *   - the file lands where the sandbox's status page shows it: the demo finds it there by sha256.
  */
 import { createHash, randomBytes } from 'crypto';

@@ -2,11 +2,11 @@
  * The local CRM sandbox: the test rig's fake CRMs and a real S3 (Ceph radosgw), run outside jest.
  *
  *   - radosgw in <dir>/rgw (test/rig/radosgw.sh), with the rig's recording tap in front of it;
- *   - every fake CRM of test/fakes on a fixed port of 127.0.0.1 (a free port when that one is taken),
- *     seeded with the records the examples use;
+ *   - the fake of every CRM of the registry (test/crms/registry.ts) on its entry's fixed ports of
+ *     127.0.0.1 (a free port when one is taken), seeded with the entry's records the examples use;
  *   - a status server (HTML at /, JSON at /status.json) listing what each CRM holds: file name, size,
  *     sha256 and where it landed (the record, the S3 key);
- *   - n8n credentials (plain text, for `n8n import:credentials`) pointing at the fakes.
+ *   - n8n credentials (plain text, for `n8n import:credentials`) pointing at the fakes, one per entry.
  *
  * Used by start.ts (npm start) and demo.ts (npm run demo). Alone: `node -r ./test/harness/registerTs.js
  * scripts/sandbox/sandbox.ts` runs the sandbox until Ctrl-C.
@@ -24,7 +24,7 @@ import type { N8nCredential } from '../n8n/e2e';
 import { REPO_ROOT } from '../n8n/e2e';
 import type { Holding, S3ObjectReader } from '../../test/crms/crm';
 import type { CrmFakes, CrmName } from '../../test/crms/registry';
-import { credentialTypeOf, crmEntries } from '../../test/crms/registry';
+import { credentialTypeOf, CRMS, crmEntries } from '../../test/crms/registry';
 import { FakeServer } from '../../test/fakes/fakeServer';
 import type { PresignedForm, S3Settings } from '../../test/rig/s3';
 import { storedObject, TEST_BUCKET } from '../../test/rig/s3';
@@ -46,7 +46,7 @@ const PRESIGNED_LABEL = 'S3 presigned POST';
 
 /** What the status page, the demo and the logs call a CRM. */
 export function crmLabel(crm: CrmId): string {
-	return crm === 'presigned' ? PRESIGNED_LABEL : Object.fromEntries(crmEntries())[crm].label;
+	return crm === 'presigned' ? PRESIGNED_LABEL : CRMS[crm].label;
 }
 
 /** Where presigned-POST uploads of the sandbox go in the bucket. */

@@ -7,6 +7,7 @@
 import type { ICredentialType, INodeType } from 'n8n-workflow';
 
 import type { CredentialCase } from '../e2e/credentialTest/cases';
+import type { IfAlreadyAttachedCrmFor } from '../e2e/cases/ifAlreadyAttached';
 import type { E2eCase } from '../e2e/inN8n';
 import type { FakeServer } from '../fakes/fakeServer';
 import type { S3Rig } from '../rig/useS3';
@@ -73,4 +74,6 @@ export interface CrmEntry<Fake = unknown> {
 	e2eCases(s3: S3Rig): E2eCase[];
 	/** Its credential's Test button in a real n8n server (credentialTest.e2e.test.ts), when it has a test request. */
 	credentialTests?: Array<CredentialCase<Fake>>;
+	/** Its part in the If Already Attached re-run cases (crms.e2e.test.ts), when its uploads offer the option. */
+	ifAlreadyAttached?: IfAlreadyAttachedCrmFor;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 
 import { EspoCrmApi } from '../../credentials/EspoCrmApi.credentials';
 import { EspoCrm } from '../../nodes/EspoCrm/EspoCrm.node';
-import { espoCrmUploadCase } from '../e2e/cases/espoCrm';
+import { espoCrmIfAlreadyAttached, espoCrmUploadCase } from '../e2e/cases/espoCrm';
 import { espoCrmDocumentCase } from '../e2e/cases/espoCrmDocument';
 import { espoCrmCredentialCases } from '../e2e/credentialTest/espoCrm';
 import { FakeEspoCrm } from '../fakes/espoCrm';
@@ -53,5 +53,6 @@ export const espoCrm = {
 		});
 	},
 	e2eCases: () => [espoCrmUploadCase(), espoCrmDocumentCase()],
+	ifAlreadyAttached: espoCrmIfAlreadyAttached,
 	credentialTests: espoCrmCredentialCases,
 } satisfies CrmEntry<FakeEspoCrm>;

@@ -2,7 +2,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 
 import { OnePageCrmApi } from '../../credentials/OnePageCrmApi.credentials';
 import { OnePageCrm } from '../../nodes/OnePageCrm/OnePageCrm.node';
-import { onePageCrmUploadCase } from '../e2e/cases/onePageCrm';
+import { onePageCrmIfAlreadyAttached, onePageCrmUploadCase } from '../e2e/cases/onePageCrm';
 import { onePageCrmCredentialCases } from '../e2e/credentialTest/onePageCrm';
 import { OnePageCrmFake } from '../fakes/onePageCrm';
 import { TEST_BUCKET } from '../rig/s3';
@@ -67,5 +67,6 @@ export const onePageCrm = {
 		return held;
 	},
 	e2eCases: (s3) => [onePageCrmUploadCase(s3)],
+	ifAlreadyAttached: onePageCrmIfAlreadyAttached,
 	credentialTests: onePageCrmCredentialCases,
 } satisfies CrmEntry<OnePageCrmFake>;

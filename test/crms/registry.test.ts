@@ -39,6 +39,11 @@ describe('the CRM registry', () => {
 		expect((entry.credentialTests ?? []).length > 0).toBe(tested);
 	});
 
+	it.each(entries)('%s: takes part in the If Already Attached re-runs exactly when its node offers the option', (_name, entry) => {
+		const offered = JSON.stringify(new entry.node().description.properties).includes('"name":"ifAlreadyAttached"');
+		expect(entry.ifAlreadyAttached !== undefined).toBe(offered);
+	});
+
 	it('gives every sandbox server its own port, and every sandbox credential its own id', () => {
 		const ports = [STATUS_PORT, ...entries.flatMap(([, entry]) => Object.values(entry.ports))];
 		expect(new Set(ports).size).toBe(ports.length);

@@ -1,6 +1,6 @@
 import { ZohoCrmOAuth2Api } from '../../credentials/ZohoCrmOAuth2Api.credentials';
 import { ZohoCrm } from '../../nodes/ZohoCrm/ZohoCrm.node';
-import { zohoUploadCase } from '../e2e/cases/zohoCrm';
+import { zohoCrmIfAlreadyAttached, zohoUploadCase } from '../e2e/cases/zohoCrm';
 import { FakeZoho } from '../fakes/zoho';
 import type { CrmEntry } from './crm';
 
@@ -41,4 +41,5 @@ export const zohoCrm = {
 		fake.accounts.consent.redirectUris.add(`${editorUrl}/rest/oauth2-credential/callback`);
 	},
 	e2eCases: () => [zohoUploadCase()],
+	ifAlreadyAttached: zohoCrmIfAlreadyAttached,
 } satisfies CrmEntry<FakeZoho>;

@@ -19,7 +19,7 @@ const cases = [
 	...crmEntries().flatMap(([, entry]) => entry.e2eCases(s3)),
 	zohoToEspoCrmMigrationCase(),
 	closeToEspoCrmCase(s3),
-	...ifAlreadyAttachedCases(s3),
+	...ifAlreadyAttachedCases(crmEntries().flatMap(([, entry]) => (entry.ifAlreadyAttached ? [entry.ifAlreadyAttached] : [])), s3),
 ];
 
 describeInN8n('CRM nodes', cases);

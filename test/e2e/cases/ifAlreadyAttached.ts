@@ -1,7 +1,8 @@
 /**
  * "If Already Attached" in real n8n: the same workflow executed twice (two `n8n execute` runs of one
  * imported workflow, as a user re-running it after a failure), against each CRM that can list a
- * record's files (OnePageCRM, Zoho CRM, EspoCRM).
+ * record's files: those whose registry entry (test/crms/) has `ifAlreadyAttached`, each CRM's part in its
+ * own case file (OnePageCRM, Zoho CRM, EspoCRM).
  *   Skip:    the second run uploads nothing; the record holds one attachment per file, the one of the
  *            first run, and the second run's items are that attachment with `skipped: true`.
  *   Replace: the input files get new bytes of the same size (the same name and size is what "already
@@ -15,10 +16,6 @@ import { join } from 'path';
 
 import type { ExecuteResult, N8nCredential, N8nWorkflow } from '../../../scripts/n8n/e2e';
 import { nodeOutput, setCredential, setParameters } from '../../../scripts/n8n/e2e';
-import { FakeEspoCrm } from '../../fakes/espoCrm';
-import { OnePageCrmFake } from '../../fakes/onePageCrm';
-import { FakeZoho } from '../../fakes/zoho';
-import { storedObject } from '../../rig/s3';
 import type { S3Rig } from '../../rig/useS3';
 import type { CaseContext, E2eCase } from '../inN8n';
 import { expectSuccess } from '../expectSuccess';
@@ -26,7 +23,7 @@ import { expectSuccess } from '../expectSuccess';
 export type Mode = 'skip' | 'replace';
 
 /** A file the record holds, with the sha256 of its stored bytes. */
-interface Held {
+export interface Held {
 	id: string;
 	name: string;
 	sha256: string;
@@ -41,7 +38,7 @@ interface InputFile {
 }
 
 /** One CRM, started and pointed at by the workflow. */
-interface Target {
+export interface Target {
 	credential: N8nCredential;
 	/** What the record holds now (every file of this fake but the ones seeded before the runs). */
 	held(): Promise<Held[]>;
@@ -50,7 +47,7 @@ interface Target {
 	stop(): Promise<void>;
 }
 
-interface Crm {
+export interface IfAlreadyAttachedCrm {
 	label: string;
 	example: string;
 	/** The upload node's name in the example. */
@@ -111,7 +108,7 @@ function outputOf(result: ExecuteResult, node: string): Map<string, Record<strin
 	return map;
 }
 
-function caseFor(crm: Crm, mode: Mode): E2eCase {
+function caseFor(crm: IfAlreadyAttachedCrm, mode: Mode): E2eCase {
 	const what =
 		mode === 'skip'
 			? 'run twice with Skip, one attachment per file, the second run\'s items skipped'
@@ -189,152 +186,13 @@ function caseFor(crm: Crm, mode: Mode): E2eCase {
 	};
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A regular expression's text matching `text` literally. */
+export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** examples/onepagecrm-upload-attachment.json: a note's files, their bytes in S3 (radosgw) under the registered key. */
-function onePageCrm(s3: S3Rig): Crm {
-	return {
-		label: 'OnePageCRM',
-		example: 'onepagecrm-upload-attachment.json',
-		node: 'OnePageCRM',
-		reader: 'Read File from Disk',
-		files: [['Angebot Übersicht 提案書', 'pdf', 210_000]],
-		async start(workflow) {
-			const crm = new OnePageCrmFake(s3);
-			await crm.start();
-			const contactId = crm.seedContact();
-			const noteId = crm.seedRecord('note', contactId);
-			const tapBefore = s3.tap.requests.length;
-			setParameters(workflow, 'OnePageCRM', { contactId, referenceType: 'note', referenceId: noteId });
-			const credential = {
-				id: `opc${randomUUID().replace(/-/g, '').slice(0, 13)}`,
-				name: 'OnePageCRM e2e (If Already Attached)',
-				type: 'onePageCrmApi',
-				data: { userId: crm.userId, apiKey: crm.apiKey, baseUrl: crm.apiBaseUrl },
-			};
-			setCredential(workflow, 'Download from OnePageCRM', credential);
-			return {
-				credential,
-				held: async () =>
-					await Promise.all(
-						crm.attachmentsOf('note', noteId).map(async (attachment) => ({
-							id: attachment.id,
-							name: attachment.filename,
-							sha256: (await storedObject(s3.client, attachment.key)).sha256,
-						})),
-					),
-				async check(mode, firstIds) {
-					// Skip: one registration and one S3 upload per file over both runs; Replace: two, and the old one deleted.
-					const perFile = mode === 'skip' ? 1 : 2;
-					expect(crm.registrations).toHaveLength(perFile);
-					expect(s3.tap.requests.slice(tapBefore).filter((request) => request.method === 'POST')).toHaveLength(perFile);
-					const deletes = crm.requests.filter((request) => request.method === 'DELETE').map((request) => request.path);
-					expect(deletes).toEqual(mode === 'skip' ? [] : firstIds.map((id) => expect.stringMatching(new RegExp(`/attachments/${escape(id)}$`))));
-				},
-				stop: async () => await crm.stop(),
-			};
-		},
-	};
-}
+/** How a CRM that offers If Already Attached takes part (its registry entry's `ifAlreadyAttached`). */
+export type IfAlreadyAttachedCrmFor = (s3: S3Rig, mode: Mode) => IfAlreadyAttachedCrm;
 
-/** examples/zoho-upload-attachment.json: a Lead's attachments, stored byte for byte by the fake. */
-function zohoCrm(): Crm {
-	const recordId = '4150868000000224005';
-	return {
-		label: 'Zoho CRM',
-		example: 'zoho-upload-attachment.json',
-		node: 'Zoho CRM',
-		reader: 'Read File from Disk',
-		files: [['Vertrag für Kunde 報告', 'pdf', 180_000]],
-		async start(workflow) {
-			const zoho = new FakeZoho();
-			await zoho.start();
-			setParameters(workflow, 'Zoho CRM', { module: 'Leads', recordId });
-			const credential = {
-				id: `zoho${randomUUID().replace(/-/g, '').slice(0, 12)}`,
-				name: 'Zoho CRM e2e (If Already Attached)',
-				type: 'zohoCrmOAuth2Api',
-				data: zoho.credentials(),
-			};
-			return {
-				credential,
-				held: async () =>
-					zoho.api.attachments
-						.filter((attachment) => attachment.module === 'Leads' && attachment.recordId === recordId)
-						.map((attachment) => ({ id: attachment.id, name: attachment.fileName, sha256: attachment.sha256 })),
-				async check(mode, firstIds) {
-					const calls = zoho.api.requests.map((request) => `${request.method} ${request.path}`);
-					const upload = `POST /crm/v8/Leads/${recordId}/Attachments`;
-					expect(calls.filter((call) => call === upload)).toHaveLength(mode === 'skip' ? 1 : 2);
-					expect(calls.filter((call) => call.startsWith('DELETE '))).toEqual(
-						mode === 'skip' ? [] : firstIds.map((id) => `DELETE /crm/v8/Leads/${recordId}/Attachments/${id}`),
-					);
-				},
-				stop: async () => await zoho.stop(),
-			};
-		},
-	};
-}
-
-/**
- * EspoCRM, a Case's Attachment-Multiple field that already holds an attachment (it must stay linked).
- * Skip runs examples/retry-safe-inbox-to-espocrm.json (every file of a folder; a file arrives between
- * the runs); Replace runs examples/espocrm-upload-attachment.json.
- */
-function espoCrm(mode: Mode): Crm {
-	const inbox = mode === 'skip';
-	return {
-		label: inbox ? 'EspoCRM (retry-safe inbox example)' : 'EspoCRM',
-		example: inbox ? 'retry-safe-inbox-to-espocrm.json' : 'espocrm-upload-attachment.json',
-		node: 'EspoCRM',
-		reader: inbox ? 'Read Inbox Files' : 'Read File from Disk',
-		folder: inbox,
-		files: inbox
-			? [
-					['Rechnung 2024-017', 'pdf', 160_000],
-					['Lieferschein 📦 写真', 'png', 90_000],
-				]
-			: [['Café-写真-🧾', 'png', 150_000]],
-		async start(workflow) {
-			const espo = new FakeEspoCrm();
-			await espo.start();
-			const record = espo.addRecord('Case', { name: 'Broken pump' });
-			const existing = espo.addAttachment(randomBytes(64), 'existing.txt', 'text/plain', {
-				field: 'attachments',
-				parentType: 'Case',
-				parentId: record.id,
-			});
-			record.attachmentsIds = [existing.id];
-			setParameters(workflow, 'EspoCRM', { recordId: record.id });
-			const credential = {
-				id: `espo${randomUUID().replace(/-/g, '').slice(0, 12)}`,
-				name: 'EspoCRM e2e (If Already Attached)',
-				type: 'espoCrmApi',
-				data: espo.credentials('hmac'),
-			};
-			// Every attachment of the fake but the seeded one: an upload that was never linked counts too.
-			const held = async () =>
-				[...espo.attachments.values()]
-					.filter((attachment) => attachment.id !== existing.id)
-					.map((attachment) => ({ id: attachment.id, name: attachment.name, sha256: sha256(attachment.content) }));
-			return {
-				credential,
-				held,
-				async check(mode, firstIds) {
-					// The Case holds the seeded attachment and exactly the held ones.
-					const linked = espo.record('Case', record.id)!.attachmentsIds as string[];
-					expect([...linked].sort()).toEqual([existing.id, ...(await held()).map((file) => file.id)].sort());
-					// Replace unlinks and deletes the old attachment (EspoCRM keeps unlinked ones); Skip touches nothing.
-					expect(espo.deleted).toEqual(mode === 'skip' ? [] : firstIds);
-					expect(espo.unlinked.map((entry) => entry.attachmentId)).toEqual(mode === 'skip' ? [] : firstIds);
-				},
-				stop: async () => await espo.stop(),
-			};
-		},
-	};
-}
-
-/** The six cases: Skip and Replace for each CRM that offers If Already Attached. */
-export function ifAlreadyAttachedCases(s3: S3Rig): E2eCase[] {
-	return (['skip', 'replace'] as const).flatMap((mode) => [caseFor(onePageCrm(s3), mode), caseFor(zohoCrm(), mode), caseFor(espoCrm(mode), mode)]);
+/** Skip and Replace for each CRM given (the registry's entries that offer If Already Attached). */
+export function ifAlreadyAttachedCases(crms: IfAlreadyAttachedCrmFor[], s3: S3Rig): E2eCase[] {
+	return (['skip', 'replace'] as const).flatMap((mode) => crms.map((crmFor) => caseFor(crmFor(s3, mode), mode)));
 }

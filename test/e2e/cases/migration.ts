@@ -5,6 +5,7 @@ import { FakeEspoCrm } from '../../fakes/espoCrm';
 import { FakeZoho } from '../../fakes/zoho';
 import type { E2eCase } from '../inN8n';
 import { expectSuccess } from '../expectSuccess';
+import { caseHoldingAnAttachment } from './espoCrm';
 
 const LIST = 'List Zoho Attachments';
 const DOWNLOAD = 'Download Zoho Attachment';
@@ -56,13 +57,7 @@ export function zohoToEspoCrmMigrationCase(): E2eCase {
 				return { id: attachment.id, fileName, mimeType, size: data.length, sha256: sha256(data) };
 			});
 
-			const record = espo.addRecord('Case', { name: 'Migrated lead' });
-			const existing = espo.addAttachment(randomBytes(64), 'existing.txt', 'text/plain', {
-				field: 'attachments',
-				parentType: 'Case',
-				parentId: record.id,
-			});
-			record.attachmentsIds = [existing.id];
+			const { record, existing } = caseHoldingAnAttachment(espo, 'Migrated lead');
 
 			const zohoCredential = {
 				id: `zoho${randomUUID().replace(/-/g, '').slice(0, 12)}`,

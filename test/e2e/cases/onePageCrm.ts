@@ -7,6 +7,8 @@ import { OnePageCrmFake } from '../../fakes/onePageCrm';
 import { storedObject } from '../../rig/s3';
 import type { S3Rig } from '../../rig/useS3';
 import type { E2eCase } from '../inN8n';
+import type { IfAlreadyAttachedCrm } from './ifAlreadyAttached';
+import { escapeRegExp } from './ifAlreadyAttached';
 import { expectSuccess } from '../expectSuccess';
 
 const NODE = 'OnePageCRM';
@@ -113,6 +115,52 @@ export function onePageCrmUploadCase(s3: S3Rig): E2eCase {
 			for (const secret of [s.crm.apiKey, s.crm.basicHeader.slice('Basic '.length)]) {
 				expect(result.stdout + result.stderr).not.toContain(secret);
 			}
+		},
+	};
+}
+
+/** examples/onepagecrm-upload-attachment.json: a note's files, their bytes in S3 (radosgw) under the registered key. */
+export function onePageCrmIfAlreadyAttached(s3: S3Rig): IfAlreadyAttachedCrm {
+	return {
+		label: 'OnePageCRM',
+		example: 'onepagecrm-upload-attachment.json',
+		node: 'OnePageCRM',
+		reader: 'Read File from Disk',
+		files: [['Angebot Übersicht 提案書', 'pdf', 210_000]],
+		async start(workflow) {
+			const crm = new OnePageCrmFake(s3);
+			await crm.start();
+			const contactId = crm.seedContact();
+			const noteId = crm.seedRecord('note', contactId);
+			const tapBefore = s3.tap.requests.length;
+			setParameters(workflow, 'OnePageCRM', { contactId, referenceType: 'note', referenceId: noteId });
+			const credential = {
+				id: `opc${randomUUID().replace(/-/g, '').slice(0, 13)}`,
+				name: 'OnePageCRM e2e (If Already Attached)',
+				type: 'onePageCrmApi',
+				data: { userId: crm.userId, apiKey: crm.apiKey, baseUrl: crm.apiBaseUrl },
+			};
+			setCredential(workflow, 'Download from OnePageCRM', credential);
+			return {
+				credential,
+				held: async () =>
+					await Promise.all(
+						crm.attachmentsOf('note', noteId).map(async (attachment) => ({
+							id: attachment.id,
+							name: attachment.filename,
+							sha256: (await storedObject(s3.client, attachment.key)).sha256,
+						})),
+					),
+				async check(mode, firstIds) {
+					// Skip: one registration and one S3 upload per file over both runs; Replace: two, and the old one deleted.
+					const perFile = mode === 'skip' ? 1 : 2;
+					expect(crm.registrations).toHaveLength(perFile);
+					expect(s3.tap.requests.slice(tapBefore).filter((request) => request.method === 'POST')).toHaveLength(perFile);
+					const deletes = crm.requests.filter((request) => request.method === 'DELETE').map((request) => request.path);
+					expect(deletes).toEqual(mode === 'skip' ? [] : firstIds.map((id) => expect.stringMatching(new RegExp(`/attachments/${escapeRegExp(id)}$`))));
+				},
+				stop: async () => await crm.stop(),
+			};
 		},
 	};
 }

@@ -5,6 +5,7 @@ import { join } from 'path';
 import { nodeOutput, setCredential, setParameters } from '../../../scripts/n8n/e2e';
 import { FakeZoho } from '../../fakes/zoho';
 import type { E2eCase } from '../inN8n';
+import type { IfAlreadyAttachedCrm } from './ifAlreadyAttached';
 import { expectSuccess } from '../expectSuccess';
 
 const NODE = 'Zoho CRM';
@@ -113,6 +114,45 @@ export function zohoUploadCase(): E2eCase {
 			} finally {
 				rmSync(exported, { force: true });
 			}
+		},
+	};
+}
+
+/** examples/zoho-upload-attachment.json: a Lead's attachments, stored byte for byte by the fake. */
+export function zohoCrmIfAlreadyAttached(): IfAlreadyAttachedCrm {
+	const recordId = '4150868000000224005';
+	return {
+		label: 'Zoho CRM',
+		example: 'zoho-upload-attachment.json',
+		node: 'Zoho CRM',
+		reader: 'Read File from Disk',
+		files: [['Vertrag für Kunde 報告', 'pdf', 180_000]],
+		async start(workflow) {
+			const zoho = new FakeZoho();
+			await zoho.start();
+			setParameters(workflow, 'Zoho CRM', { module: 'Leads', recordId });
+			const credential = {
+				id: `zoho${randomUUID().replace(/-/g, '').slice(0, 12)}`,
+				name: 'Zoho CRM e2e (If Already Attached)',
+				type: 'zohoCrmOAuth2Api',
+				data: zoho.credentials(),
+			};
+			return {
+				credential,
+				held: async () =>
+					zoho.api.attachments
+						.filter((attachment) => attachment.module === 'Leads' && attachment.recordId === recordId)
+						.map((attachment) => ({ id: attachment.id, name: attachment.fileName, sha256: attachment.sha256 })),
+				async check(mode, firstIds) {
+					const calls = zoho.api.requests.map((request) => `${request.method} ${request.path}`);
+					const upload = `POST /crm/v8/Leads/${recordId}/Attachments`;
+					expect(calls.filter((call) => call === upload)).toHaveLength(mode === 'skip' ? 1 : 2);
+					expect(calls.filter((call) => call.startsWith('DELETE '))).toEqual(
+						mode === 'skip' ? [] : firstIds.map((id) => `DELETE /crm/v8/Leads/${recordId}/Attachments/${id}`),
+					);
+				},
+				stop: async () => await zoho.stop(),
+			};
 		},
 	};
 }
