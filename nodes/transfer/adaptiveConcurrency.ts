@@ -4,6 +4,7 @@ import type { HttpResponse } from './httpResponse';
 import type { RateLimitState } from './rateLimitHeaders';
 import { readRateLimitHeaders } from './rateLimitHeaders';
 import type { LimitKind } from './retry';
+import { DEFAULT_MAX_TOTAL_WAIT_MS } from './retry';
 
 /**
  * What sendWithRetry tells the run's traffic controller about each request. Requests are grouped by
@@ -36,6 +37,11 @@ export interface AdaptiveConcurrencyOptions {
 	now?: () => number;
 }
 
+/**
+ * A header window longer than a request's longest wait is a budget (a daily credit count), not a rate to
+ * pace at; and no hold outlasts that wait: a request then goes and gets the service's own answer.
+ */
+const LONGEST_HEADER_WAIT_MS = DEFAULT_MAX_TOTAL_WAIT_MS;
 /** Pace below what the service allows: request starts jitter on their way to its window. */
 const HEADER_RATE_SHARE = 0.95;
 /** After a refusal without any rate header: this share of what got through in the last second. */
@@ -142,7 +148,7 @@ export class RequestPacer {
 	 * (its first request's answer plus the window's length), not at the rounded-up reset.
 	 */
 	observeHeaders(state: RateLimitState): void {
-		if (state.limit !== undefined && state.limit > 0 && state.resetMs !== undefined) {
+		if (state.limit !== undefined && state.limit > 0 && state.resetMs !== undefined && state.resetMs <= LONGEST_HEADER_WAIT_MS) {
 			// The window's length is at least the longest reset seen (resets count down within a window).
 			this.windowMs = Math.max(this.windowMs, Math.ceil(state.resetMs / 1000) * 1000);
 			this.windowLimit = state.limit;
@@ -152,7 +158,7 @@ export class RequestPacer {
 		}
 		if (state.remaining === 0 && state.resetMs !== undefined && state.resetMs > 0) {
 			const now = this.now();
-			let holdUntil = now + state.resetMs;
+			let holdUntil = now + Math.min(state.resetMs, LONGEST_HEADER_WAIT_MS);
 			const wholeSecond = state.resetMs % 1000 === 0 && state.resetMs <= 1000;
 			const paceFits = this.windowLimit > 0 && this.intervalMs * this.windowLimit >= this.windowMs;
 			const windowEnd = this.windowFirstAnsweredAt + this.windowMs;

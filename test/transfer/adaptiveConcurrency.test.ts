@@ -225,6 +225,21 @@ describe('RequestPacer', () => {
 		expect(longReset.reserve() - clock.time).toBe(5000);
 	});
 
+	it('takes a header window longer than a request\'s longest wait (60 s) as a budget: no pace from it, a hold of 60 s at most', () => {
+		const clock = manualClock();
+		const pacer = new RequestPacer(clock.now);
+		// A daily credit count (Zoho's X-RATELIMIT-* are unverified; a day's reset is what such a count would say).
+		pacer.observeHeaders({ limit: 5000, remaining: 4999, resetMs: 86_400_000 });
+		expect(pacer.intervalMs).toBe(0);
+		expect(pacer.pacedByHeaders).toBe(false);
+		pacer.observeHeaders({ limit: 5000, remaining: 0, resetMs: 86_400_000 });
+		expect(pacer.reserve() - clock.time).toBe(60_000);
+		// A minute's window is still paced.
+		const minute = new RequestPacer(clock.now);
+		minute.observeHeaders({ limit: 60, remaining: 59, resetMs: 60_000 });
+		expect(minute.intervalMs).toBeCloseTo(60_000 / (60 * 0.95), 5);
+	});
+
 	it('learns from refusals once per burst: those of requests sent before the last adjustment change nothing', () => {
 		const clock = manualClock();
 		const pacer = new RequestPacer(clock.now);
