@@ -4,6 +4,7 @@ import { readUploadInput } from '../shared/uploadOperation';
 import type { CloseAttachment } from './files';
 import { filesSummary, registerWithClose, uploadFilesToClose } from './files';
 import { assertLeadBeforeUpload } from './leads';
+import type { RunContext } from '../shared/runContext';
 
 /** The lead an activity goes on, and what the item creates ("the note on lead …") for errors. */
 export interface ActivityTarget {
@@ -19,13 +20,14 @@ export interface ActivityTarget {
  */
 export async function createActivityWithFiles(
 	ctx: IExecuteFunctions,
+	run: RunContext,
 	itemIndex: number,
 	target: ActivityTarget,
 	create: (attachments: CloseAttachment[], options: IDataObject) => Promise<IDataObject>,
 ): Promise<INodeExecutionData[]> {
 	const { files, options } = await readUploadInput(ctx, itemIndex);
-	await assertLeadBeforeUpload(ctx, itemIndex, target.leadId, target.activity, target.contactId);
-	const stored = await uploadFilesToClose(ctx, itemIndex, files);
+	await assertLeadBeforeUpload(ctx, run, itemIndex, target.leadId, target.activity, target.contactId);
+	const stored = await uploadFilesToClose(ctx, run, itemIndex, files);
 	const created = await registerWithClose(ctx, itemIndex, stored, target.activity, async (attachments) => await create(attachments, options));
 	return [{ json: { ...created, ...filesSummary(files) }, pairedItem: { item: itemIndex } }];
 }

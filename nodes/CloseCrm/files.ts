@@ -6,6 +6,7 @@ import type { ServiceConnection } from '../transfer';
 import { requestTimeoutMs } from '../shared/requestTimeout';
 import { isExpiredFormError, storedButNotRegistered, uploadToPresignedPost } from '../transfer';
 import { closeApiRequest, closeClient } from './transport';
+import type { RunContext } from '../shared/runContext';
 
 /** A file as Close's activities take it in `attachments`. */
 export interface CloseAttachment extends IDataObject {
@@ -29,12 +30,13 @@ interface UploadForm {
 
 async function requestUploadForm(
 	ctx: IExecuteFunctions,
+	run: RunContext,
 	itemIndex: number,
 	file: BinaryFile,
 ): Promise<UploadForm> {
 	// Close counts the form's age from the request: measured from before it is sent.
 	const requestedAt = Date.now();
-	const answer = await closeApiRequest(ctx, itemIndex, {
+	const answer = await closeApiRequest(ctx, run, itemIndex, {
 		method: 'POST',
 		path: '/files/upload/',
 		body: { filename: file.fileName, content_type: file.mimeType },
@@ -69,11 +71,12 @@ async function requestUploadForm(
  */
 export async function uploadFileToClose(
 	ctx: IExecuteFunctions,
+	run: RunContext,
 	itemIndex: number,
 	file: BinaryFile,
 	connection?: ServiceConnection,
 ): Promise<CloseAttachment> {
-	return (await uploadAndLocate(ctx, itemIndex, file, connection)).attachment;
+	return (await uploadAndLocate(ctx, run, itemIndex, file, connection)).attachment;
 }
 
 /** A file Close's storage holds: the attachment object for activities, and its S3 key. */
@@ -84,20 +87,21 @@ export interface StoredCloseFile {
 
 async function uploadAndLocate(
 	ctx: IExecuteFunctions,
+	run: RunContext,
 	itemIndex: number,
 	file: BinaryFile,
 	connection?: ServiceConnection,
 ): Promise<StoredCloseFile> {
-	const { secure } = connection ?? (await closeClient.connection(ctx, itemIndex));
-	let form = await requestUploadForm(ctx, itemIndex, file);
+	const { secure } = connection ?? (await closeClient.connection(ctx, run, itemIndex));
+	let form = await requestUploadForm(ctx, run, itemIndex, file);
 	let key = '';
 	for (let attempt = 1; ; attempt++) {
 		if (Date.now() - form.requestedAt > FORM_MAX_AGE_MS) {
-			form = await requestUploadForm(ctx, itemIndex, file);
+			form = await requestUploadForm(ctx, run, itemIndex, file);
 		}
 		let failure: unknown;
 		try {
-			const result = await uploadToPresignedPost(ctx, itemIndex, form.upload, file, {
+			const result = await uploadToPresignedPost(ctx, run, itemIndex, form.upload, file, {
 				requireHttps: secure,
 				formSource: 'Close',
 				timeoutMs: requestTimeoutMs(ctx, itemIndex),
@@ -109,7 +113,7 @@ async function uploadAndLocate(
 		}
 		// The transfer layer's errors are already NodeApiErrors that say what S3 refused.
 		if (attempt >= 2 || !isExpiredFormError(failure)) throw failure;
-		form = await requestUploadForm(ctx, itemIndex, file);
+		form = await requestUploadForm(ctx, run, itemIndex, file);
 	}
 	return {
 		attachment: {
@@ -125,12 +129,13 @@ async function uploadAndLocate(
 /** The files of one item uploaded in order: an activity then attaches them all at once. */
 export async function uploadFilesToClose(
 	ctx: IExecuteFunctions,
+	run: RunContext,
 	itemIndex: number,
 	files: BinaryFile[],
 ): Promise<StoredCloseFile[]> {
-	const connection = await closeClient.connection(ctx, itemIndex);
+	const connection = await closeClient.connection(ctx, run, itemIndex);
 	const stored: StoredCloseFile[] = [];
-	for (const file of files) stored.push(await uploadAndLocate(ctx, itemIndex, file, connection));
+	for (const file of files) stored.push(await uploadAndLocate(ctx, run, itemIndex, file, connection));
 	return stored;
 }
 

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { closeApiRequest } from './transport';
+import type { RunContext } from '../shared/runContext';
 
 /** The lead id goes into the URL path: "/", "?", "#" or a bare "." / ".." would name another path. */
 function assertLeadIdFitsPath(ctx: IExecuteFunctions, itemIndex: number, leadId: string): void {
@@ -20,6 +21,7 @@ function assertLeadIdFitsPath(ctx: IExecuteFunctions, itemIndex: number, leadId:
  */
 export async function assertLeadBeforeUpload(
 	ctx: IExecuteFunctions,
+	run: RunContext,
 	itemIndex: number,
 	leadId: string,
 	/** What the item creates ("the note on lead …"): a missing lead is reported as Close refusing it. */
@@ -27,7 +29,7 @@ export async function assertLeadBeforeUpload(
 	contactId?: string,
 ): Promise<void> {
 	assertLeadIdFitsPath(ctx, itemIndex, leadId);
-	const lead = await closeApiRequest(ctx, itemIndex, {
+	const lead = await closeApiRequest(ctx, run, itemIndex, {
 		method: 'GET',
 		path: `/lead/${encodeURIComponent(leadId)}/`,
 		qs: { _fields: 'id,contacts' },

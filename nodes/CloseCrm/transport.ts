@@ -1,6 +1,6 @@
 import type { IDataObject, JsonObject } from 'n8n-workflow';
 
-import type { HttpResponse, JsonServiceRequest, ServiceContext, ServiceFailure, ThrottleGate, ThrottleSignal } from '../transfer';
+import type { HttpResponse, JsonServiceRequest, ServiceContext, ServiceFailure, ThrottleGate, ThrottleSignal, TransferRun } from '../transfer';
 import { requestTimeoutMs } from '../shared/requestTimeout';
 import { bodyJson, createServiceClient, headerValue, readRateLimitHeaders, retryAfterMs } from '../transfer';
 
@@ -117,9 +117,10 @@ export const closeClient = createServiceClient({
 /** One request to Close (see closeClient); returns the JSON answer as an object. */
 export async function closeApiRequest(
 	ctx: ServiceContext,
+	run: TransferRun,
 	itemIndex: number,
 	request: JsonServiceRequest,
 ): Promise<IDataObject> {
-	const answer = await closeClient.json(ctx, { ...request, itemIndex });
+	const answer = await closeClient.json(ctx, run, { ...request, itemIndex });
 	return Array.isArray(answer) ? {} : answer;
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { BinaryFile, HttpResponse, ServiceContext, ServiceFailure } from '../transfer';
+import type { BinaryFile, HttpResponse, ServiceContext, ServiceFailure, TransferRun } from '../transfer';
 import { requestTimeoutMs } from '../shared/requestTimeout';
 import {
 	bodyJson,
@@ -118,8 +118,8 @@ export const espoClient = createServiceClient({
 });
 
 /** One EspoCRM API call (see espoClient). */
-export async function espoRequest(ctx: EspoContext, request: EspoRequest): Promise<HttpResponse> {
-	return await espoClient.request(ctx, { ...request, answer: request.stream ? 'stream' : 'json' });
+export async function espoRequest(ctx: EspoContext, run: TransferRun, request: EspoRequest): Promise<HttpResponse> {
+	return await espoClient.request(ctx, run, { ...request, answer: request.stream ? 'stream' : 'json' });
 }
 
 /** An EspoCRM JSON answer as an object (EspoCRM answers `true` to deletes). */
@@ -140,12 +140,13 @@ function isSizeRefusal(response: HttpResponse): boolean {
 /** POST Attachment with the file inlined as a data URI (Record/Attachment/CreateInputFilter takes `file`). */
 export async function uploadAttachment(
 	ctx: IExecuteFunctions,
+	run: TransferRun,
 	itemIndex: number,
 	attributes: IDataObject,
 	file: BinaryFile,
 ): Promise<IDataObject> {
 	const subject = `the upload of "${file.fileName}" (${formatBytes(file.size)})`;
-	const response = await uploadInlineBase64(ctx, espoClient, file, {
+	const response = await uploadInlineBase64(ctx, run, espoClient, file, {
 		path: 'Attachment',
 		attributes,
 		fileProperty: 'file',

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { BinaryFile } from '../transfer';
 import { bodyJson, formatBytes, formatBytesOver } from '../transfer';
 import { espoRequest } from './transport';
+import type { RunContext } from '../shared/runContext';
 
 const MB = 1024 * 1024;
 
@@ -13,9 +14,6 @@ export interface UploadLimit {
 	/** Where the limit comes from, in the admin's terms. */
 	source: string;
 }
-
-/** One look-up per field and node execution: the settings do not change while a run lasts. */
-const limitsByRun = new WeakMap<object, Map<string, Promise<UploadLimit | undefined>>>();
 
 function numberOf(value: unknown): number {
 	const number = typeof value === 'number' ? value : Number(value ?? 0);
@@ -28,9 +26,9 @@ function numberOf(value: unknown): number {
  * first). Both are readable by any API user (GET Settings, GET Metadata). Undefined when they cannot
  * be read: EspoCRM still checks the `size` the upload declares.
  */
-async function readUploadLimit(ctx: IExecuteFunctions, itemIndex: number, entityType: string, field: string): Promise<UploadLimit | undefined> {
+async function readUploadLimit(ctx: IExecuteFunctions, run: RunContext, itemIndex: number, entityType: string, field: string): Promise<UploadLimit | undefined> {
 	try {
-		const fieldResponse = await espoRequest(ctx, {
+		const fieldResponse = await espoRequest(ctx, run, {
 			method: 'GET',
 			path: 'Metadata',
 			qs: { key: `entityDefs.${entityType}.fields.${field}` },
@@ -46,7 +44,7 @@ async function readUploadLimit(ctx: IExecuteFunctions, itemIndex: number, entity
 		const fieldMax = numberOf((own as Record<string, unknown>).maxFileSize);
 		if (fieldMax) return { bytes: fieldMax * MB, source: `the field's "Max File Size" (${fieldMax} MB)` };
 
-		const settingsResponse = await espoRequest(ctx, {
+		const settingsResponse = await espoRequest(ctx, run, {
 			method: 'GET',
 			path: 'Settings',
 			subject: 'the read of the settings (for the upload limit)',
@@ -62,19 +60,9 @@ async function readUploadLimit(ctx: IExecuteFunctions, itemIndex: number, entity
 	}
 }
 
-export async function uploadLimitFor(ctx: IExecuteFunctions, itemIndex: number, entityType: string, field: string): Promise<UploadLimit | undefined> {
-	let byField = limitsByRun.get(ctx);
-	if (!byField) {
-		byField = new Map();
-		limitsByRun.set(ctx, byField);
-	}
-	const key = `${entityType}\u0000${field}`;
-	let limit = byField.get(key);
-	if (!limit) {
-		limit = readUploadLimit(ctx, itemIndex, entityType, field);
-		byField.set(key, limit);
-	}
-	return await limit;
+/** One look-up per field and node run (kept in the run's answers): the settings do not change while a run lasts. */
+export async function uploadLimitFor(ctx: IExecuteFunctions, run: RunContext, itemIndex: number, entityType: string, field: string): Promise<UploadLimit | undefined> {
+	return await run.answers.once(`EspoCRM upload limit\u0000${entityType}\u0000${field}`, async () => await readUploadLimit(ctx, run, itemIndex, entityType, field));
 }
 
 /** Refuses, before a byte is sent, a file EspoCRM would refuse for its size. */

@@ -1,7 +1,7 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import { requestTimeoutMs } from '../shared/requestTimeout';
-import type { HttpResponse, ServiceContext, ServiceFailure, ThrottleSignal } from '../transfer';
+import type { HttpResponse, ServiceContext, ServiceFailure, ThrottleSignal, TransferRun } from '../transfer';
 import {
 	bodyJson,
 	bodyText,
@@ -119,20 +119,22 @@ export const onePageCrmClient = createServiceClient({
  */
 export async function onePageCrmEnvelope(
 	ctx: ServiceContext,
+	run: TransferRun,
 	itemIndex: number,
 	request: OnePageCrmRequest,
 ): Promise<IDataObject> {
-	const envelope = await onePageCrmClient.json(ctx, { ...request, path: pathOf(...request.path), itemIndex });
+	const envelope = await onePageCrmClient.json(ctx, run, { ...request, path: pathOf(...request.path), itemIndex });
 	return Array.isArray(envelope) ? {} : envelope;
 }
 
 /** A request to OnePageCRM (see onePageCrmEnvelope) that returns the envelope's `data`. */
 export async function onePageCrmRequest(
 	ctx: ServiceContext,
+	run: TransferRun,
 	itemIndex: number,
 	request: OnePageCrmRequest,
 ): Promise<IDataObject> {
-	const data = (await onePageCrmEnvelope(ctx, itemIndex, request)).data;
+	const data = (await onePageCrmEnvelope(ctx, run, itemIndex, request)).data;
 	if (data && typeof data === 'object' && !Array.isArray(data)) return data as IDataObject;
 	return {};
 }

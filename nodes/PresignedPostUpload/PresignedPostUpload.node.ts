@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { createRunContext } from '../shared/runContext';
 import { concurrencyFromOptions, runForEachItem } from '../shared/runItems';
 import * as upload from './upload.operation';
 
@@ -31,8 +32,10 @@ export class PresignedPostUpload implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await runForEachItem(this, async (itemIndex) => await upload.execute.call(this, itemIndex), {
+		const run = createRunContext();
+		return await runForEachItem(this, async (itemIndex) => await upload.execute.call(this, itemIndex, run), {
 			concurrency: concurrencyFromOptions(this),
+			gate: run.gate,
 		});
 	}
 }

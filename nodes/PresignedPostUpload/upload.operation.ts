@@ -11,6 +11,7 @@ import {
 import type { FormFieldValue, PresignedPostForm } from '../transfer';
 import { requestTimeoutMs } from '../shared/requestTimeout';
 import { resolveObjectKey, uploadToPresignedPost } from '../transfer';
+import type { RunContext } from '../shared/runContext';
 import { readUploadInput, uploadEachFile } from '../shared/uploadOperation';
 import { fileOutputFields } from '../shared/fileOutput';
 
@@ -80,7 +81,7 @@ function parseFields(ctx: IExecuteFunctions, itemIndex: number): Record<string, 
 	return fields as Record<string, FormFieldValue>;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
 	const url = (this.getNodeParameter('url', itemIndex) as string).trim();
 	const fields = parseFields(this, itemIndex);
 	const form: PresignedPostForm = { url, fields };
@@ -105,8 +106,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	// The form has no record to check for an attached file ("If Already Attached" is not offered), so
 	// uploadEachFile takes no lock: the form URL only names what the files go to.
-	return await uploadEachFile(this, input, url, async (file) => {
-		const result = await uploadToPresignedPost(this, itemIndex, form, file, {
+	return await uploadEachFile(run, input, url, async (file) => {
+		const result = await uploadToPresignedPost(this, run, itemIndex, form, file, {
 			key: (options.key as string) || undefined,
 			fileFieldName: (options.fileFieldName as string) || 'file',
 			formSource: 'the "Form URL" and "Form Fields" parameters',

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { HttpResponse, JsonServiceRequest, ServiceContext, ServiceFailure } from '../transfer';
+import type { HttpResponse, JsonServiceRequest, ServiceContext, ServiceFailure, TransferRun } from '../transfer';
 import { requestTimeoutMs } from '../shared/requestTimeout';
 import { bodyJson, createServiceClient, readGenericFailure } from '../transfer';
 
@@ -58,8 +58,9 @@ export const traffioClient = createServiceClient({
 /** One request to Traffio (see traffioClient); returns the JSON answer. */
 export async function traffioApiRequest(
 	ctx: ServiceContext,
+	run: TransferRun,
 	itemIndex: number,
 	request: JsonServiceRequest,
 ): Promise<IDataObject | IDataObject[]> {
-	return await traffioClient.json(ctx, { ...request, itemIndex });
+	return await traffioClient.json(ctx, run, { ...request, itemIndex });
 }

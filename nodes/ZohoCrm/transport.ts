@@ -1,7 +1,7 @@
 import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { HttpResponse, ServiceContext, ServiceFailure } from '../transfer';
+import type { HttpResponse, ServiceContext, ServiceFailure, TransferRun } from '../transfer';
 import { requestTimeoutMs } from '../shared/requestTimeout';
 import {
 	bodyJson,
@@ -256,8 +256,8 @@ export const zohoClient = createServiceClient({
 });
 
 /** One request to Zoho CRM (see zohoClient). */
-export async function zohoRequest(ctx: ZohoContext, request: ZohoRequest): Promise<HttpResponse> {
-	return await zohoClient.request(ctx, {
+export async function zohoRequest(ctx: ZohoContext, run: TransferRun, request: ZohoRequest): Promise<HttpResponse> {
+	return await zohoClient.request(ctx, run, {
 		method: request.method,
 		path: pathOf(...request.segments),
 		qs: request.qs,

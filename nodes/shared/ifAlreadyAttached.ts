@@ -49,22 +49,6 @@ export function outcomeUnknown(error: unknown): boolean {
 	return code !== undefined && !NOT_SENT_CODES.includes(code);
 }
 
-/** Attachment ids one node execution has created: a parallel item's new file is never taken for another's. */
-const createdByRun = new WeakMap<object, Set<string>>();
-
-export function rememberCreated(scope: object, id: string): void {
-	let ids = createdByRun.get(scope);
-	if (!ids) {
-		ids = new Set();
-		createdByRun.set(scope, ids);
-	}
-	ids.add(id);
-}
-
-function createdBefore(scope: object, id: string): boolean {
-	return createdByRun.get(scope)?.has(id) ?? false;
-}
-
 /** How an attachment that must not be made twice came about. */
 export interface Settled<T> {
 	result: T;
@@ -84,8 +68,8 @@ export interface SettleSteps<T> {
 	/** Files the record held before the step (not the step's doing); empty when not read. */
 	before: AttachedFile[];
 	file: { fileName: string; size: number };
-	/** The node execution: ids its other items created are not this item's. */
-	scope: object;
+	/** The ids the node run has created (RunContext.createdIds): its other items' are not this item's. */
+	createdIds: Set<string>;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -105,7 +89,7 @@ export async function attachOnce<T>(steps: SettleSteps<T>, idOf: (result: T) => 
 		);
 		if ('result' in outcome) {
 			const id = idOf(outcome.result);
-			if (id) rememberCreated(steps.scope, id);
+			if (id) steps.createdIds.add(id);
 			return { result: outcome.result, confirmedByLookup: false, attempts: attempt };
 		}
 		// The transports' errors already say what failed: they are passed on as they are.
@@ -117,10 +101,10 @@ export async function attachOnce<T>(steps: SettleSteps<T>, idOf: (result: T) => 
 		// A look-up that fails cannot settle anything: the step's own error says more.
 		if (listed === undefined) throw outcome.error;
 		const found = sameFiles(listed, steps.file).find(
-			(attached) => !beforeIds.has(attached.id) && !createdBefore(steps.scope, attached.id),
+			(attached) => !beforeIds.has(attached.id) && !steps.createdIds.has(attached.id),
 		);
 		if (found) {
-			rememberCreated(steps.scope, found.id);
+			steps.createdIds.add(found.id);
 			return { result: steps.fromAttached(found), confirmedByLookup: true, attempts: attempt };
 		}
 	}

@@ -1,11 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { RunContext } from './runContext';
+import { createRunContext } from './runContext';
 import { concurrencyFromOptions, runForEachItem } from './runItems';
 
-/** One operation file: its execute works on one input item. */
+/** One operation file: its execute works on one input item, with the state its run shares. */
 export interface Operation {
-	execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]>;
+	execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]>;
 }
 
 /** resource -> operation -> operation file, as the node's Resource and Operation parameters name them. */
@@ -19,6 +21,7 @@ export async function executeOperations(
 	ctx: IExecuteFunctions,
 	operations: OperationTable,
 ): Promise<INodeExecutionData[][]> {
+	const run = createRunContext();
 	return await runForEachItem(
 		ctx,
 		async (itemIndex) => {
@@ -33,8 +36,8 @@ export async function executeOperations(
 					description: 'Pick a resource and operation from the lists in the node.',
 				});
 			}
-			return await selected.execute.call(ctx, itemIndex);
+			return await selected.execute.call(ctx, itemIndex, run);
 		},
-		{ concurrency: concurrencyFromOptions(ctx) },
+		{ concurrency: concurrencyFromOptions(ctx), gate: run.gate },
 	);
 }

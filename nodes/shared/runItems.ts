@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { AdaptiveConcurrency, throttleGateFor } from '../transfer';
+import type { ThrottleGate } from '../transfer';
+import { AdaptiveConcurrency } from '../transfer';
 
 /** Runs one item's work and returns that item's output items. */
 export type ItemHandler = (itemIndex: number) => Promise<INodeExecutionData[]>;
@@ -26,6 +27,8 @@ export interface RunOptions {
 	 * AUTOMATIC_CONCURRENCY (0) to let the run's throttle signals decide; 1 keeps strict order.
 	 */
 	concurrency?: number;
+	/** The run's throttle gate (RunContext.gate): in automatic mode its requests report to the pool through it. */
+	gate?: ThrottleGate;
 }
 
 export const MAX_CONCURRENCY = 32;
@@ -49,9 +52,9 @@ export async function runForEachItem(
 	const automatic = requested === AUTOMATIC_CONCURRENCY;
 	const fixed = Math.min(Math.max(requested || 1, 1), MAX_CONCURRENCY);
 	const controller = automatic ? new AdaptiveConcurrency({ max: MAX_CONCURRENCY }) : undefined;
-	// Every request of this run reports to the controller through the run's gate (keyed by the context).
-	const gate = throttleGateFor(ctx);
-	if (controller) gate.observer = controller;
+	// Every request of this run reports to the controller through the run's gate.
+	const gate = options.gate;
+	if (controller && gate) gate.observer = controller;
 	const results: INodeExecutionData[][] = new Array(items.length);
 	let nextIndex = 0;
 	// Set by an item; typed with `as` so TypeScript does not narrow it to its initial value.
@@ -87,7 +90,7 @@ export async function runForEachItem(
 		}
 		await Promise.all(running);
 	} finally {
-		if (controller && gate.observer === controller) gate.observer = undefined;
+		if (controller && gate?.observer === controller) gate.observer = undefined;
 	}
 
 	if (stop.failure) throw asNodeError(ctx, stop.failure.error, stop.failure.itemIndex);

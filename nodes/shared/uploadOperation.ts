@@ -5,6 +5,7 @@ import { assertWithinLimits, getInputFiles } from '../transfer';
 import type { IfAlreadyAttached } from './ifAlreadyAttached';
 import { ifAlreadyAttachedOf } from './ifAlreadyAttached';
 import { withKeyLock } from './keyedLock';
+import type { RunContext } from './runContext';
 
 /** What every upload operation reads of its item: the files and the Options collection. */
 export interface UploadInput {
@@ -37,24 +38,24 @@ export async function readUploadInput(
  * check and the upload of one record must not interleave with another item's for the same record.
  */
 export async function onRecord<T>(
-	ctx: IExecuteFunctions,
+	run: RunContext,
 	ifAlreadyAttached: IfAlreadyAttached,
 	recordKey: string,
 	work: () => Promise<T>,
 ): Promise<T> {
-	return ifAlreadyAttached === 'upload' ? await work() : await withKeyLock(ctx, `ifAlreadyAttached:${recordKey}`, work);
+	return ifAlreadyAttached === 'upload' ? await work() : await withKeyLock(run.locks, `ifAlreadyAttached:${recordKey}`, work);
 }
 
 /** One output item per file, uploaded one after the other, each on its record (see onRecord). */
 export async function uploadEachFile(
-	ctx: IExecuteFunctions,
+	run: RunContext,
 	input: UploadInput,
 	recordKey: string,
 	upload: (file: BinaryFile) => Promise<INodeExecutionData>,
 ): Promise<INodeExecutionData[]> {
 	const output: INodeExecutionData[] = [];
 	for (const file of input.files) {
-		output.push(await onRecord(ctx, input.ifAlreadyAttached, recordKey, async () => await upload(file)));
+		output.push(await onRecord(run, input.ifAlreadyAttached, recordKey, async () => await upload(file)));
 	}
 	return output;
 }

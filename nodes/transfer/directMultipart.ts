@@ -3,6 +3,7 @@ import type { HttpResponse } from './httpResponse';
 import type { FormFieldValue } from './multipartBody';
 import { buildMultipartBody } from './multipartBody';
 import type { ServiceClient, ServiceContext, ServiceRequest } from './serviceClient';
+import type { TransferRun } from './transferRun';
 
 /** Where and how a service takes a file as a multipart POST of its own API. */
 export interface DirectMultipartUpload {
@@ -25,11 +26,12 @@ export interface DirectMultipartUpload {
  */
 export async function uploadDirectMultipart(
 	ctx: ServiceContext,
+	run: TransferRun,
 	client: ServiceClient,
 	file: BinaryFile,
 	upload: DirectMultipartUpload,
 ): Promise<HttpResponse> {
-	return await client.request(ctx, {
+	return await client.request(ctx, run, {
 		method: 'POST',
 		path: upload.path,
 		streamBody: async () => {

@@ -1,6 +1,7 @@
 import type { IDataObject, IHttpRequestOptions, IExecuteFunctions } from 'n8n-workflow';
 
 import { decryptedNodeCredentials } from './nodeCredentials';
+import type { TransferRun } from './transferRun';
 
 /** What every request of the transfer layer resolves to: the status is checked by us, not thrown by axios. */
 export interface HttpResponse {
@@ -117,11 +118,12 @@ export async function sendPlainRequest(
  */
 export async function sendAuthenticatedRequest(
 	ctx: IExecuteFunctions,
+	run: TransferRun,
 	credentialType: string,
 	options: IHttpRequestOptions,
 ): Promise<HttpResponse> {
 	// Handing n8n the credential read once for this node run spares it a database read per request.
-	const credentialsDecrypted = await decryptedNodeCredentials(ctx, credentialType);
+	const credentialsDecrypted = await decryptedNodeCredentials(ctx, run, credentialType);
 	return (await ctx.helpers.httpRequestWithAuthentication.call(
 		ctx,
 		credentialType,

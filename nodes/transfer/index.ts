@@ -16,3 +16,5 @@ export * from './serviceClient';
 export * from './nodeCredentials';
 export * from './directMultipart';
 export * from './inlineBase64';
+export * from './runMemo';
+export * from './transferRun';

@@ -4,6 +4,7 @@ import { buildBase64JsonBody } from './base64JsonBody';
 import type { BinaryFile } from './binaryInput';
 import type { HttpResponse } from './httpResponse';
 import type { ServiceClient, ServiceContext, ServiceRequest } from './serviceClient';
+import type { TransferRun } from './transferRun';
 
 /** Where and how a service takes a file inlined in a JSON body. */
 export interface InlineBase64Upload {
@@ -25,11 +26,12 @@ export interface InlineBase64Upload {
  */
 export async function uploadInlineBase64(
 	ctx: ServiceContext,
+	run: TransferRun,
 	client: ServiceClient,
 	file: BinaryFile,
 	upload: InlineBase64Upload,
 ): Promise<HttpResponse> {
-	return await client.request(ctx, {
+	return await client.request(ctx, run, {
 		method: 'POST',
 		path: upload.path,
 		streamBody: async () => await buildBase64JsonBody(upload.attributes, upload.fileProperty, file),

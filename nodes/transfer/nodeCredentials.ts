@@ -5,10 +5,9 @@ import type {
 	ILoadOptionsFunctions,
 } from 'n8n-workflow';
 
-type CredentialContext = IExecuteFunctions | ILoadOptionsFunctions;
+import type { TransferRun } from './transferRun';
 
-/** One entry per node run (n8n gives each run its own context object) and credential type. */
-const readsByRun = new WeakMap<CredentialContext, Map<string, Promise<ICredentialDataDecryptedObject>>>();
+type CredentialContext = IExecuteFunctions | ILoadOptionsFunctions;
 
 /**
  * The node's credential of `type`, read from n8n once per node run. Every `getCredentials` in n8n
@@ -18,21 +17,10 @@ const readsByRun = new WeakMap<CredentialContext, Map<string, Promise<ICredentia
  */
 export async function readNodeCredentials(
 	ctx: CredentialContext,
+	run: TransferRun,
 	type: string,
 ): Promise<ICredentialDataDecryptedObject> {
-	let reads = readsByRun.get(ctx);
-	if (!reads) {
-		reads = new Map();
-		readsByRun.set(ctx, reads);
-	}
-	let read = reads.get(type);
-	if (!read) {
-		read = ctx.getCredentials(type);
-		reads.set(type, read);
-		// A failed read is not remembered: the next item asks n8n again and gets its own error.
-		read.catch(() => reads.delete(type));
-	}
-	return { ...(await read) };
+	return { ...(await run.credentials.once(type, async () => await ctx.getCredentials(type))) };
 }
 
 /**
@@ -41,9 +29,10 @@ export async function readNodeCredentials(
  */
 export async function decryptedNodeCredentials(
 	ctx: IExecuteFunctions,
+	run: TransferRun,
 	type: string,
 ): Promise<ICredentialsDecrypted | undefined> {
 	const reference = ctx.getNode().credentials?.[type];
 	if (!reference?.id) return undefined;
-	return { id: reference.id, name: reference.name, type, data: await readNodeCredentials(ctx, type) };
+	return { id: reference.id, name: reference.name, type, data: await readNodeCredentials(ctx, run, type) };
 }

@@ -9,7 +9,8 @@ import type { FormFieldValue } from './multipartBody';
 import { buildMultipartBody } from './multipartBody';
 import { assertWithinLimits } from './fileLimits';
 import { policyConditions, policyFieldAllowing, policySizeRange } from './postPolicy';
-import { sendWithRetry, throttleGateFor } from './retry';
+import { sendWithRetry } from './retry';
+import type { TransferRun } from './transferRun';
 
 /** An S3 presigned POST form: where to post, and the signed fields that must go with the file. */
 export interface PresignedPostForm {
@@ -193,6 +194,7 @@ export function resolveObjectKey(key: string, fileName: string): string {
  */
 export async function uploadToPresignedPost(
 	ctx: IExecuteFunctions,
+	run: TransferRun,
 	itemIndex: number,
 	form: PresignedPostForm,
 	file: BinaryFile,
@@ -225,7 +227,7 @@ export async function uploadToPresignedPost(
 			},
 			// Posting the same file to the same key again only overwrites it.
 			// The storage host has limits of its own (S3 SlowDown), apart from the API that handed out the form.
-			{ idempotent: true, gate: throttleGateFor(ctx), scope: `storage ${url.host}` },
+			{ idempotent: true, gate: run.gate, scope: `storage ${url.host}` },
 		);
 	} catch (error) {
 		throw networkError(ctx, error, errorContext);

@@ -23,7 +23,7 @@ export interface RetryOptions {
 	 */
 	throttleDelayMs?: (response: HttpResponse) => ThrottleSignal | undefined;
 	/**
-	 * Shared by every request of one node execution (see throttleGateFor): when the service says
+	 * Shared by every request of one node execution (the run's TransferRun): when the service says
 	 * "slow down" to one request, the whole pool of parallel uploads waits, not just that request.
 	 */
 	gate?: ThrottleGate;
@@ -78,18 +78,6 @@ export class ThrottleGate {
 		await sleep(delay);
 		return delay;
 	}
-}
-
-const gates = new WeakMap<object, ThrottleGate>();
-
-/** The throttle gate of a node execution: every item of one run shares its execute context. */
-export function throttleGateFor(ctx: object): ThrottleGate {
-	let gate = gates.get(ctx);
-	if (!gate) {
-		gate = new ThrottleGate();
-		gates.set(ctx, gate);
-	}
-	return gate;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 4;

@@ -15,7 +15,8 @@ import { bodyJson, sendAuthenticatedRequest, sendPlainRequest } from './httpResp
 import { readNodeCredentials } from './nodeCredentials';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './requestTimeout';
 import type { ThrottleGate, ThrottleSignal } from './retry';
-import { sendWithRetry, throttleGateFor } from './retry';
+import { sendWithRetry } from './retry';
+import type { TransferRun } from './transferRun';
 
 /** Load-options contexts have the same request helpers and getNode, which is all the client uses of them. */
 export type ServiceContext = IExecuteFunctions | ILoadOptionsFunctions;
@@ -123,11 +124,14 @@ export type JsonServiceRequest = Pick<ServiceRequest, 'method' | 'body' | 'qs' |
 
 export interface ServiceClient {
 	readonly declaration: ServiceDeclaration;
-	connection(ctx: ServiceContext, itemIndex?: number): Promise<ServiceConnection>;
-	/** The answer of one request, its status checked: retried where safe, paced, timed out, redacted. */
-	request(ctx: ServiceContext, request: ServiceRequest): Promise<HttpResponse>;
+	connection(ctx: ServiceContext, run: TransferRun, itemIndex?: number): Promise<ServiceConnection>;
+	/**
+	 * The answer of one request, its status checked: retried where safe, paced (by the run's gate),
+	 * timed out, redacted.
+	 */
+	request(ctx: ServiceContext, run: TransferRun, request: ServiceRequest): Promise<HttpResponse>;
 	/** The parsed JSON answer of one request ({} when the body is empty). */
-	json(ctx: ServiceContext, request: ServiceRequest): Promise<IDataObject | IDataObject[]>;
+	json(ctx: ServiceContext, run: TransferRun, request: ServiceRequest): Promise<IDataObject | IDataObject[]>;
 }
 
 /** A path from segments, each URL-encoded (ids and names come from users and expressions). */
@@ -178,9 +182,9 @@ export function createServiceClient(declaration: ServiceDeclaration): ServiceCli
 	const problem = (ctx: ServiceContext, itemIndex: number, error: CredentialProblem) =>
 		new NodeOperationError(ctx.getNode(), error.message, { itemIndex, description: error.description });
 
-	async function credentialsOf(ctx: ServiceContext, itemIndex: number): Promise<IDataObject> {
+	async function credentialsOf(ctx: ServiceContext, run: TransferRun, itemIndex: number): Promise<IDataObject> {
 		if (declaration.signing) return await declaration.signing.credentials(ctx, itemIndex);
-		return await readNodeCredentials(ctx, declaration.credentialType);
+		return await readNodeCredentials(ctx, run, declaration.credentialType);
 	}
 
 	function connectionOf(ctx: ServiceContext, itemIndex: number, credentials: IDataObject): ServiceConnection {
@@ -207,6 +211,7 @@ export function createServiceClient(declaration: ServiceDeclaration): ServiceCli
 
 	async function sendOnce(
 		ctx: ServiceContext,
+		run: TransferRun,
 		connection: ServiceConnection,
 		request: ServiceRequest,
 		authenticate: boolean,
@@ -235,7 +240,7 @@ export function createServiceClient(declaration: ServiceDeclaration): ServiceCli
 		const send = ctx as IExecuteFunctions;
 		const response =
 			authenticate && !declaration.signing
-				? await sendAuthenticatedRequest(send, declaration.credentialType, options)
+				? await sendAuthenticatedRequest(send, run, declaration.credentialType, options)
 				: await sendPlainRequest(send, options);
 		// A refusal is read in full: for its text, and so that a retry leaves no socket open.
 		if (!isSuccessStatus(response.statusCode) && isStream(response.body)) {
@@ -244,13 +249,13 @@ export function createServiceClient(declaration: ServiceDeclaration): ServiceCli
 		return response;
 	}
 
-	async function request(ctx: ServiceContext, request: ServiceRequest): Promise<HttpResponse> {
+	async function request(ctx: ServiceContext, run: TransferRun, request: ServiceRequest): Promise<HttpResponse> {
 		const authenticate = request.authenticate ?? true;
 		if (request.url === undefined) assertPathSegments(ctx, declaration, request);
-		let credentials = await credentialsOf(ctx, request.itemIndex);
+		let credentials = await credentialsOf(ctx, run, request.itemIndex);
 		let connection = connectionOf(ctx, request.itemIndex, credentials);
 		let renewed = false;
-		const gate = throttleGateFor(ctx);
+		const gate = run.gate;
 		const throttle = declaration.throttleDelayMs;
 		for (;;) {
 			// Another host (a signed storage link) answers in its own format, with advice of its own.
@@ -266,7 +271,7 @@ export function createServiceClient(declaration: ServiceDeclaration): ServiceCli
 			const current = connection;
 			let response: HttpResponse;
 			try {
-				response = await sendWithRetry(async () => await sendOnce(ctx, current, request, authenticate), {
+				response = await sendWithRetry(async () => await sendOnce(ctx, run, current, request, authenticate), {
 					idempotent: isIdempotent(request),
 					// One service's "slow down" pauses every request of the run, not only the one that got it.
 					gate,
@@ -306,12 +311,12 @@ export function createServiceClient(declaration: ServiceDeclaration): ServiceCli
 
 	return {
 		declaration,
-		async connection(ctx, itemIndex = 0) {
-			return connectionOf(ctx, itemIndex, await credentialsOf(ctx, itemIndex));
+		async connection(ctx, run, itemIndex = 0) {
+			return connectionOf(ctx, itemIndex, await credentialsOf(ctx, run, itemIndex));
 		},
 		request,
-		async json(ctx, sent) {
-			const response = await request(ctx, sent);
+		async json(ctx, run, sent) {
+			const response = await request(ctx, run, sent);
 			return (bodyJson(response.body) as IDataObject | IDataObject[] | undefined) ?? {};
 		},
 	};

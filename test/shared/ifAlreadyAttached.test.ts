@@ -1,5 +1,5 @@
 import type { AttachedFile, SettleSteps } from '../../nodes/shared/ifAlreadyAttached';
-import { attachOnce, ifAlreadyAttachedOf, outcomeUnknown, rememberCreated, sameFiles, sizeOf } from '../../nodes/shared/ifAlreadyAttached';
+import { attachOnce, ifAlreadyAttachedOf, outcomeUnknown, sameFiles, sizeOf } from '../../nodes/shared/ifAlreadyAttached';
 
 /**
  * The If Already Attached helpers on their own (the CRM node tests run them against the fakes): the
@@ -29,7 +29,7 @@ function steps(attachOutcomes: Array<string | Error>, listings: Array<AttachedFi
 		fromAttached: (attached) => `found ${attached.id}`,
 		before: [],
 		file,
-		scope: {},
+		createdIds: new Set(),
 		...extra,
 	};
 	return { settle, calls };
@@ -136,26 +136,25 @@ describe('attachOnce', () => {
 	});
 
 	it('never takes a file another item of the same run created, and remembers what it created or found', async () => {
-		const scope = {};
-		rememberCreated(scope, 'sibling');
+		const createdIds = new Set(['sibling']);
 		const listed = ['sibling', 'mine', 'found'].map((id) => ({ id, name: 'a.pdf', size: 10 }));
 		// The first item creates "mine" (remembered), the second finds "found" after a lost answer.
-		const first = steps(['new mine'], [], { scope });
+		const first = steps(['new mine'], [], { createdIds });
 		await attachOnce(first.settle, idOf);
-		const second = steps([networkFailure('ECONNRESET'), 'new again'], [listed], { scope });
+		const second = steps([networkFailure('ECONNRESET'), 'new again'], [listed], { createdIds });
 		expect(await attachOnce(second.settle, idOf)).toEqual({ result: 'found found', confirmedByLookup: true, attempts: 1 });
 		// "found" is now this run's too: a third item whose answer is lost sends again instead of taking it.
-		const third = steps([networkFailure('ECONNRESET'), 'new third'], [listed], { scope });
+		const third = steps([networkFailure('ECONNRESET'), 'new third'], [listed], { createdIds });
 		expect(await attachOnce(third.settle, idOf)).toEqual({ result: 'new third', confirmedByLookup: false, attempts: 2 });
-		// Another run (another scope) may take any of them.
+		// Another run (another set of created ids) may take any of them.
 		const otherRun = steps([networkFailure('ECONNRESET')], [[{ id: 'sibling', name: 'a.pdf', size: 10 }]]);
 		expect((await attachOnce(otherRun.settle, idOf)).result).toBe('found sibling');
 	});
 
 	it('remembers nothing for an answer without an id', async () => {
-		const scope = {};
-		await attachOnce(steps(['no id'], [], { scope }).settle, idOf);
-		const lost = steps([networkFailure('ECONNRESET')], [[{ id: 'id', name: 'a.pdf', size: 10 }]], { scope });
+		const createdIds = new Set<string>();
+		await attachOnce(steps(['no id'], [], { createdIds }).settle, idOf);
+		const lost = steps([networkFailure('ECONNRESET')], [[{ id: 'id', name: 'a.pdf', size: 10 }]], { createdIds });
 		expect((await attachOnce(lost.settle, idOf)).result).toBe('found id');
 	});
 });

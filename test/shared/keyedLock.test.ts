@@ -1,3 +1,4 @@
+import type { KeyedLocks } from '../../nodes/shared/keyedLock';
 import { withKeyLock } from '../../nodes/shared/keyedLock';
 
 /** A promise awaited later in the test: a rejection meanwhile must not count as unhandled. */
@@ -14,16 +15,16 @@ function deferred() {
 
 describe('withKeyLock', () => {
 	it('runs tasks of one key one after the other, in the order they came', async () => {
-		const scope = {};
+		const locks: KeyedLocks = new Map();
 		const order: string[] = [];
 		const first = deferred();
-		const a = held(withKeyLock(scope, 'record', async () => {
+		const a = held(withKeyLock(locks, 'record', async () => {
 			order.push('a starts');
 			await first.promise;
 			order.push('a ends');
 			return 'a';
 		}));
-		const b = held(withKeyLock(scope, 'record', async () => {
+		const b = held(withKeyLock(locks, 'record', async () => {
 			order.push('b runs');
 			return 'b';
 		}));
@@ -35,30 +36,30 @@ describe('withKeyLock', () => {
 		expect(order).toEqual(['a starts', 'a ends', 'b runs']);
 	});
 
-	it('runs tasks of different keys, or of different scopes, side by side', async () => {
-		const scope = {};
+	it('runs tasks of different keys, or of different runs, side by side', async () => {
+		const locks: KeyedLocks = new Map();
 		const blocker = deferred();
 		const order: string[] = [];
-		const a = held(withKeyLock(scope, 'one', async () => {
+		const a = held(withKeyLock(locks, 'one', async () => {
 			await blocker.promise;
 			order.push('one');
 		}));
-		await withKeyLock(scope, 'two', async () => order.push('two'));
-		await withKeyLock({}, 'one', async () => order.push('other scope'));
-		expect(order).toEqual(['two', 'other scope']);
+		await withKeyLock(locks, 'two', async () => order.push('two'));
+		await withKeyLock(new Map(), 'one', async () => order.push('other run'));
+		expect(order).toEqual(['two', 'other run']);
 		blocker.resolve();
 		await a;
-		expect(order).toEqual(['two', 'other scope', 'one']);
+		expect(order).toEqual(['two', 'other run', 'one']);
 	});
 
 	it('runs the next task of a key after a failed one, and hands each caller its own outcome', async () => {
-		const scope = {};
-		const failing = held(withKeyLock(scope, 'record', async () => {
+		const locks: KeyedLocks = new Map();
+		const failing = held(withKeyLock(locks, 'record', async () => {
 			throw new Error('refused');
 		}));
-		const next = held(withKeyLock(scope, 'record', async () => 'done'));
+		const next = held(withKeyLock(locks, 'record', async () => 'done'));
 		await expect(failing).rejects.toThrow('refused');
 		await expect(next).resolves.toBe('done');
-		await expect(withKeyLock(scope, 'record', async () => 'later')).resolves.toBe('later');
+		await expect(withKeyLock(locks, 'record', async () => 'later')).resolves.toBe('later');
 	});
 });

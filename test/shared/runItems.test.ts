@@ -2,7 +2,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { AUTOMATIC_CONCURRENCY, concurrencyFromOptions, MAX_CONCURRENCY, runForEachItem } from '../../nodes/shared/runItems';
-import { AdaptiveConcurrency, throttleGateFor } from '../../nodes/transfer';
+import { AdaptiveConcurrency, ThrottleGate } from '../../nodes/transfer';
 import { fakeContext } from './fakeContext';
 
 function items(count: number): INodeExecutionData[] {
@@ -115,7 +115,7 @@ describe('runForEachItem', () => {
 
 	it('in automatic mode, the run\'s requests report to its controller while it runs, and no longer after', async () => {
 		const ctx = fakeContext({ items: items(3) });
-		const gate = throttleGateFor(ctx);
+		const gate = new ThrottleGate();
 		const seen: unknown[] = [];
 		await runForEachItem(
 			ctx,
@@ -123,7 +123,7 @@ describe('runForEachItem', () => {
 				seen.push(gate.observer);
 				return [];
 			},
-			{ concurrency: AUTOMATIC_CONCURRENCY },
+			{ concurrency: AUTOMATIC_CONCURRENCY, gate },
 		);
 		expect(seen[0]).toBeInstanceOf(AdaptiveConcurrency);
 		expect((seen[0] as AdaptiveConcurrency).max).toBe(MAX_CONCURRENCY);
@@ -133,13 +133,13 @@ describe('runForEachItem', () => {
 		await runForEachItem(ctx, async () => {
 			seen.push(gate.observer);
 			return [];
-		}, { concurrency: 2 });
+		}, { concurrency: 2, gate });
 		expect(seen.slice(3)).toEqual([undefined, undefined, undefined]);
 	});
 
 	it('leaves an observer someone else set during the run in place', async () => {
 		const ctx = fakeContext({ items: items(1) });
-		const gate = throttleGateFor(ctx);
+		const gate = new ThrottleGate();
 		const other = new AdaptiveConcurrency();
 		await runForEachItem(
 			ctx,
@@ -147,7 +147,7 @@ describe('runForEachItem', () => {
 				gate.observer = other;
 				return [];
 			},
-			{ concurrency: AUTOMATIC_CONCURRENCY },
+			{ concurrency: AUTOMATIC_CONCURRENCY, gate },
 		);
 		expect(gate.observer).toBe(other);
 	});

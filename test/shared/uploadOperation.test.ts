@@ -2,6 +2,7 @@ import type { IBinaryData, INodeExecutionData } from 'n8n-workflow';
 
 import type { UploadInput } from '../../nodes/shared/uploadOperation';
 import { onRecord, readUploadInput, uploadEachFile } from '../../nodes/shared/uploadOperation';
+import { createRunContext } from '../../nodes/shared/runContext';
 import { fakeContext } from './fakeContext';
 
 /**
@@ -77,11 +78,11 @@ describe('readUploadInput', () => {
 describe('onRecord', () => {
 	it('runs the work on one record one at a time when If Already Attached checks the record', async () => {
 		for (const mode of ['skip', 'replace'] as const) {
-			const ctx = fakeContext();
+			const run = createRunContext();
 			const { events, task, release } = recorder();
-			const first = onRecord(ctx, mode, 'lead 1', task('first'));
-			const second = onRecord(ctx, mode, 'lead 1', task('second'));
-			const other = onRecord(ctx, mode, 'lead 2', task('other'));
+			const first = onRecord(run, mode, 'lead 1', task('first'));
+			const second = onRecord(run, mode, 'lead 1', task('second'));
+			const other = onRecord(run, mode, 'lead 2', task('other'));
 			await release('first');
 			await release('second');
 			await release('other');
@@ -93,10 +94,10 @@ describe('onRecord', () => {
 	});
 
 	it('runs uploads side by side when every file is simply uploaded', async () => {
-		const ctx = fakeContext();
+		const run = createRunContext();
 		const { events, task, release } = recorder();
-		const first = onRecord(ctx, 'upload', 'lead 1', task('first'));
-		const second = onRecord(ctx, 'upload', 'lead 1', task('second'));
+		const first = onRecord(run, 'upload', 'lead 1', task('first'));
+		const second = onRecord(run, 'upload', 'lead 1', task('second'));
 		await new Promise((resolve) => setImmediate(resolve));
 		expect(events).toEqual(['first start', 'second start']);
 		await release('second');
@@ -111,7 +112,7 @@ describe('uploadEachFile', () => {
 		const input: UploadInput = await readUploadInput(ctx, 0);
 		const started: string[] = [];
 		let running = 0;
-		const output = await uploadEachFile(ctx, input, 'lead 1', async (file) => {
+		const output = await uploadEachFile(createRunContext(), input, 'lead 1', async (file) => {
 			running++;
 			expect(running).toBe(1);
 			started.push(file.fileName);
@@ -126,9 +127,10 @@ describe('uploadEachFile', () => {
 	it('holds the record\'s lock for each file when If Already Attached checks it', async () => {
 		const ctx = contextOf({ binaryPropertyName: 'a', options: { ifAlreadyAttached: 'skip' } }, { a: inMemory('1', 'a.txt') });
 		const input = await readUploadInput(ctx, 0);
+		const run = createRunContext();
 		const { events, task, release } = recorder();
-		const held = onRecord(ctx, 'skip', 'lead 1', task('held'));
-		const uploads = uploadEachFile(ctx, input, 'lead 1', async (file) => {
+		const held = onRecord(run, 'skip', 'lead 1', task('held'));
+		const uploads = uploadEachFile(run, input, 'lead 1', async (file) => {
 			events.push(`upload ${file.fileName}`);
 			return { json: {} };
 		});

@@ -2,6 +2,7 @@ import type { BinaryFile } from '../../nodes/transfer/binaryInput';
 import { uploadDirectMultipart } from '../../nodes/transfer/directMultipart';
 import { createServiceClient, pathOf } from '../../nodes/transfer/serviceClient';
 import { multipartPartsOf } from './multipartParts';
+import { runOf } from './runOf';
 import { contextAnswering, declaration, useInstantClock } from './scriptedService';
 
 /**
@@ -25,7 +26,7 @@ useInstantClock();
 describe('uploadDirectMultipart', () => {
 	it('posts the fields and then the file to the service\'s endpoint with its credential, with a known length', async () => {
 		const { ctx, sent } = contextAnswering([{ statusCode: 201, body: { id: 'f1' } }]);
-		const response = await uploadDirectMultipart(ctx, createServiceClient(declaration), file, { ...upload, fields: [['description', 'signed'], ['size', 12]] });
+		const response = await uploadDirectMultipart(ctx, runOf(ctx), createServiceClient(declaration), file, { ...upload, fields: [['description', 'signed'], ['size', 12]] });
 		expect(response).toMatchObject({ statusCode: 201, body: { id: 'f1' } });
 		expect(sent).toHaveLength(1);
 		const [{ authenticated, options }] = sent;
@@ -41,7 +42,7 @@ describe('uploadDirectMultipart', () => {
 
 	it('sends the file alone when the service wants no fields', async () => {
 		const { ctx, sent } = contextAnswering([{ statusCode: 200 }]);
-		await uploadDirectMultipart(ctx, createServiceClient(declaration), file, upload);
+		await uploadDirectMultipart(ctx, runOf(ctx), createServiceClient(declaration), file, upload);
 		expect((await multipartPartsOf(sent[0].options)).map((part) => part.disposition)).toEqual([
 			'Content-Disposition: form-data; name="upload"; filename="contract.pdf"',
 		]);
@@ -50,7 +51,7 @@ describe('uploadDirectMultipart', () => {
 	it('does not repeat the upload after an answer that may mean it was stored, and names it with the refusal\'s own words', async () => {
 		const { ctx, sent } = contextAnswering([{ statusCode: 500 }]);
 		const refusal = () => ({ subject: 'the upload of "contract.pdf" to record r 1' });
-		await expect(uploadDirectMultipart(ctx, createServiceClient(declaration), file, { ...upload, itemIndex: 2, refusal })).rejects.toMatchObject({
+		await expect(uploadDirectMultipart(ctx, runOf(ctx), createServiceClient(declaration), file, { ...upload, itemIndex: 2, refusal })).rejects.toMatchObject({
 			message: expect.stringMatching(/^Acme .*the upload of "contract.pdf" to record r 1.*\(HTTP 500\)$/),
 			context: expect.objectContaining({ itemIndex: 2 }),
 		});
@@ -59,7 +60,7 @@ describe('uploadDirectMultipart', () => {
 
 	it('repeats it with a fresh body when the service says it did not act (503)', async () => {
 		const { ctx, sent } = contextAnswering([{ statusCode: 503, headers: { 'retry-after': '0' } }, { statusCode: 201 }]);
-		await uploadDirectMultipart(ctx, createServiceClient(declaration), file, upload);
+		await uploadDirectMultipart(ctx, runOf(ctx), createServiceClient(declaration), file, upload);
 		expect(sent).toHaveLength(2);
 		expect(sent[1].options.body).not.toBe(sent[0].options.body);
 		expect((await multipartPartsOf(sent[1].options))[0].content).toBe('%PDF-1.7 abc');

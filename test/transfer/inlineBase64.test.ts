@@ -3,6 +3,7 @@ import type { Readable } from 'stream';
 import type { BinaryFile } from '../../nodes/transfer/binaryInput';
 import { uploadInlineBase64 } from '../../nodes/transfer/inlineBase64';
 import { createServiceClient, pathOf } from '../../nodes/transfer/serviceClient';
+import { runOf } from './runOf';
 import { contextAnswering, declaration, useInstantClock } from './scriptedService';
 
 /**
@@ -39,7 +40,7 @@ useInstantClock();
 describe('uploadInlineBase64', () => {
 	it('posts the attributes and the file as a data URI in one JSON body, with its credential and a known length', async () => {
 		const { ctx, sent } = contextAnswering([{ statusCode: 201, body: { id: 'f1' } }]);
-		const response = await uploadInlineBase64(ctx, createServiceClient(declaration), file, upload);
+		const response = await uploadInlineBase64(ctx, runOf(ctx), createServiceClient(declaration), file, upload);
 		expect(response).toMatchObject({ statusCode: 201, body: { id: 'f1' } });
 		expect(sent).toHaveLength(1);
 		const [{ authenticated, options }] = sent;
@@ -54,7 +55,7 @@ describe('uploadInlineBase64', () => {
 	it('names a refused upload with the refusal\'s own words, for its item', async () => {
 		const { ctx } = contextAnswering([{ statusCode: 400 }]);
 		const refusal = () => ({ subject: 'the upload of "photo.png" to person 7' });
-		const failure = uploadInlineBase64(ctx, createServiceClient(declaration), file, { ...upload, itemIndex: 3, refusal });
+		const failure = uploadInlineBase64(ctx, runOf(ctx), createServiceClient(declaration), file, { ...upload, itemIndex: 3, refusal });
 		await expect(failure).rejects.toThrow(/^Acme .*the upload of "photo.png" to person 7.*\(HTTP 400\)$/);
 		await expect(failure).rejects.toMatchObject({ context: expect.objectContaining({ itemIndex: 3 }) });
 	});
@@ -67,7 +68,7 @@ describe('uploadInlineBase64', () => {
 		[503, 2],
 	])('after HTTP %i, sends the body %i time(s), each one whole', async (status, times) => {
 		const { ctx, sent } = contextAnswering([{ statusCode: status, headers: { 'retry-after': '0' } }, { statusCode: 201 }]);
-		await uploadInlineBase64(ctx, createServiceClient(declaration), file, upload).catch(() => undefined);
+		await uploadInlineBase64(ctx, runOf(ctx), createServiceClient(declaration), file, upload).catch(() => undefined);
 		expect(sent).toHaveLength(times);
 		for (const { options } of sent) expect(JSON.parse(await textOf(options.body)).content).toMatch(/^data:image\/png;base64,/);
 	});

@@ -1,4 +1,5 @@
 import { decryptedNodeCredentials, readNodeCredentials } from '../../nodes/transfer/nodeCredentials';
+import { createTransferRun } from '../../nodes/transfer/transferRun';
 import { fakeContext } from '../shared/fakeContext';
 
 describe('readNodeCredentials', () => {
@@ -10,12 +11,13 @@ describe('readNodeCredentials', () => {
 				return { apiKey: `${type}-key` };
 			},
 		});
-		const first = await readNodeCredentials(ctx, 'acmeApi');
+		const run = createTransferRun();
+		const first = await readNodeCredentials(ctx, run, 'acmeApi');
 		first.apiKey = 'changed by a caller';
-		expect(await readNodeCredentials(ctx, 'acmeApi')).toEqual({ apiKey: 'acmeApi-key' });
-		expect(await readNodeCredentials(ctx, 'otherApi')).toEqual({ apiKey: 'otherApi-key' });
+		expect(await readNodeCredentials(ctx, run, 'acmeApi')).toEqual({ apiKey: 'acmeApi-key' });
+		expect(await readNodeCredentials(ctx, run, 'otherApi')).toEqual({ apiKey: 'otherApi-key' });
 		expect(reads).toEqual(['acmeApi', 'otherApi']);
-		await readNodeCredentials(fakeContext({ getCredentials: async () => (reads.push('new run'), {}) }), 'acmeApi');
+		await readNodeCredentials(fakeContext({ getCredentials: async () => (reads.push('new run'), {}) }), createTransferRun(), 'acmeApi');
 		expect(reads).toEqual(['acmeApi', 'otherApi', 'new run']);
 	});
 
@@ -28,8 +30,9 @@ describe('readNodeCredentials', () => {
 				return { apiKey: 'k' };
 			},
 		});
-		await expect(readNodeCredentials(ctx, 'acmeApi')).rejects.toThrow('not found');
-		await expect(readNodeCredentials(ctx, 'acmeApi')).resolves.toEqual({ apiKey: 'k' });
+		const run = createTransferRun();
+		await expect(readNodeCredentials(ctx, run, 'acmeApi')).rejects.toThrow('not found');
+		await expect(readNodeCredentials(ctx, run, 'acmeApi')).resolves.toEqual({ apiKey: 'k' });
 		expect(calls).toBe(2);
 	});
 });
@@ -40,13 +43,13 @@ describe('decryptedNodeCredentials', () => {
 			node: { credentials: { acmeApi: { id: '7', name: 'Acme account' } } },
 			getCredentials: async () => ({ apiKey: 'k' }),
 		});
-		expect(await decryptedNodeCredentials(ctx, 'acmeApi')).toEqual({ id: '7', name: 'Acme account', type: 'acmeApi', data: { apiKey: 'k' } });
+		expect(await decryptedNodeCredentials(ctx, createTransferRun(), 'acmeApi')).toEqual({ id: '7', name: 'Acme account', type: 'acmeApi', data: { apiKey: 'k' } });
 	});
 
 	it('gives nothing when the node has no reference with an id to that type', async () => {
 		const ctx = fakeContext({ node: { credentials: { acmeApi: { id: null, name: 'unsaved' } } } });
-		expect(await decryptedNodeCredentials(ctx, 'acmeApi')).toBeUndefined();
-		expect(await decryptedNodeCredentials(ctx, 'otherApi')).toBeUndefined();
-		expect(await decryptedNodeCredentials(fakeContext(), 'acmeApi')).toBeUndefined();
+		expect(await decryptedNodeCredentials(ctx, createTransferRun(), 'acmeApi')).toBeUndefined();
+		expect(await decryptedNodeCredentials(ctx, createTransferRun(), 'otherApi')).toBeUndefined();
+		expect(await decryptedNodeCredentials(fakeContext(), createTransferRun(), 'acmeApi')).toBeUndefined();
 	});
 });

@@ -4,11 +4,11 @@ import type { BinaryFile } from '../../nodes/transfer/binaryInput';
 import type { HttpResponse } from '../../nodes/transfer/httpResponse';
 import type { PresignedPostForm, PresignedPostOptions } from '../../nodes/transfer/presignedPost';
 import { isExpiredFormError, keySafeName, resolveObjectKey, uploadToPresignedPost } from '../../nodes/transfer/presignedPost';
-import { throttleGateFor } from '../../nodes/transfer/retry';
 import { fakeContext } from '../shared/fakeContext';
 import { useInstantClock } from './scriptedService';
 import type { MultipartPart } from './multipartParts';
 import { multipartPartsOf } from './multipartParts';
+import { runOf } from './runOf';
 
 /**
  * The presigned POST upload without n8n's engine: a context whose plain HTTP helper answers as the
@@ -72,7 +72,7 @@ useInstantClock();
 describe('uploadToPresignedPost', () => {
 	it('posts the form\'s fields in order, then the file, to the form\'s URL without credentials or redirects', async () => {
 		const { ctx, received } = storageAnswering({ statusCode: 204 });
-		await uploadToPresignedPost(ctx, 0, form, fileOf());
+		await uploadToPresignedPost(ctx, runOf(ctx), 0, form, fileOf());
 		expect(received).toHaveLength(1);
 		const [{ options, parts }] = received;
 		expect(options).toMatchObject({
@@ -100,7 +100,7 @@ describe('uploadToPresignedPost', () => {
 			fileFieldName: 'upload',
 			timeoutMs: 5000,
 		};
-		const result = await uploadToPresignedPost(ctx, 0, { url: form.url, fields: { Key: 'uploads/${filename}', acl: 'private' } }, fileOf(), options);
+		const result = await uploadToPresignedPost(ctx, runOf(ctx), 0, { url: form.url, fields: { Key: 'uploads/${filename}', acl: 'private' } }, fileOf(), options);
 		expect(received[0].options.timeout).toBe(5000);
 		expect(received[0].parts.map((part) => [part.disposition.replace('Content-Disposition: form-data; ', ''), part.content])).toEqual([
 			['name="Key"', 'uploads/a b.pdf'],
@@ -115,35 +115,35 @@ describe('uploadToPresignedPost', () => {
 
 	it('adds a key of ${filename} when the form has none, or the key asked for', async () => {
 		const none = storageAnswering({ statusCode: 204 });
-		const result = await uploadToPresignedPost(none.ctx, 0, { url: 'https://s3.example/bucket', fields: { acl: 'private' } }, fileOf('x', 'a.txt'));
+		const result = await uploadToPresignedPost(none.ctx, runOf(none.ctx), 0, { url: 'https://s3.example/bucket', fields: { acl: 'private' } }, fileOf('x', 'a.txt'));
 		expect(none.received[0].parts.slice(0, 2).map((part) => part.content)).toEqual(['private', '${filename}']);
 		expect(none.received[0].parts[1].disposition).toBe('Content-Disposition: form-data; name="key"');
 		expect(result.key).toBe('a.txt');
 		const given = storageAnswering({ statusCode: 204 });
-		await uploadToPresignedPost(given.ctx, 0, { url: 'https://s3.example/bucket', fields: {} }, fileOf(), { key: 'k/1.pdf' });
+		await uploadToPresignedPost(given.ctx, runOf(given.ctx), 0, { url: 'https://s3.example/bucket', fields: {} }, fileOf(), { key: 'k/1.pdf' });
 		expect(given.received[0].parts[0].content).toBe('k/1.pdf');
 	});
 
 	it('adds the file\'s Content-Type only when the policy signs it and allows the type, and never twice', async () => {
 		const signed = { url: form.url, fields: { key: 'a', policy: policy([['starts-with', '$Content-Type', 'application/']]) } };
 		const added = storageAnswering({ statusCode: 204 });
-		await uploadToPresignedPost(added.ctx, 0, signed, fileOf());
+		await uploadToPresignedPost(added.ctx, runOf(added.ctx), 0, signed, fileOf());
 		expect(added.received[0].parts[2]).toEqual({ disposition: 'Content-Disposition: form-data; name="Content-Type"', content: 'application/pdf' });
 
 		const otherType = storageAnswering({ statusCode: 204 });
-		await uploadToPresignedPost(otherType.ctx, 0, signed, fileOf('x', 'a.png', 'image/png'));
+		await uploadToPresignedPost(otherType.ctx, runOf(otherType.ctx), 0, signed, fileOf('x', 'a.png', 'image/png'));
 		expect(otherType.received[0].parts.map((part) => part.disposition)).not.toContainEqual(expect.stringContaining('Content-Type'));
 
 		const alreadySent = storageAnswering({ statusCode: 204 });
-		await uploadToPresignedPost(alreadySent.ctx, 0, { ...signed, fields: { ...signed.fields, 'content-type': 'application/x' } }, fileOf());
+		await uploadToPresignedPost(alreadySent.ctx, runOf(alreadySent.ctx), 0, { ...signed, fields: { ...signed.fields, 'content-type': 'application/x' } }, fileOf());
 		expect(alreadySent.received[0].parts.filter((part) => /content-type/i.test(part.disposition))).toHaveLength(1);
 
 		const fromExtra = storageAnswering({ statusCode: 204 });
-		await uploadToPresignedPost(fromExtra.ctx, 0, signed, fileOf(), { extraFields: { 'Content-Type': 'application/y' } });
+		await uploadToPresignedPost(fromExtra.ctx, runOf(fromExtra.ctx), 0, signed, fileOf(), { extraFields: { 'Content-Type': 'application/y' } });
 		expect(fromExtra.received[0].parts.filter((part) => /content-type/i.test(part.disposition)).map((part) => part.content)).toEqual(['application/y']);
 
 		const noType = storageAnswering({ statusCode: 204 });
-		await uploadToPresignedPost(noType.ctx, 0, signed, fileOf('x', 'a.pdf', ''));
+		await uploadToPresignedPost(noType.ctx, runOf(noType.ctx), 0, signed, fileOf('x', 'a.pdf', ''));
 		expect(noType.received[0].parts).toHaveLength(3);
 	});
 
@@ -152,7 +152,7 @@ describe('uploadToPresignedPost', () => {
 		['ftp://files.example/a', 'has no valid URL', 'Expected an http(s) URL to post the file to, got "ftp://files.example/a".'],
 	])('refuses a form whose URL is %p before anything is sent', async (url, message, description) => {
 		const { ctx, received } = storageAnswering();
-		const error = await failureOf(uploadToPresignedPost(ctx, 0, { url, fields: {} }, fileOf(), { formSource: 'Acme' }));
+		const error = await failureOf(uploadToPresignedPost(ctx, runOf(ctx), 0, { url, fields: {} }, fileOf(), { formSource: 'Acme' }));
 		expect(error.message).toBe(`The upload form from Acme ${message}`);
 		expect(error.description).toBe(description);
 		expect(received).toHaveLength(0);
@@ -161,15 +161,15 @@ describe('uploadToPresignedPost', () => {
 	it('takes a plain-http form unless the service is reached over https', async () => {
 		const plain = { url: 'http://127.0.0.1:9000/bucket', fields: {} };
 		const allowed = storageAnswering({ statusCode: 204 });
-		await uploadToPresignedPost(allowed.ctx, 0, plain, fileOf());
+		await uploadToPresignedPost(allowed.ctx, runOf(allowed.ctx), 0, plain, fileOf());
 		expect(allowed.received).toHaveLength(1);
 		const refused = storageAnswering();
-		const error = await failureOf(uploadToPresignedPost(refused.ctx, 0, plain, fileOf(), { requireHttps: true }));
+		const error = await failureOf(uploadToPresignedPost(refused.ctx, runOf(refused.ctx), 0, plain, fileOf(), { requireHttps: true }));
 		expect(error.message).toBe('The upload form from the API points to a plain-http URL (http://127.0.0.1:9000); the file was not sent');
 		expect(error.description).toMatch(/^Files are only posted over https/);
 		expect(refused.received).toHaveLength(0);
 		const https = storageAnswering({ statusCode: 204 });
-		await uploadToPresignedPost(https.ctx, 0, form, fileOf(), { requireHttps: true });
+		await uploadToPresignedPost(https.ctx, runOf(https.ctx), 0, form, fileOf(), { requireHttps: true });
 		expect(https.received).toHaveLength(1);
 	});
 
@@ -180,27 +180,27 @@ describe('uploadToPresignedPost', () => {
 		['a field that is null', { key: null }, 'has a field "key" that is not text'],
 	])('refuses a form with %s before anything is sent', async (_, fields, message) => {
 		const { ctx, received } = storageAnswering();
-		const error = await failureOf(uploadToPresignedPost(ctx, 0, { url: form.url, fields } as unknown as PresignedPostForm, fileOf()));
+		const error = await failureOf(uploadToPresignedPost(ctx, runOf(ctx), 0, { url: form.url, fields } as unknown as PresignedPostForm, fileOf()));
 		expect(error.message).toBe(`The upload form from the API ${message}`);
 		expect(received).toHaveLength(0);
 	});
 
 	it('takes fields that are numbers and booleans, sent as text', async () => {
 		const { ctx, received } = storageAnswering({ statusCode: 204 });
-		await uploadToPresignedPost(ctx, 0, { url: form.url, fields: { key: 'a', success_action_status: 201, x: false } }, fileOf());
+		await uploadToPresignedPost(ctx, runOf(ctx), 0, { url: form.url, fields: { key: 'a', success_action_status: 201, x: false } }, fileOf());
 		expect(received[0].parts.slice(1, 3).map((part) => part.content)).toEqual(['201', 'false']);
 	});
 
 	it('refuses a file outside the policy\'s content-length-range before it is sent', async () => {
 		const ranged = { url: form.url, fields: { key: 'a', policy: policy([['content-length-range', 2, 5]]) } };
 		const large = storageAnswering();
-		const error = await failureOf(uploadToPresignedPost(large.ctx, 0, ranged, fileOf('123456'), { formSource: 'Acme' }));
+		const error = await failureOf(uploadToPresignedPost(large.ctx, runOf(large.ctx), 0, ranged, fileOf('123456'), { formSource: 'Acme' }));
 		expect(error.message).toMatch(/^The upload form from Acme accepts files up to 5 bytes: "report.pdf"/);
 		const small = storageAnswering();
-		await failureOf(uploadToPresignedPost(small.ctx, 0, ranged, fileOf('1')));
+		await failureOf(uploadToPresignedPost(small.ctx, runOf(small.ctx), 0, ranged, fileOf('1')));
 		expect([...large.received, ...small.received]).toHaveLength(0);
 		const within = storageAnswering({ statusCode: 204 });
-		await uploadToPresignedPost(within.ctx, 0, ranged, fileOf('12345'));
+		await uploadToPresignedPost(within.ctx, runOf(within.ctx), 0, ranged, fileOf('12345'));
 		expect(within.received).toHaveLength(1);
 	});
 
@@ -209,7 +209,7 @@ describe('uploadToPresignedPost', () => {
 			{ statusCode: 500, headers: { 'retry-after': '0' }, body: '<Error><Code>InternalError</Code></Error>' },
 			{ statusCode: 204 },
 		);
-		const result = await uploadToPresignedPost(ctx, 0, form, fileOf());
+		const result = await uploadToPresignedPost(ctx, runOf(ctx), 0, form, fileOf());
 		expect(result.statusCode).toBe(204);
 		expect(received).toHaveLength(2);
 		expect(received[1].parts[3].content).toBe('hello pdf');
@@ -219,14 +219,14 @@ describe('uploadToPresignedPost', () => {
 	it('paces the storage host apart from the service that handed out the form', async () => {
 		const { ctx } = storageAnswering({ statusCode: 204 });
 		const scopes: string[] = [];
-		throttleGateFor(ctx).observer = {
+		runOf(ctx).gate.observer = {
 			beforeSend: async (scope) => {
 				scopes.push(scope);
 				return 0;
 			},
 			afterResponse: () => undefined,
 		};
-		await uploadToPresignedPost(ctx, 0, { url: 'https://bucket.s3.example:9000/up', fields: {} }, fileOf());
+		await uploadToPresignedPost(ctx, runOf(ctx), 0, { url: 'https://bucket.s3.example:9000/up', fields: {} }, fileOf());
 		expect(scopes).toEqual(['storage bucket.s3.example:9000']);
 	});
 
@@ -235,20 +235,20 @@ describe('uploadToPresignedPost', () => {
 			statusCode: 403,
 			body: '<?xml version="1.0"?><Error><Code>AccessDenied</Code><Message>Invalid according to Policy: Policy expired.</Message></Error>',
 		});
-		const error = await failureOf(uploadToPresignedPost(ctx, 0, form, fileOf()));
+		const error = await failureOf(uploadToPresignedPost(ctx, runOf(ctx), 0, form, fileOf()));
 		expect(error.message).toMatch(/^S3 .*the upload of "report.pdf"/);
 		expect(error.message).toContain('Policy expired');
 		expect(error.description).toMatch(/^The storage refused the signed form\. If the message says the policy expired/);
 		expect(isExpiredFormError(error)).toBe(true);
 		const tooLarge = storageAnswering({ statusCode: 400, body: '<Error><Code>EntityTooLarge</Code></Error>' });
-		expect((await failureOf(uploadToPresignedPost(tooLarge.ctx, 0, form, fileOf()))).description).toMatch(/^The file is larger than the form allows/);
+		expect((await failureOf(uploadToPresignedPost(tooLarge.ctx, runOf(tooLarge.ctx), 0, form, fileOf()))).description).toMatch(/^The file is larger than the form allows/);
 		const unknown = storageAnswering({ statusCode: 400, body: '<Error><Code>SomethingNew</Code></Error>' });
-		expect((await failureOf(uploadToPresignedPost(unknown.ctx, 0, form, fileOf()))).description).not.toMatch(/form allows|signed form/);
+		expect((await failureOf(uploadToPresignedPost(unknown.ctx, runOf(unknown.ctx), 0, form, fileOf()))).description).not.toMatch(/form allows|signed form/);
 	});
 
 	it('reports a storage it could not reach with the file named', async () => {
 		const { ctx, received } = storageAnswering(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
-		const error = await failureOf(uploadToPresignedPost(ctx, 0, form, fileOf()));
+		const error = await failureOf(uploadToPresignedPost(ctx, runOf(ctx), 0, form, fileOf()));
 		expect(error.message).toBe('Could not reach S3 for the upload of "report.pdf": the connection was refused');
 		expect(received).toHaveLength(4);
 	});
@@ -260,7 +260,7 @@ describe('uploadToPresignedPost', () => {
 				'<PostResponse><Location>https://bucket.s3.example/uploads/a%20%26%20b.pdf</Location><Bucket>my&amp;bucket</Bucket>' +
 				'<Key>uploads/a &amp; b &lt;1&gt; &apos;x&apos; &quot;y&quot; &#233;.pdf</Key><ETag>&quot;abc123&quot;</ETag></PostResponse>',
 		});
-		expect(await uploadToPresignedPost(ctx, 0, form, fileOf())).toEqual({
+		expect(await uploadToPresignedPost(ctx, runOf(ctx), 0, form, fileOf())).toEqual({
 			statusCode: 201,
 			bucket: 'my&bucket',
 			key: 'uploads/a & b <1> \'x\' "y" é.pdf',
@@ -271,7 +271,7 @@ describe('uploadToPresignedPost', () => {
 
 	it('takes the key, bucket and location from the form when S3 answers 204 without a body', async () => {
 		const { ctx } = storageAnswering({ statusCode: 204, headers: { etag: '"e1"' } });
-		const result = await uploadToPresignedPost(ctx, 0, { url: 'https://s3.example/bucket/', fields: { key: 'up/${filename}', Bucket: 'files' } }, fileOf('x', 'a b#1.pdf'));
+		const result = await uploadToPresignedPost(ctx, runOf(ctx), 0, { url: 'https://s3.example/bucket/', fields: { key: 'up/${filename}', Bucket: 'files' } }, fileOf('x', 'a b#1.pdf'));
 		expect(result).toEqual({
 			statusCode: 204,
 			bucket: 'files',
@@ -280,7 +280,7 @@ describe('uploadToPresignedPost', () => {
 			etag: 'e1',
 		});
 		const withLocation = storageAnswering({ statusCode: 204, headers: { location: 'https://cdn.example/up/a.pdf' } });
-		const located = await uploadToPresignedPost(withLocation.ctx, 0, { url: form.url, fields: { key: 'up/a.pdf' } }, fileOf());
+		const located = await uploadToPresignedPost(withLocation.ctx, runOf(withLocation.ctx), 0, { url: form.url, fields: { key: 'up/a.pdf' } }, fileOf());
 		expect(located).toEqual({ statusCode: 204, bucket: undefined, key: 'up/a.pdf', location: 'https://cdn.example/up/a.pdf', etag: undefined });
 	});
 });

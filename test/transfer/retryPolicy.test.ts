@@ -8,8 +8,8 @@ import {
 	sendWithRetry,
 	SERVICE_SCOPE,
 	ThrottleGate,
-	throttleGateFor,
 } from '../../nodes/transfer/retry';
+import { createTransferRun } from '../../nodes/transfer/transferRun';
 
 /**
  * The retry policy on its own, with a scripted `send` (no HTTP): which answers and failures are
@@ -72,10 +72,10 @@ describe('ThrottleGate', () => {
 		expect(await gate.wait()).toBe(0);
 	});
 
-	it('is one gate per node execution context', () => {
-		const ctx = {};
-		expect(throttleGateFor(ctx)).toBe(throttleGateFor(ctx));
-		expect(throttleGateFor(ctx)).not.toBe(throttleGateFor({}));
+	it('is one gate per node run', () => {
+		const run = createTransferRun();
+		expect(run.gate).toBeInstanceOf(ThrottleGate);
+		expect(run.gate).not.toBe(createTransferRun().gate);
 	});
 });
 

@@ -12,6 +12,7 @@ import { runForEachItem } from '../../nodes/shared/runItems';
 import type { PresignedPostForm } from '../../nodes/transfer';
 import {
 	bodyJson,
+	createTransferRun,
 	getInputFiles,
 	isSuccessStatus,
 	networkError,
@@ -61,9 +62,10 @@ export class TestFormUpload implements INodeType {
 	], true);
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const run = createTransferRun();
 		return await runForEachItem(this, async (itemIndex) => {
 			const { baseUrl } = await this.getCredentials<{ baseUrl: string }>('testCrmApi');
-			const response = await sendAuthenticatedRequest(this, 'testCrmApi', {
+			const response = await sendAuthenticatedRequest(this, run, 'testCrmApi', {
 				method: 'GET',
 				url: `${baseUrl}/form`,
 				json: true,
@@ -72,9 +74,9 @@ export class TestFormUpload implements INodeType {
 			const [file] = await getInputFiles(this, itemIndex, {
 				binaryPropertyName: this.getNodeParameter('binaryPropertyName', itemIndex) as string,
 			});
-			const result = await uploadToPresignedPost(this, itemIndex, form, file);
+			const result = await uploadToPresignedPost(this, run, itemIndex, form, file);
 			return [{ json: { ...result }, pairedItem: { item: itemIndex } }];
-		});
+		}, { gate: run.gate });
 	}
 }
 

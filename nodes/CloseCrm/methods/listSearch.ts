@@ -2,6 +2,7 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from '
 
 import { currentParameterText, listItem, matchesFilter } from '../../shared/recordLocator';
 import { closeApiRequest } from '../transport';
+import { createTransferRun } from '../../transfer';
 
 /** Leads per page of the list (Close's `_limit`; its lists default to 100). */
 const LEADS_PER_PAGE = 100;
@@ -12,8 +13,9 @@ const LEADS_PER_PAGE = 100;
  * Each entry links to the lead's page (`html_url`).
  */
 export async function searchLeads(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const run = createTransferRun();
 	const skip = Number(paginationToken ?? 0) || 0;
-	const answer = await closeApiRequest(this, 0, {
+	const answer = await closeApiRequest(this, run, 0, {
 		method: 'GET',
 		path: '/lead/',
 		qs: { _skip: skip, _limit: LEADS_PER_PAGE, _fields: 'id,display_name,html_url', ...(filter ? { query: filter } : {}) },
@@ -29,9 +31,10 @@ export async function searchLeads(this: ILoadOptionsFunctions, filter?: string, 
 
 /** The chosen lead's contacts, read with the lead (GET /lead/{id}/ with `_fields`), as the email check reads them. */
 export async function searchContacts(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const run = createTransferRun();
 	const leadId = currentParameterText(this, 'leadId');
 	if (!leadId) return { results: [] };
-	const lead = await closeApiRequest(this, 0, {
+	const lead = await closeApiRequest(this, run, 0, {
 		method: 'GET',
 		path: `/lead/${encodeURIComponent(leadId)}/`,
 		qs: { _fields: 'id,contacts' },

@@ -2,6 +2,8 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeLis
 
 import { currentParameterText, listItem, matchesFilter } from '../../shared/recordLocator';
 import { apiPath, espoRequest, normalizeSiteUrl, responseObject } from '../transport';
+import type { TransferRun } from '../../transfer';
+import { createTransferRun } from '../../transfer';
 
 const FILE_FIELD_TYPES = ['file', 'image'];
 const MULTIPLE_FIELD_TYPES = ['attachmentMultiple'];
@@ -21,8 +23,8 @@ const RECORDS_PER_PAGE = 50;
  * and return all metadata, whose `entityDefs` we take. A role that may not read metadata gets an
  * error here, and the user can still type names ("Name" mode).
  */
-async function entityDefs(ctx: ILoadOptionsFunctions): Promise<Record<string, IDataObject>> {
-	const response = await espoRequest(ctx, {
+async function entityDefs(ctx: ILoadOptionsFunctions, run: TransferRun): Promise<Record<string, IDataObject>> {
+	const response = await espoRequest(ctx, run, {
 		method: 'GET',
 		path: 'Metadata',
 		qs: { key: 'entityDefs' },
@@ -56,10 +58,10 @@ function labelFromName(name: string): string {
  * The field labels users see in EspoCRM, from the language data (GET I18n, Controllers/I18n): the
  * entity type's `fields`, else Global's. Without it (a proxy refusing it) the name stands in.
  */
-async function fieldLabels(ctx: ILoadOptionsFunctions, entityType: string): Promise<(name: string) => string> {
+async function fieldLabels(ctx: ILoadOptionsFunctions, run: TransferRun, entityType: string): Promise<(name: string) => string> {
 	let data: IDataObject = {};
 	try {
-		data = responseObject(await espoRequest(ctx, { method: 'GET', path: 'I18n', subject: 'the field labels', itemIndex: 0 }));
+		data = responseObject(await espoRequest(ctx, run, { method: 'GET', path: 'I18n', subject: 'the field labels', itemIndex: 0 }));
 	} catch {
 		// The labels are a convenience: the list still works with the names.
 	}
@@ -74,7 +76,8 @@ async function fieldLabels(ctx: ILoadOptionsFunctions, entityType: string): Prom
 
 /** Entity types that have at least one field of the chosen kind. */
 export async function searchEntityTypes(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const defs = await entityDefs(this);
+	const run = createTransferRun();
+	const defs = await entityDefs(this, run);
 	const types = wantedFieldTypes(currentParameterText(this, 'fieldType', false));
 	const results: INodeListSearchItems[] = Object.entries(defs)
 		.filter(([name, definition]) =>
@@ -91,10 +94,11 @@ export async function searchEntityTypes(this: ILoadOptionsFunctions, filter?: st
  * name, the API name as the value. Filtered by Field Type where the node still asks it (typeVersion 1 and 2).
  */
 export async function searchFields(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const run = createTransferRun();
 	const entityType = currentParameterText(this, 'entityType');
 	if (!entityType) return { results: [] };
-	const defs = await entityDefs(this);
-	const labelOf = await fieldLabels(this, entityType);
+	const defs = await entityDefs(this, run);
+	const labelOf = await fieldLabels(this, run, entityType);
 	const types = wantedFieldTypes(currentParameterText(this, 'fieldType', false));
 	const results: INodeListSearchItems[] = Object.entries(fieldsOf(defs[entityType]))
 		.filter(([name, field]) => types.includes(String(field?.type)) && matchesFilter(filter, name, labelOf(name)))
@@ -118,9 +122,9 @@ async function recordPageUrl(ctx: ILoadOptionsFunctions, entityType: string, id:
  * box: the entity's text filter fields, `name` by default), `maxSize` and `offset`
  * (Core/Record/SearchParamsFetcher); the token is the next offset while `total` says more remain.
  */
-async function recordsOf(ctx: ILoadOptionsFunctions, entityType: string, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+async function recordsOf(ctx: ILoadOptionsFunctions, run: TransferRun, entityType: string, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 	const offset = Number(paginationToken ?? 0) || 0;
-	const response = await espoRequest(ctx, {
+	const response = await espoRequest(ctx, run, {
 		method: 'GET',
 		path: apiPath(entityType),
 		qs: { maxSize: RECORDS_PER_PAGE, offset, select: 'id,name', ...(filter ? { textFilter: filter } : {}) },
@@ -145,14 +149,16 @@ export async function searchRecords(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
+	const run = createTransferRun();
 	const entityType = currentParameterText(this, 'entityType');
 	if (!entityType) return { results: [] };
-	return await recordsOf(this, entityType, filter, paginationToken);
+	return await recordsOf(this, run, entityType, filter, paginationToken);
 }
 
 /** Document records, for the Document operations (see recordsOf). */
 export async function searchDocuments(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	return await recordsOf(this, 'Document', filter, paginationToken);
+	const run = createTransferRun();
+	return await recordsOf(this, run, 'Document', filter, paginationToken);
 }
 
 /**
@@ -160,11 +166,12 @@ export async function searchDocuments(this: ILoadOptionsFunctions, filter?: stri
  * `{field}Ids`/`{field}Names` (Attachment-Multiple) or `{field}Id`/`{field}Name` (File, Image).
  */
 export async function searchAttachments(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const run = createTransferRun();
 	const entityType = currentParameterText(this, 'entityType');
 	const field = currentParameterText(this, 'field');
 	const recordId = currentParameterText(this, 'recordId');
 	if (!entityType || !field || !recordId) return { results: [] };
-	const response = await espoRequest(this, {
+	const response = await espoRequest(this, run, {
 		method: 'GET',
 		path: apiPath(entityType, recordId),
 		subject: `the read of ${entityType} record "${recordId}" (for its attachments)`,

@@ -3,6 +3,8 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchItems, INodeLis
 import { currentParameterText, listItem, matchesFilter } from '../../shared/recordLocator';
 import { attachmentsOf, MAX_PER_PAGE, REFERENCE_COLLECTIONS, unwrapAttachment } from '../actions/attachment/common';
 import { onePageCrmEnvelope } from '../transport';
+import type { TransferRun } from '../../transfer';
+import { createTransferRun } from '../../transfer';
 
 /**
  * One page of a OnePageCRM list (spec query_page/query_per_page; the page data `max_page` sits in
@@ -11,13 +13,14 @@ import { onePageCrmEnvelope } from '../transport';
  */
 async function listPage(
 	ctx: ILoadOptionsFunctions,
+	run: TransferRun,
 	collection: string,
 	type: string,
 	qs: IDataObject,
 	paginationToken: string | undefined,
 ): Promise<{ records: IDataObject[]; next?: string }> {
 	const page = Math.max(1, Number(paginationToken ?? 1) || 1);
-	const envelope = await onePageCrmEnvelope(ctx, 0, {
+	const envelope = await onePageCrmEnvelope(ctx, run, 0, {
 		method: 'GET',
 		path: [collection],
 		qs: { ...qs, page, per_page: MAX_PER_PAGE },
@@ -41,7 +44,8 @@ function contactName(contact: IDataObject): string {
 
 /** spec listContacts: `search` finds contacts "by contact name, company name or phone number". */
 export async function searchContacts(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	const { records, next } = await listPage(this, 'contacts', 'contact', filter ? { search: filter } : {}, paginationToken);
+	const run = createTransferRun();
+	const { records, next } = await listPage(this, run, 'contacts', 'contact', filter ? { search: filter } : {}, paginationToken);
 	return { results: records.map((contact) => listItem(contactName(contact), String(contact.id))), paginationToken: next };
 }
 
@@ -58,6 +62,7 @@ function recordName(record: IDataObject): string {
  * so each page is filtered here.
  */
 export async function searchRecords(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const run = createTransferRun();
 	const referenceType = currentParameterText(this, 'referenceType', false) || 'note';
 	if (referenceType === 'contact') return await searchContacts.call(this, filter, paginationToken);
 	const collection = REFERENCE_COLLECTIONS[referenceType];
@@ -65,7 +70,7 @@ export async function searchRecords(this: ILoadOptionsFunctions, filter?: string
 	const contactId = currentParameterText(this, 'contactId');
 	const qs: IDataObject = contactId ? { contact_id: contactId } : {};
 	if (referenceType === 'deal' && filter) qs.search = filter;
-	const { records, next } = await listPage(this, collection, referenceType, qs, paginationToken);
+	const { records, next } = await listPage(this, run, collection, referenceType, qs, paginationToken);
 	const results: INodeListSearchItems[] = records
 		.filter((record) => referenceType === 'deal' || matchesFilter(filter, recordName(record)))
 		.map((record) => listItem(recordName(record), String(record.id)));
@@ -74,10 +79,11 @@ export async function searchRecords(this: ILoadOptionsFunctions, filter?: string
 
 /** The attachments of the record under "From" / "Record ID" (read with the record, or the contact's pinned ones). */
 export async function searchAttachments(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	const run = createTransferRun();
 	const referenceType = currentParameterText(this, 'referenceType', false) || 'note';
 	const referenceId = currentParameterText(this, 'referenceId');
 	if (!referenceId) return { results: [] };
-	const attachments = (await attachmentsOf(this, 0, referenceType, referenceId)).map(unwrapAttachment);
+	const attachments = (await attachmentsOf(this, run, 0, referenceType, referenceId)).map(unwrapAttachment);
 	return {
 		results: attachments
 			.map((attachment) => listItem(attachment.custom_filename || attachment.filename, String(attachment.id)))

@@ -2,9 +2,11 @@ import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { documentTypeId, documentTypeList, documentTypeName } from '../documentTypes';
 import { traffioApiRequest } from '../transport';
+import { createTransferRun } from '../../transfer';
 
 export async function getDocumentTypes(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const answer = await traffioApiRequest(this, 0, {
+	const run = createTransferRun();
+	const answer = await traffioApiRequest(this, run, 0, {
 		method: 'GET',
 		path: '/v1_document_type/document_type',
 		subject: 'the document type list',

@@ -2,6 +2,7 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from '
 
 import { currentParameterText, listItem, matchesFilter } from '../../shared/recordLocator';
 import { zohoJson, zohoRequest } from '../transport';
+import { createTransferRun } from '../../transfer';
 
 /** Zoho's largest page (per_page up to 200 for records and attachments). */
 const PER_PAGE = 200;
@@ -36,11 +37,12 @@ function pageQuery(paginationToken: string | undefined): { qs: IDataObject; page
  * answers 204 without a body when there is nothing.
  */
 export async function searchRecords(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const run = createTransferRun();
 	const module = currentParameterText(this, 'module', false);
 	if (!module) return { results: [] };
 	const nameField = NAME_FIELDS[module] ?? 'Name';
 	const { qs, page } = pageQuery(paginationToken);
-	const response = await zohoRequest(this, {
+	const response = await zohoRequest(this, run, {
 		method: 'GET',
 		segments: filter ? [module, 'search'] : [module],
 		qs: { ...qs, per_page: PER_PAGE, fields: `id,${nameField}`, ...(filter ? { word: filter } : {}) },
@@ -59,11 +61,12 @@ export async function searchRecords(this: ILoadOptionsFunctions, filter?: string
 
 /** The chosen record's attachments by file name (GET /crm/v8/{module}/{record}/Attachments, paged as the records). */
 export async function searchAttachments(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
+	const run = createTransferRun();
 	const module = currentParameterText(this, 'module', false);
 	const recordId = currentParameterText(this, 'recordId');
 	if (!module || !recordId) return { results: [] };
 	const { qs, page } = pageQuery(paginationToken);
-	const response = await zohoRequest(this, {
+	const response = await zohoRequest(this, run, {
 		method: 'GET',
 		segments: [module, recordId, 'Attachments'],
 		qs: { ...qs, per_page: PER_PAGE, fields: 'id,File_Name' },

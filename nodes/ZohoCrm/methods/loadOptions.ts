@@ -1,6 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { zohoJson, zohoRequest } from '../transport';
+import { createTransferRun } from '../../transfer';
 
 /**
  * Standard modules whose records take attachments: the "Supported modules" of the v8 pages
@@ -38,7 +39,8 @@ export function takesAttachments(module: IDataObject): boolean {
 }
 
 export async function getAttachmentModules(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const response = await zohoRequest(this, {
+	const run = createTransferRun();
+	const response = await zohoRequest(this, run, {
 		method: 'GET',
 		segments: ['settings', 'modules'],
 		idempotent: true,

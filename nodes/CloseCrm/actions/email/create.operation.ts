@@ -6,6 +6,7 @@ import { requiredText } from '../../../shared/validation';
 import { splitList } from '../../../transfer';
 import { createActivityWithFiles } from '../../activityWithFiles';
 import { closeApiRequest } from '../../transport';
+import type { RunContext } from '../../../shared/runContext';
 
 const displayOptions = { show: { resource: ['email'], operation: ['create'] } };
 
@@ -60,14 +61,14 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
  * Uploads the item's file(s) and creates a draft outgoing email on the lead with them attached:
  * the draft waits in Close for a person to review and send it.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
 	const leadId = requiredText(this, itemIndex, 'leadId', 'Lead ID', 'the lead the email belongs to (it starts with "lead_")');
 	const contactId = requiredText(this, itemIndex, 'contactId', 'Contact ID', 'the contact the email is addressed to (it starts with "cont_")');
 	const to = splitList(requiredText(this, itemIndex, 'to', 'To', 'at least one recipient address'));
 	const emailSubject = this.getNodeParameter('subject', itemIndex, '') as string;
 	const body = this.getNodeParameter('body', itemIndex, '') as string;
 	const activity = `the draft email on lead "${leadId}"`;
-	return await createActivityWithFiles(this, itemIndex, { leadId, contactId, activity }, async (attachments, options) => {
+	return await createActivityWithFiles(this, run, itemIndex, { leadId, contactId, activity }, async (attachments, options) => {
 		const email: IDataObject = {
 			lead_id: leadId,
 			contact_id: contactId,
@@ -80,7 +81,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		};
 		if (options.cc) email.cc = splitList(options.cc as string);
 		if (options.bcc) email.bcc = splitList(options.bcc as string);
-		return await closeApiRequest(this, itemIndex, {
+		return await closeApiRequest(this, run, itemIndex, {
 			method: 'POST',
 			path: '/activity/email/',
 			body: email,

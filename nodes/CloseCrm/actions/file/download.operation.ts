@@ -6,6 +6,7 @@ import { optionsCollection, outputBinaryFieldProperty, timeoutOption } from '../
 import { fileNameFromContentDisposition, headerValue, storeAnsweredFile } from '../../../transfer';
 import { closeClient } from '../../transport';
 import { requiredText, webAddressOf } from '../../../shared/validation';
+import type { RunContext } from '../../../shared/runContext';
 
 const displayOptions = { show: { resource: ['file'], operation: ['download'] } };
 
@@ -71,13 +72,13 @@ const DOWNLOAD_FIXES = {
  * API key (unverified that they need it: Close documents them only as what activities take and
  * give); any redirect away from Close (to its file storage) is followed without credentials.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
 	const rawUrl = requiredText(this, itemIndex, 'url', 'File URL', {
 		description: 'Set "File URL" to the "url" of a file from the Get Many operation ({{ $json.url }}).',
 	});
 	const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() || 'data';
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const connection = await closeClient.connection(this, itemIndex);
+	const connection = await closeClient.connection(this, run, itemIndex);
 	// The API's own origin counts as Close too (a sandbox or proxy that serves both).
 	const closeOrigins = new Set([CLOSE_APP_ORIGIN, new URL(connection.baseUrl).origin]);
 
@@ -87,7 +88,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
 		const target = url;
 		const toClose = closeOrigins.has(target.origin);
-		response = await closeClient.request(this, {
+		response = await closeClient.request(this, run, {
 			method: 'GET',
 			url: target.toString(),
 			answer: 'stream',

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { optionsCollection } from '../../../shared/descriptions';
 import { requiredText } from '../../../shared/validation';
 import { closeApiRequest } from '../../transport';
+import type { RunContext } from '../../../shared/runContext';
 
 const displayOptions = { show: { resource: ['file'], operation: ['getMany'] } };
 
@@ -31,10 +32,10 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 ]);
 
 /** Every activity of one type on the lead, page by page (`_skip`/`_limit` until `has_more` is false). */
-async function listActivities(ctx: IExecuteFunctions, itemIndex: number, type: ActivityType, leadId: string): Promise<IDataObject[]> {
+async function listActivities(ctx: IExecuteFunctions, run: RunContext, itemIndex: number, type: ActivityType, leadId: string): Promise<IDataObject[]> {
 	const activities: IDataObject[] = [];
 	for (let skip = 0; ; skip += PAGE_SIZE) {
-		const page = await closeApiRequest(ctx, itemIndex, {
+		const page = await closeApiRequest(ctx, run, itemIndex, {
 			method: 'GET',
 			path: `/activity/${type}/`,
 			qs: {
@@ -57,13 +58,13 @@ async function listActivities(ctx: IExecuteFunctions, itemIndex: number, type: A
  * The files on a lead's notes and emails, one output item each, with the names, sizes and types
  * Close shows and the `url` the Download operation takes.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
 	const leadId = requiredText(this, itemIndex, 'leadId', 'Lead ID', 'the ID of a Close lead (it starts with "lead_")');
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const types = (Array.isArray(options.activityTypes) ? options.activityTypes : ACTIVITY_TYPES) as ActivityType[];
 	const output: INodeExecutionData[] = [];
 	for (const type of ACTIVITY_TYPES.filter((candidate) => types.includes(candidate))) {
-		for (const activity of await listActivities(this, itemIndex, type, leadId)) {
+		for (const activity of await listActivities(this, run, itemIndex, type, leadId)) {
 			const attachments = Array.isArray(activity.attachments) ? (activity.attachments as IDataObject[]) : [];
 			for (const attachment of attachments) {
 				if (!attachment || typeof attachment.url !== 'string') continue;

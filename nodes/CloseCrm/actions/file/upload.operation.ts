@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { fileUploadProperties } from '../../../shared/descriptions';
 import { readUploadInput } from '../../../shared/uploadOperation';
 import { uploadFilesToClose } from '../../files';
+import type { RunContext } from '../../../shared/runContext';
 
 const displayOptions = { show: { resource: ['file'], operation: ['upload'] } };
 
@@ -22,8 +23,8 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
  * Uploads the item's file(s) to Close's storage and outputs each as the attachment object Close's
  * activities take (`{url, filename, size, content_type}`), for use within 24 hours.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
 	const { files } = await readUploadInput(this, itemIndex);
-	const stored = await uploadFilesToClose(this, itemIndex, files);
+	const stored = await uploadFilesToClose(this, run, itemIndex, files);
 	return stored.map(({ attachment }) => ({ json: { ...attachment }, pairedItem: { item: itemIndex } }));
 }

@@ -5,6 +5,7 @@ import { fileUploadProperties } from '../../../shared/descriptions';
 import { requiredText } from '../../../shared/validation';
 import { createActivityWithFiles } from '../../activityWithFiles';
 import { closeApiRequest } from '../../transport';
+import type { RunContext } from '../../../shared/runContext';
 
 const displayOptions = { show: { resource: ['note'], operation: ['create'] } };
 
@@ -21,12 +22,12 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 ]);
 
 /** Uploads the item's file(s), then adds one note to the lead with all of them attached. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
 	const leadId = requiredText(this, itemIndex, 'leadId', 'Lead ID', 'the lead to add the note to (it starts with "lead_")');
 	const note = this.getNodeParameter('note', itemIndex, '') as string;
 	const activity = `the note on lead "${leadId}"`;
-	return await createActivityWithFiles(this, itemIndex, { leadId, activity }, async (attachments) =>
-		await closeApiRequest(this, itemIndex, {
+	return await createActivityWithFiles(this, run, itemIndex, { leadId, activity }, async (attachments) =>
+		await closeApiRequest(this, run, itemIndex, {
 			method: 'POST',
 			path: '/activity/note/',
 			// Close's note takes `url`, `filename` and `content_type` per attachment and works out the size

@@ -6,6 +6,7 @@ import { LOCATOR_VERSION, recordLocatorProperties } from '../../../shared/record
 import { bodyJson } from '../../../transfer';
 import { apiPath, espoRequest, responseObject } from '../../transport';
 import { nonEmpty } from '../../../shared/validation';
+import type { RunContext } from '../../../shared/runContext';
 
 export type FieldType = 'file' | 'attachmentMultiple';
 
@@ -170,10 +171,10 @@ function fieldTypeOf(definition: unknown): FieldType | undefined {
  * (GET Metadata?key=entityDefs.{entity}.fields.{field}; servers before 8.2 ignore `key` and send all
  * metadata). A field given as its attribute ("attachmentsIds", "fileId") is found under its own name.
  */
-async function fieldFromMetadata(ctx: IExecuteFunctions, itemIndex: number, entityType: string, field: string): Promise<{ field: string; fieldType: FieldType }> {
+async function fieldFromMetadata(ctx: IExecuteFunctions, run: RunContext, itemIndex: number, entityType: string, field: string): Promise<{ field: string; fieldType: FieldType }> {
 	const candidates = [...new Set([field, field.replace(/Ids$/, ''), field.replace(/Id$/, '')])].filter(Boolean);
 	for (const candidate of candidates) {
-		const response = await espoRequest(ctx, {
+		const response = await espoRequest(ctx, run, {
 			method: 'GET',
 			path: 'Metadata',
 			qs: { key: `entityDefs.${entityType}.fields.${candidate}` },
@@ -192,7 +193,7 @@ async function fieldFromMetadata(ctx: IExecuteFunctions, itemIndex: number, enti
 	});
 }
 
-export async function readLocation(ctx: IExecuteFunctions, itemIndex: number, recordIdRequired: boolean): Promise<AttachmentLocation> {
+export async function readLocation(ctx: IExecuteFunctions, run: RunContext, itemIndex: number, recordIdRequired: boolean): Promise<AttachmentLocation> {
 	const entityType = nonEmpty(ctx, itemIndex, locatorValue(ctx, 'entityType', itemIndex), 'Entity Type', 'an entity type, for example Document or Case');
 	let field = nonEmpty(ctx, itemIndex, locatorValue(ctx, 'field', itemIndex), 'Field', 'a file field, for example attachments or file');
 	// Field Type is asked up to typeVersion 2 and honoured wherever a workflow gives it; else the metadata says it.
@@ -204,7 +205,7 @@ export async function readLocation(ctx: IExecuteFunctions, itemIndex: number, re
 		if (fieldType === 'attachmentMultiple' && field.endsWith('Ids') && field.length > 3) field = field.slice(0, -3);
 		if (fieldType === 'file' && field.endsWith('Id') && field.length > 2) field = field.slice(0, -2);
 	} else {
-		({ field, fieldType } = await fieldFromMetadata(ctx, itemIndex, entityType, field));
+		({ field, fieldType } = await fieldFromMetadata(ctx, run, itemIndex, entityType, field));
 	}
 	const recordId = locatorValue(ctx, 'recordId', itemIndex);
 	if (recordIdRequired) nonEmpty(ctx, itemIndex, recordId, 'Record ID', 'the ID of the record');
@@ -215,8 +216,8 @@ export function describeRecord(location: AttachmentLocation): string {
 	return `${location.entityType} record "${location.recordId}"`;
 }
 
-export async function readRecord(ctx: IExecuteFunctions, itemIndex: number, location: AttachmentLocation): Promise<IDataObject> {
-	const response = await espoRequest(ctx, {
+export async function readRecord(ctx: IExecuteFunctions, run: RunContext, itemIndex: number, location: AttachmentLocation): Promise<IDataObject> {
+	const response = await espoRequest(ctx, run, {
 		method: 'GET',
 		path: apiPath(location.entityType, location.recordId),
 		subject: `the read of ${describeRecord(location)}`,
@@ -269,12 +270,13 @@ export function fileIdOf(ctx: IExecuteFunctions, itemIndex: number, location: At
 
 export async function updateRecord(
 	ctx: IExecuteFunctions,
+	run: RunContext,
 	itemIndex: number,
 	location: AttachmentLocation,
 	attributes: IDataObject,
 	subject: string,
 ): Promise<IDataObject> {
-	const response = await espoRequest(ctx, {
+	const response = await espoRequest(ctx, run, {
 		method: 'PUT',
 		path: apiPath(location.entityType, location.recordId),
 		body: attributes,

@@ -12,6 +12,7 @@ import {
 	updateRecord,
 } from './common';
 import { requiredText } from '../../../shared/validation';
+import type { RunContext } from '../../../shared/runContext';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['attachment'], operation: ['delete'] } },
@@ -22,26 +23,26 @@ export const description: INodeProperties[] = updateDisplayOptions(
  * Unlinks the attachment from the record's field (the other attachments stay: the list sent back is
  * the record's current list minus this id, read right before the write), then deletes it.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const location = await readLocation(this, itemIndex, true);
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
+	const location = await readLocation(this, run, itemIndex, true);
 	const attachmentId = requiredText(this, itemIndex, 'attachmentId', 'Attachment ID', 'an attachment ID, for example from the output of the Get Many operation ({{ $json.id }})');
 
-	const record = await readRecord(this, itemIndex, location);
+	const record = await readRecord(this, run, itemIndex, location);
 	const subject = `unlinking attachment "${attachmentId}" from field "${location.field}" of ${describeRecord(location)}`;
 	let remainingIds: string[] | undefined;
 	if (location.fieldType === 'file') {
 		const current = fileIdOf(this, itemIndex, location, record);
 		if (current !== attachmentId) throw notLinked(this, itemIndex, location, attachmentId);
-		await updateRecord(this, itemIndex, location, { [`${location.field}Id`]: null }, subject);
+		await updateRecord(this, run, itemIndex, location, { [`${location.field}Id`]: null }, subject);
 	} else {
 		const current = attachmentIdsOf(this, itemIndex, location, record);
 		if (!current.includes(attachmentId)) throw notLinked(this, itemIndex, location, attachmentId);
 		remainingIds = current.filter((id) => id !== attachmentId);
-		await updateRecord(this, itemIndex, location, { [`${location.field}Ids`]: remainingIds }, subject);
+		await updateRecord(this, run, itemIndex, location, { [`${location.field}Ids`]: remainingIds }, subject);
 	}
 
 	// EspoCRM may remove an unlinked attachment itself: a 404 here means it is gone already.
-	const response = await espoRequest(this, {
+	const response = await espoRequest(this, run, {
 		method: 'DELETE',
 		path: apiPath('Attachment', attachmentId),
 		subject: `the deletion of attachment "${attachmentId}"`,

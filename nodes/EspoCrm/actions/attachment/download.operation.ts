@@ -6,6 +6,7 @@ import { fileNameFromContentDisposition, headerValue, storeAnsweredFile } from '
 import { apiPath, espoRequest } from '../../transport';
 import { attachmentIdProperties } from './common';
 import { requiredText } from '../../../shared/validation';
+import type { RunContext } from '../../../shared/runContext';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['attachment'], operation: ['download'] } }, [
 	...attachmentIdProperties('The ID of the attachment, as the Get Many operation or the record\'s attachment ID attributes give it'),
@@ -31,12 +32,13 @@ export function espoFileName(disposition: string | undefined): string | undefine
  */
 export async function downloadAttachmentToBinary(
 	ctx: IExecuteFunctions,
+	run: RunContext,
 	itemIndex: number,
 	attachmentId: string,
 	fallbackName: string,
 	subject: string,
 ): Promise<{ binary: Awaited<ReturnType<IExecuteFunctions['helpers']['prepareBinaryData']>>; fileName: string; mimeType: string; size: number | null }> {
-	const response = await espoRequest(ctx, {
+	const response = await espoRequest(ctx, run, {
 		method: 'GET',
 		path: apiPath('Attachment', 'file', attachmentId),
 		subject,
@@ -48,11 +50,12 @@ export async function downloadAttachmentToBinary(
 	return { binary, fileName: binary.fileName ?? fileName, mimeType: binary.mimeType, size };
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
 	const attachmentId = requiredText(this, itemIndex, 'attachmentId', 'Attachment ID', 'an attachment ID, for example from the output of the Get Many operation ({{ $json.id }})');
 	const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() || 'data';
 	const { binary, fileName, mimeType, size } = await downloadAttachmentToBinary(
 		this,
+		run,
 		itemIndex,
 		attachmentId,
 		`attachment-${attachmentId}`,

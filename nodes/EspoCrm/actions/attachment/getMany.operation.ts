@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { apiPath, espoRequest, responseObject } from '../../transport';
 import { attachmentIdsOf, fileIdOf, readLocation, readRecord } from './common';
+import type { RunContext } from '../../../shared/runContext';
 
 /** Entity Type, Field and Record ID are the shared location parameters (common.ts). */
 export const description: INodeProperties[] = [];
@@ -16,9 +17,9 @@ function nameOf(record: IDataObject, attribute: string, id: string): string | nu
 }
 
 /** The attachments of a record's field: ids from the record, then each attachment's name, type and size. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const location = await readLocation(this, itemIndex, true);
-	const record = await readRecord(this, itemIndex, location);
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
+	const location = await readLocation(this, run, itemIndex, true);
+	const record = await readRecord(this, run, itemIndex, location);
 
 	let entries: Array<{ id: string; name: string | null; type: string | null }>;
 	if (location.fieldType === 'file') {
@@ -36,7 +37,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	for (const entry of entries) {
 		// The attachment record carries size and type; a role without Attachment read access gets a 403,
 		// and the names the record itself gives are still worth returning.
-		const response = await espoRequest(this, {
+		const response = await espoRequest(this, run, {
 			method: 'GET',
 			path: apiPath('Attachment', entry.id),
 			subject: `the read of attachment "${entry.id}"`,

@@ -20,6 +20,7 @@ import {
 	updateRecord,
 } from './common';
 import { onRecord, readUploadInput } from '../../../shared/uploadOperation';
+import type { RunContext } from '../../../shared/runContext';
 
 export const description: INodeProperties[] = updateDisplayOptions({ show: { resource: ['attachment'], operation: ['upload'] } }, [
 	...recordUploadProperties,
@@ -70,17 +71,18 @@ function outputItem(
  */
 async function linkToMultipleField(
 	ctx: IExecuteFunctions,
+	run: RunContext,
 	itemIndex: number,
 	location: AttachmentLocation,
 	newIds: string[],
 	replacedIds: string[] = [],
 ): Promise<string[]> {
-	const record = await readRecord(ctx, itemIndex, location);
+	const record = await readRecord(ctx, run, itemIndex, location);
 	const current = attachmentIdsOf(ctx, itemIndex, location, record).filter((id) => !replacedIds.includes(id));
 	// One write links the new files and unlinks the ones they replace: the field never holds neither.
 	const union = [...current, ...newIds.filter((id) => !current.includes(id))];
 	const subject = `linking ${newIds.length === 1 ? 'the attachment' : `${newIds.length} attachments`} to field "${location.field}" of ${describeRecord(location)}`;
-	const updated = await updateRecord(ctx, itemIndex, location, { [`${location.field}Ids`]: union }, subject);
+	const updated = await updateRecord(ctx, run, itemIndex, location, { [`${location.field}Ids`]: union }, subject);
 	const after = updated[`${location.field}Ids`];
 	if (Array.isArray(after)) {
 		const missing = union.filter((id) => !after.map(String).includes(id));
@@ -122,8 +124,8 @@ function linkingFailed(
 	});
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const location = await readLocation(this, itemIndex, false);
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
+	const location = await readLocation(this, run, itemIndex, false);
 	const { files, options } = await readUploadInput(this, itemIndex);
 
 	if (location.fieldType === 'file' && files.length > 1) {
@@ -139,8 +141,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	const ifAlreadyAttached = location.recordId ? ifAlreadyAttachedOf(options) : 'upload';
 	// One record's field is the unit: another item's check and upload for the same field must wait.
-	return await onRecord(this, ifAlreadyAttached, `${location.entityType}/${location.recordId}/${location.field}`, async () =>
-		await uploadToLocation(this, itemIndex, location, files, ifAlreadyAttached),
+	return await onRecord(run, ifAlreadyAttached, `${location.entityType}/${location.recordId}/${location.field}`, async () =>
+		await uploadToLocation(this, run, itemIndex, location, files, ifAlreadyAttached),
 	);
 }
 
@@ -150,6 +152,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
  */
 async function attachedNamesakes(
 	ctx: IExecuteFunctions,
+	run: RunContext,
 	itemIndex: number,
 	record: IDataObject,
 	location: AttachmentLocation,
@@ -168,7 +171,7 @@ async function attachedNamesakes(
 	const attached: AttachedFile[] = [];
 	for (const entry of entries) {
 		if (typeof entry.name !== 'string' || !wanted.has(entry.name)) continue;
-		const response = await espoRequest(ctx, {
+		const response = await espoRequest(ctx, run, {
 			method: 'GET',
 			path: apiPath('Attachment', entry.id),
 			subject: `the read of attachment "${entry.id}" ("${entry.name}")`,
@@ -187,6 +190,7 @@ function skippedItem(itemIndex: number, location: AttachmentLocation, file: Bina
 
 async function uploadToLocation(
 	ctx: IExecuteFunctions,
+	run: RunContext,
 	itemIndex: number,
 	location: AttachmentLocation,
 	files: BinaryFile[],
@@ -196,10 +200,10 @@ async function uploadToLocation(
 	let previousFileId: string | null = null;
 	let attached: AttachedFile[] = [];
 	if (location.recordId) {
-		const record = await readRecord(ctx, itemIndex, location);
+		const record = await readRecord(ctx, run, itemIndex, location);
 		if (location.fieldType === 'file') previousFileId = fileIdOf(ctx, itemIndex, location, record);
 		else attachmentIdsOf(ctx, itemIndex, location, record);
-		if (ifAlreadyAttached !== 'upload') attached = await attachedNamesakes(ctx, itemIndex, record, location, files);
+		if (ifAlreadyAttached !== 'upload') attached = await attachedNamesakes(ctx, run, itemIndex, record, location, files);
 	}
 
 	// Skip: files the field already holds are not sent; their output is the attached file.
@@ -216,14 +220,14 @@ async function uploadToLocation(
 		files.map((file) => made.get(file) ?? skippedItem(itemIndex, location, file, skipped.get(file)!));
 	if (toUpload.length === 0) return inFileOrder(new Map());
 
-	const limit = await uploadLimitFor(ctx, itemIndex, location.entityType, location.field);
+	const limit = await uploadLimitFor(ctx, run, itemIndex, location.entityType, location.field);
 	for (const file of toUpload) {
 		assertWithinUploadLimit(ctx, itemIndex, file, limit, `field "${location.field}" of ${location.entityType}`);
 	}
 
 	const uploaded: Array<{ file: BinaryFile; answer: IDataObject }> = [];
 	for (const file of toUpload) {
-		const answer = await uploadAttachment(ctx, itemIndex, attachmentAttributes(location, file), file);
+		const answer = await uploadAttachment(ctx, run, itemIndex, attachmentAttributes(location, file), file);
 		uploaded.push({ file, answer });
 	}
 	const newIds = uploaded.map(({ answer }) => answer.id as string);
@@ -240,7 +244,7 @@ async function uploadToLocation(
 	if (location.fieldType === 'file') {
 		const subject = `setting field "${location.field}" of ${describeRecord(location)} to the new file`;
 		try {
-			await updateRecord(ctx, itemIndex, location, { [`${location.field}Id`]: newIds[0] }, subject);
+			await updateRecord(ctx, run, itemIndex, location, { [`${location.field}Id`]: newIds[0] }, subject);
 		} catch (error) {
 			throw linkingFailed(ctx, itemIndex, error, location, uploaded);
 		}
@@ -254,14 +258,14 @@ async function uploadToLocation(
 	let attachmentIds: string[];
 	try {
 		attachmentIds = await withKeyLock(
-			ctx,
+			run.locks,
 			recordKey,
-			async () => await linkToMultipleField(ctx, itemIndex, location, newIds, replacedIds),
+			async () => await linkToMultipleField(ctx, run, itemIndex, location, newIds, replacedIds),
 		);
 	} catch (error) {
 		throw linkingFailed(ctx, itemIndex, error, location, uploaded);
 	}
-	const replaced = ifAlreadyAttached === 'replace' ? { replacedAttachmentIds: replacedIds, replacedAttachmentsDeleted: await deleteUnlinked(ctx, itemIndex, replacedIds) } : {};
+	const replaced = ifAlreadyAttached === 'replace' ? { replacedAttachmentIds: replacedIds, replacedAttachmentsDeleted: await deleteUnlinked(ctx, run, itemIndex, replacedIds) } : {};
 	return inFileOrder(
 		new Map(uploaded.map(({ file, answer }) => [file, outputItem(itemIndex, location, file, answer, { linked: true, attachmentIds, ...replaced })])),
 	);
@@ -274,10 +278,10 @@ async function uploadToLocation(
  * Attachment delete access, Classes/Acl/Attachment/AccessChecker's default). A 404 means it is gone
  * already; a 403 leaves it unlinked, which the output says.
  */
-async function deleteUnlinked(ctx: IExecuteFunctions, itemIndex: number, ids: string[]): Promise<boolean> {
+async function deleteUnlinked(ctx: IExecuteFunctions, run: RunContext, itemIndex: number, ids: string[]): Promise<boolean> {
 	let allDeleted = true;
 	for (const id of ids) {
-		const response = await espoRequest(ctx, {
+		const response = await espoRequest(ctx, run, {
 			method: 'DELETE',
 			path: apiPath('Attachment', id),
 			subject: `the deletion of the replaced attachment "${id}"`,

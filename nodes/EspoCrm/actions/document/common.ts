@@ -5,6 +5,7 @@ import { bodyJson } from '../../../transfer';
 import { apiPath, espoRequest } from '../../transport';
 import { recordLocatorProperties } from '../../../shared/recordLocator';
 import { requiredText } from '../../../shared/validation';
+import type { RunContext } from '../../../shared/runContext';
 
 /** Modules/Crm/Resources/metadata/entityDefs/Document.json: the entity type and the field holding its file. */
 export const DOCUMENT = 'Document';
@@ -36,8 +37,8 @@ export function readDocumentId(ctx: IExecuteFunctions, itemIndex: number): strin
 }
 
 /** GET Document/{id} (Core/Record/Service::read): the record's attributes, incl. fileId, fileName, folderId. */
-export async function readDocument(ctx: IExecuteFunctions, itemIndex: number, documentId: string): Promise<IDataObject> {
-	const response = await espoRequest(ctx, {
+export async function readDocument(ctx: IExecuteFunctions, run: RunContext, itemIndex: number, documentId: string): Promise<IDataObject> {
+	const response = await espoRequest(ctx, run, {
 		method: 'GET',
 		path: apiPath(DOCUMENT, documentId),
 		subject: `the read of Document "${documentId}"`,

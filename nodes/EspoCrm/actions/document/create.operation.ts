@@ -9,6 +9,7 @@ import { apiPath, espoRequest, responseObject, uploadAttachment } from '../../tr
 import { assertWithinUploadLimit, uploadLimitFor } from '../../uploadLimit';
 import { DOCUMENT, DOCUMENT_FILE_FIELD, documentItem } from './common';
 import { readUploadInput } from '../../../shared/uploadOperation';
+import type { RunContext } from '../../../shared/runContext';
 
 const displayOptions = { show: { resource: ['document'], operation: ['create'] } };
 
@@ -122,8 +123,8 @@ function objectOf(value: unknown): Record<string, IDataObject> {
  * `key` since 8.2; older servers send all metadata). Administrators add links and link-multiple
  * fields, so the server's own definitions decide how each link is set.
  */
-async function documentDefs(ctx: IExecuteFunctions, itemIndex: number): Promise<DocumentDefs> {
-	const response = await espoRequest(ctx, {
+async function documentDefs(ctx: IExecuteFunctions, run: RunContext, itemIndex: number): Promise<DocumentDefs> {
+	const response = await espoRequest(ctx, run, {
 		method: 'GET',
 		path: 'Metadata',
 		qs: { key: `entityDefs.${DOCUMENT}` },
@@ -200,7 +201,7 @@ function withRecovery(ctx: IExecuteFunctions, itemIndex: number, error: unknown,
  * list), then `POST Document` with `fileId` (File/Saver relates the attachment), the folder and the
  * related records; links without a link-multiple field then by `POST Document/{id}/{link}`.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
 	const { files, options } = await readUploadInput(this, itemIndex);
 	if (files.length > 1) {
 		throw new NodeOperationError(this.getNode(), `Item ${itemIndex + 1} has ${files.length} files but a Document holds one`, {
@@ -213,13 +214,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const publishDate = readPublishDate(this, itemIndex, options.publishDate);
 	const folderId = String(options.folderId ?? '').trim();
 	const requested = readRelatedRecords(this, itemIndex);
-	const links = requested.length > 0 ? planLinks(this, itemIndex, await documentDefs(this, itemIndex), requested) : [];
+	const links = requested.length > 0 ? planLinks(this, itemIndex, await documentDefs(this, run, itemIndex), requested) : [];
 
-	const limit = await uploadLimitFor(this, itemIndex, DOCUMENT, DOCUMENT_FILE_FIELD);
+	const limit = await uploadLimitFor(this, run, itemIndex, DOCUMENT, DOCUMENT_FILE_FIELD);
 	assertWithinUploadLimit(this, itemIndex, file, limit, 'the file of a Document');
 
 	const attachment = await uploadAttachment(
 		this,
+		run,
 		itemIndex,
 		{ name: file.fileName, type: file.mimeType, role: 'Attachment', size: file.size, relatedType: DOCUMENT, field: DOCUMENT_FILE_FIELD },
 		file,
@@ -235,7 +237,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	let document: IDataObject;
 	try {
-		const response = await espoRequest(this, {
+		const response = await espoRequest(this, run, {
 			method: 'POST',
 			path: DOCUMENT,
 			body,
@@ -260,7 +262,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	for (const { link, ids, inCreateRequest } of links) {
 		if (!inCreateRequest) {
 			try {
-				await espoRequest(this, {
+				await espoRequest(this, run, {
 					method: 'POST',
 					path: apiPath(DOCUMENT, documentId, link),
 					body: { ids },

@@ -4,6 +4,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { outputBinaryFieldProperty } from '../../../shared/descriptions';
 import { downloadAttachmentToBinary } from '../attachment/download.operation';
 import { documentIdProperties, readDocument, readDocumentId } from './common';
+import type { RunContext } from '../../../shared/runContext';
 
 export const description: INodeProperties[] = [
 	...documentIdProperties(['download']),
@@ -13,10 +14,10 @@ export const description: INodeProperties[] = [
 ];
 
 /** The Document's `file` (Document.json): its attachment id from the record, then the bytes, streamed. */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
 	const documentId = readDocumentId(this, itemIndex);
 	const binaryPropertyName = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim() || 'data';
-	const document = await readDocument(this, itemIndex, documentId);
+	const document = await readDocument(this, run, itemIndex, documentId);
 	const fileId = typeof document.fileId === 'string' && document.fileId !== '' ? document.fileId : undefined;
 	if (!fileId) {
 		throw new NodeOperationError(this.getNode(), `Document "${documentId}" has no file to download (item ${itemIndex + 1})`, {
@@ -27,6 +28,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const recordName = typeof document.fileName === 'string' && document.fileName ? document.fileName : `document-${documentId}`;
 	const download = await downloadAttachmentToBinary(
 		this,
+		run,
 		itemIndex,
 		fileId,
 		recordName,

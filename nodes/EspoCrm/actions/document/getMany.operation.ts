@@ -5,6 +5,7 @@ import { bodyJson } from '../../../transfer';
 import { espoRequest } from '../../transport';
 import { DOCUMENT, documentItem } from './common';
 import { returnAllAndLimitProperties } from '../../../shared/descriptions';
+import type { RunContext } from '../../../shared/runContext';
 
 const displayOptions = { show: { resource: ['document'], operation: ['getMany'] } };
 
@@ -33,7 +34,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 ]);
 
 /** GET Document with maxSize/offset paging (RecordBase::getActionList answers `{total, list}`). */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? Infinity : Math.max(1, Math.floor(Number(this.getNodeParameter('limit', itemIndex, 50))));
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as IDataObject;
@@ -46,7 +47,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const documents: IDataObject[] = [];
 	for (let offset = 0; documents.length < limit; ) {
 		const maxSize = Math.min(PAGE_SIZE, limit - documents.length);
-		const response = await espoRequest(this, {
+		const response = await espoRequest(this, run, {
 			method: 'GET',
 			path: DOCUMENT,
 			qs: { maxSize, offset, ...where },

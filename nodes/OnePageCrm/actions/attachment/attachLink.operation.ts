@@ -12,6 +12,7 @@ import {
 } from './common';
 import { keySafeName } from '../../../transfer';
 import { objectKey } from './upload.operation';
+import type { RunContext } from '../../../shared/runContext';
 
 const OPERATION = ['attachLink'];
 
@@ -51,7 +52,7 @@ export const description: INodeProperties[] = forOperations(OPERATION, [
 	},
 ]);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
 	const contactId = requiredText(this, itemIndex, 'contactId', 'Contact ID', 'the OnePageCRM id of the contact');
 	const referenceType = this.getNodeParameter('referenceType', itemIndex) as string;
 	const referenceId = requiredText(this, itemIndex, 'referenceId', 'Record ID', 'the OnePageCRM id of the deal, note, call or meeting');
@@ -68,7 +69,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 
 	const fileName = name || url;
-	const data = await onePageCrmRequest(this, itemIndex, {
+	const data = await onePageCrmRequest(this, run, itemIndex, {
 		method: 'POST',
 		path: ['attachments'],
 		// spec createAttachment requires `key` for a link too; it documents one composition,

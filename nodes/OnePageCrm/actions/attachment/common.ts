@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { ServiceContext } from '../../../transfer';
+import type { ServiceContext, TransferRun } from '../../../transfer';
 import { LOCATOR_VERSION, recordLocatorProperties } from '../../../shared/recordLocator';
 import { onePageCrmEnvelope } from '../../transport';
 
@@ -165,6 +165,7 @@ function maxPageOf(envelope: IDataObject): number | undefined {
 
 async function pinnedAttachments(
 	ctx: ServiceContext,
+	run: TransferRun,
 	itemIndex: number,
 	contactId: string,
 	limit: number | undefined,
@@ -172,7 +173,7 @@ async function pinnedAttachments(
 ): Promise<IDataObject[]> {
 	const attachments: IDataObject[] = [];
 	for (let page = 1; page <= MAX_PAGES; page++) {
-		const envelope = await onePageCrmEnvelope(ctx, itemIndex, {
+		const envelope = await onePageCrmEnvelope(ctx, run, itemIndex, {
 			method: 'GET',
 			path: ['contacts', contactId, 'pinned_attachments'],
 			qs: { page, per_page: MAX_PER_PAGE },
@@ -197,15 +198,16 @@ async function pinnedAttachments(
  */
 export async function attachmentsOf(
 	ctx: ServiceContext,
+	run: TransferRun,
 	itemIndex: number,
 	referenceType: string,
 	referenceId: string,
 	options: { limit?: number; stopWhen?: (attachment: IDataObject) => boolean } = {},
 ): Promise<IDataObject[]> {
 	if (referenceType === 'contact') {
-		return await pinnedAttachments(ctx, itemIndex, referenceId, options.limit, options.stopWhen);
+		return await pinnedAttachments(ctx, run, itemIndex, referenceId, options.limit, options.stopWhen);
 	}
-	const envelope = await onePageCrmEnvelope(ctx, itemIndex, {
+	const envelope = await onePageCrmEnvelope(ctx, run, itemIndex, {
 		method: 'GET',
 		path: [REFERENCE_COLLECTIONS[referenceType] ?? referenceType, referenceId],
 		subject: `the attachments of ${referenceType} "${referenceId}"`,

@@ -13,6 +13,7 @@ import {
 	parentTypeProperty,
 	referenceIdProperties,
 } from './common';
+import type { RunContext } from '../../../shared/runContext';
 
 const OPERATION = ['download'];
 const STORAGE_NAME = 'OnePageCRM\'s file storage';
@@ -30,13 +31,14 @@ export const description: INodeProperties[] = forOperations(OPERATION, [
 /** The attachment with its fresh `url`, read from its record (the API has no GET /attachments/{id}). */
 async function findAttachment(
 	ctx: IExecuteFunctions,
+	run: RunContext,
 	itemIndex: number,
 	referenceType: string,
 	referenceId: string,
 	attachmentId: string,
 ): Promise<IDataObject> {
 	const matches = (attachment: IDataObject) => String(attachment.id) === attachmentId;
-	const attachments = await attachmentsOf(ctx, itemIndex, referenceType, referenceId, { stopWhen: matches });
+	const attachments = await attachmentsOf(ctx, run, itemIndex, referenceType, referenceId, { stopWhen: matches });
 	const attachment = attachments.find(matches);
 	if (!attachment) {
 		const where = referenceType === 'contact' ? `pinned on contact "${referenceId}"` : `on ${referenceType} "${referenceId}"`;
@@ -51,7 +53,7 @@ async function findAttachment(
 	return attachment;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
 	const referenceType = String(this.getNodeParameter('referenceType', itemIndex, 'note'));
 	const attachmentId = requiredText(
 		this,
@@ -74,7 +76,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const binaryPropertyName = (this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string).trim() || 'data';
 
 	// The attachment's url is short-lived: read it right before the download, never reuse an old one.
-	const attachment = await findAttachment(this, itemIndex, referenceType, referenceId, attachmentId);
+	const attachment = await findAttachment(this, run, itemIndex, referenceType, referenceId, attachmentId);
 	const storedName = String(attachment.custom_filename || attachment.filename || `attachment-${attachmentId}`);
 	const linkService = linkServiceOf(attachment);
 	if (linkService) {
@@ -96,7 +98,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 
 	// A presigned GET on the storage host: its signature is the authorisation, the CRM's credential stays home.
-	const response = await onePageCrmClient.request(this, {
+	const response = await onePageCrmClient.request(this, run, {
 		method: 'GET',
 		url,
 		authenticate: false,

@@ -2,11 +2,12 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { onePageCrmRequest } from '../../transport';
 import { attachmentOf, attachmentPickerProperties, forOperations } from './common';
+import type { RunContext } from '../../../shared/runContext';
 
 /** An operation file's two exports (see shared/router.ts Operation). */
 interface PinningOperation {
 	description: INodeProperties[];
-	execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]>;
+	execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]>;
 }
 
 /**
@@ -16,9 +17,9 @@ interface PinningOperation {
 export function pinningOperation(action: 'pin' | 'unpin'): PinningOperation {
 	return {
 		description: forOperations([action], attachmentPickerProperties()),
-		async execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+		async execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
 			const attachmentId = (this.getNodeParameter('attachmentId', itemIndex, '', { extractValue: true }) as string).trim();
-			const data = await onePageCrmRequest(this, itemIndex, {
+			const data = await onePageCrmRequest(this, run, itemIndex, {
 				method: 'PATCH',
 				path: ['attachments', attachmentId, action],
 				subject: `the ${action} request for attachment "${attachmentId}"`,

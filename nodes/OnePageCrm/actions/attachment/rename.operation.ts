@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { onePageCrmRequest } from '../../transport';
 import { attachmentOf, attachmentPickerProperties, forOperations } from './common';
 import { requiredText } from '../../../shared/validation';
+import type { RunContext } from '../../../shared/runContext';
 
 const OPERATION = ['rename'];
 
@@ -19,10 +20,10 @@ export const description: INodeProperties[] = forOperations(OPERATION, [
 	},
 ]);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
 	const attachmentId = (this.getNodeParameter('attachmentId', itemIndex, '', { extractValue: true }) as string).trim();
 	const newName = requiredText(this, itemIndex, 'newName', 'New Name', { description: 'Give the name the attachment should have.' });
-	const data = await onePageCrmRequest(this, itemIndex, {
+	const data = await onePageCrmRequest(this, run, itemIndex, {
 		method: 'PATCH',
 		path: ['attachments', attachmentId],
 		// spec updateAttachment: the name goes inside `attachment`; the answer's data is the Attachment.

@@ -21,6 +21,7 @@ import {
 	referenceTypeProperty,
 	STORED_FILE_PROVIDER,
 } from './common';
+import type { RunContext } from '../../../shared/runContext';
 
 const OPERATION = ['upload'];
 
@@ -104,8 +105,8 @@ interface ListedAttachment extends AttachedFile {
 }
 
 /** The files stored on the record (spec Attachment; a link has storage_provider other than amazon and no size). */
-async function storedFilesOf(ctx: IExecuteFunctions, itemIndex: number, target: Target): Promise<ListedAttachment[]> {
-	const attachments = await attachmentsOf(ctx, itemIndex, target.referenceType, target.referenceId);
+async function storedFilesOf(ctx: IExecuteFunctions, run: RunContext, itemIndex: number, target: Target): Promise<ListedAttachment[]> {
+	const attachments = await attachmentsOf(ctx, run, itemIndex, target.referenceType, target.referenceId);
 	return attachments
 		.filter((attachment) => attachment.storage_provider === undefined || attachment.storage_provider === STORED_FILE_PROVIDER)
 		.map((attachment) => ({
@@ -119,13 +120,14 @@ async function storedFilesOf(ctx: IExecuteFunctions, itemIndex: number, target: 
 
 async function uploadOne(
 	ctx: IExecuteFunctions,
+	run: RunContext,
 	itemIndex: number,
 	file: BinaryFile,
 	target: Target,
 	ifAlreadyAttached: IfAlreadyAttached,
 ): Promise<INodeExecutionData> {
 	// Skip and Replace compare with the record's files first; Upload Again reads them only to settle a lost answer.
-	const before = ifAlreadyAttached === 'upload' ? [] : await storedFilesOf(ctx, itemIndex, target);
+	const before = ifAlreadyAttached === 'upload' ? [] : await storedFilesOf(ctx, run, itemIndex, target);
 	const same = sameFiles(before, file);
 	if (ifAlreadyAttached === 'skip' && same.length > 0) {
 		return {
@@ -134,7 +136,7 @@ async function uploadOne(
 		};
 	}
 
-	const formData = await onePageCrmRequest(ctx, itemIndex, {
+	const formData = await onePageCrmRequest(ctx, run, itemIndex, {
 		method: 'GET',
 		path: ['attachments', 's3_form'],
 		qs: { contact_id: target.contactId },
@@ -150,7 +152,7 @@ async function uploadOne(
 
 	const filename = keySafeName(file.fileName);
 	const key = objectKey(pattern, target.contactId, filename);
-	await uploadToPresignedPost(ctx, itemIndex, form, file, {
+	await uploadToPresignedPost(ctx, run, itemIndex, form, file, {
 		key,
 		extraFields: { filename },
 		requireHttps: target.requireHttps,
@@ -167,7 +169,7 @@ async function uploadOne(
 			{
 				attach: async () =>
 					attachmentOf(
-						await onePageCrmRequest(ctx, itemIndex, {
+						await onePageCrmRequest(ctx, run, itemIndex, {
 							method: 'POST',
 							path: ['attachments'],
 							body: {
@@ -182,11 +184,11 @@ async function uploadOne(
 							idempotent: false,
 						}),
 					),
-				listAttached: async () => await storedFilesOf(ctx, itemIndex, target),
+				listAttached: async () => await storedFilesOf(ctx, run, itemIndex, target),
 				fromAttached: (attached) => (attached as ListedAttachment).attachment,
 				before,
 				file,
-				scope: ctx,
+				createdIds: run.createdIds,
 			},
 			(attachment) => (attachment.id ? String(attachment.id) : undefined),
 		);
@@ -223,7 +225,7 @@ async function uploadOne(
 		},
 		async (old) =>
 			// spec deleteAttachment (line 3781).
-			await onePageCrmRequest(ctx, itemIndex, {
+			await onePageCrmRequest(ctx, run, itemIndex, {
 				method: 'DELETE',
 				path: ['attachments', old.id],
 				subject: `the deletion of attachment "${old.id}" ("${old.name}") that "${file.fileName}" replaces`,
@@ -243,14 +245,14 @@ async function uploadOne(
 	};
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
 	const contactId = requiredText(this, itemIndex, 'contactId', 'Contact ID', 'the OnePageCRM id of the contact');
 	const referenceType = this.getNodeParameter('referenceType', itemIndex) as string;
 	const referenceId = requiredText(this, itemIndex, 'referenceId', 'Record ID', 'the OnePageCRM id of the deal, note, call or meeting');
 	const input = await readUploadInput(this, itemIndex, { serviceName: SERVICE_NAME, maxBytes: MAX_FILE_BYTES });
-	const { secure } = await onePageCrmClient.connection(this, itemIndex);
+	const { secure } = await onePageCrmClient.connection(this, run, itemIndex);
 	const target = { contactId, referenceType, referenceId, requireHttps: secure };
-	return await uploadEachFile(this, input, `${referenceType}/${referenceId}`, async (file) =>
-		await uploadOne(this, itemIndex, file, target, input.ifAlreadyAttached),
+	return await uploadEachFile(run, input, `${referenceType}/${referenceId}`, async (file) =>
+		await uploadOne(this, run, itemIndex, file, target, input.ifAlreadyAttached),
 	);
 }

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { documentTypeList } from '../../documentTypes';
 import { traffioApiRequest } from '../../transport';
 import { returnAllAndLimitProperties } from '../../../shared/descriptions';
+import type { RunContext } from '../../../shared/runContext';
 
 const displayOptions = { show: { resource: ['documentType'], operation: ['getMany'] } };
 
@@ -12,8 +13,8 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 ]);
 
 /** Lists the document types a file can be registered as (6 is "person file"). */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const answer = await traffioApiRequest(this, itemIndex, {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
+	const answer = await traffioApiRequest(this, run, itemIndex, {
 		method: 'GET',
 		path: '/v1_document_type/document_type',
 		subject: 'the document type list',

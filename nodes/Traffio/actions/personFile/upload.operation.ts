@@ -19,6 +19,7 @@ import {
 import { traffioApiRequest, traffioClient, unwrapData } from '../../transport';
 import { requiredText } from '../../../shared/validation';
 import { readUploadInput, uploadEachFile } from '../../../shared/uploadOperation';
+import type { RunContext } from '../../../shared/runContext';
 
 const displayOptions = { show: { resource: ['personFile'], operation: ['upload'] } };
 
@@ -79,12 +80,13 @@ function idValue(value: unknown): string | number {
 
 async function requestPersonFileForm(
 	ctx: IExecuteFunctions,
+	run: RunContext,
 	itemIndex: number,
 	personId: string,
 	file: BinaryFile,
 ): Promise<PersonFileForm> {
 	const answer = unwrapData(
-		(await traffioApiRequest(ctx, itemIndex, {
+		(await traffioApiRequest(ctx, run, itemIndex, {
 			method: 'POST',
 			path: '/v1_upload/s3_upload_person_file',
 			// The policy signs this MIME type: the form's Content-Type must be the file's.
@@ -130,16 +132,17 @@ interface PersonFileTarget {
 
 async function uploadPersonFile(
 	ctx: IExecuteFunctions,
+	run: RunContext,
 	itemIndex: number,
 	connection: ServiceConnection,
 	target: PersonFileTarget,
 	file: BinaryFile,
 ): Promise<IDataObject> {
 	const { personId, documentTypeId } = target;
-	const { form, keyPrefix } = await requestPersonFileForm(ctx, itemIndex, personId, file);
+	const { form, keyPrefix } = await requestPersonFileForm(ctx, run, itemIndex, personId, file);
 	const name = keySafeName(file.fileName);
 	const key = keyPrefix.includes('${filename}') ? resolveObjectKey(keyPrefix, name) : `${keyPrefix}${name}`;
-	await uploadToPresignedPost(ctx, itemIndex, form, file, {
+	await uploadToPresignedPost(ctx, run, itemIndex, form, file, {
 		key,
 		requireHttps: connection.secure,
 		formSource: 'Traffio',
@@ -156,7 +159,7 @@ async function uploadPersonFile(
 	const subject = `the file record for "${file.fileName}" on person "${personId}"`;
 	let record: IDataObject | IDataObject[];
 	try {
-		record = await traffioApiRequest(ctx, itemIndex, {
+		record = await traffioApiRequest(ctx, run, itemIndex, {
 			method: 'POST',
 			path: '/v1_files/person_file',
 			body: registration,
@@ -178,7 +181,7 @@ async function uploadPersonFile(
  * Traffio's three steps per file: ask for a signed S3 form for the person and MIME type, post the
  * file to S3 under the assigned prefix, then register the stored key as the person's file.
  */
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
 	const input = await readUploadInput(this, itemIndex);
 	const { options } = input;
 	const documentTypeId = this.getNodeParameter('documentTypeId', itemIndex, PERSON_FILE_DOCUMENT_TYPE) as string | number;
@@ -188,10 +191,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		fileTitle: (options.fileTitle as string) || undefined,
 		fileDescription: (options.fileDescription as string) || undefined,
 	};
-	const connection = await traffioClient.connection(this, itemIndex);
+	const connection = await traffioClient.connection(this, run, itemIndex);
 	// No "If Already Attached" here, so uploadEachFile takes no lock: files go one after the other.
-	return await uploadEachFile(this, input, `person/${target.personId}`, async (file) => {
-		const record = await uploadPersonFile(this, itemIndex, connection, target, file);
+	return await uploadEachFile(run, input, `person/${target.personId}`, async (file) => {
+		const record = await uploadPersonFile(this, run, itemIndex, connection, target, file);
 		return {
 			json: { ...record, fileName: file.fileName, size: file.size, mimeType: file.mimeType },
 			pairedItem: { item: itemIndex },

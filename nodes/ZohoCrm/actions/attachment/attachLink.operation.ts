@@ -5,6 +5,7 @@ import { optionsCollection, timeoutOption } from '../../../shared/descriptions';
 import { zohoJson, zohoRequest } from '../../transport';
 import { getRecordRef } from './fields';
 import { requiredText, webAddressOf } from '../../../shared/validation';
+import type { RunContext } from '../../../shared/runContext';
 
 const displayOptions = { show: { resource: ['attachment'], operation: ['attachLink'] } };
 
@@ -40,7 +41,7 @@ function assertHttpUrl(ctx: IExecuteFunctions, itemIndex: number, url: string): 
 	}
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
 	const record = getRecordRef(this, itemIndex);
 	const url = requiredText(this, itemIndex, 'url', 'URL', { description: 'Give the web address to attach, e.g. https://example.com/file.pdf.' });
 	assertHttpUrl(this, itemIndex, url);
@@ -51,7 +52,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// parameters, with no body; the v8 upload page lists title under "Parameters" (query) too.
 	const qs: IDataObject = { attachmentUrl: url };
 	if (title) qs.title = title;
-	const response = await zohoRequest(this, {
+	const response = await zohoRequest(this, run, {
 		method: 'POST',
 		segments: [record.module, record.recordId, 'Attachments'],
 		qs,

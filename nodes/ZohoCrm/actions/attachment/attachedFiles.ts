@@ -4,6 +4,7 @@ import type { AttachedFile } from '../../../shared/ifAlreadyAttached';
 import { sizeOf } from '../../../shared/ifAlreadyAttached';
 import { zohoJson, zohoRequest } from '../../transport';
 import type { RecordRef } from './fields';
+import type { TransferRun } from '../../../transfer';
 
 /**
  * `fields` is mandatory since API v3 (docs v8/get-attachments.html: "fields string, mandatory"; SDK
@@ -49,6 +50,7 @@ export interface ListedAttachment extends AttachedFile {
  */
 export async function* attachmentPages(
 	ctx: IExecuteFunctions,
+	run: TransferRun,
 	itemIndex: number,
 	record: RecordRef,
 	perPage = MAX_PER_PAGE,
@@ -58,7 +60,7 @@ export async function* attachmentPages(
 		const qs: IDataObject = { fields: ATTACHMENT_FIELDS, per_page: perPage };
 		if (pageToken) qs.page_token = pageToken;
 		else qs.page = page;
-		const response = await zohoRequest(ctx, {
+		const response = await zohoRequest(ctx, run, {
 			method: 'GET',
 			segments: [record.module, record.recordId, 'Attachments'],
 			qs,
@@ -76,9 +78,9 @@ export async function* attachmentPages(
 }
 
 /** The files attached to a record. Links (`$link_url` set) are not files and never count as the same file. */
-export async function attachedFilesOf(ctx: IExecuteFunctions, itemIndex: number, record: RecordRef): Promise<ListedAttachment[]> {
+export async function attachedFilesOf(ctx: IExecuteFunctions, run: TransferRun, itemIndex: number, record: RecordRef): Promise<ListedAttachment[]> {
 	const files: ListedAttachment[] = [];
-	for await (const data of attachmentPages(ctx, itemIndex, record)) {
+	for await (const data of attachmentPages(ctx, run, itemIndex, record)) {
 		for (const attachment of data) {
 			if (attachment.$link_url) continue;
 			files.push({

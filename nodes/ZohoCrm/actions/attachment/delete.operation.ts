@@ -3,15 +3,16 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { zohoJson, zohoRequest } from '../../transport';
 import { attachmentIdProperties, getAttachmentRef } from './fields';
+import type { RunContext } from '../../../shared/runContext';
 
 export const description: INodeProperties[] = updateDisplayOptions(
 	{ show: { resource: ['attachment'], operation: ['delete'] } },
 	attachmentIdProperties(),
 );
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
 	const { attachmentId, ...record } = getAttachmentRef(this, itemIndex, 'the attachment to delete');
-	const response = await zohoRequest(this, {
+	const response = await zohoRequest(this, run, {
 		method: 'DELETE',
 		segments: [record.module, record.recordId, 'Attachments', attachmentId],
 		// Deleting twice leaves the same state; a second answer may say the id is gone.

@@ -6,6 +6,7 @@ import { fileNameFromContentDisposition, headerValue, storeAnsweredFile } from '
 import { zohoRequest } from '../../transport';
 import { attachmentIdProperties, getAttachmentRef } from './fields';
 import { requiredText } from '../../../shared/validation';
+import type { RunContext } from '../../../shared/runContext';
 
 const displayOptions = { show: { resource: ['attachment'], operation: ['download'] } };
 
@@ -14,7 +15,7 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 	outputBinaryFieldProperty,
 ]);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
 	const { attachmentId, ...record } = getAttachmentRef(this, itemIndex);
 	const binaryPropertyName = requiredText(
 		this,
@@ -24,7 +25,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		{ description: 'Give the name of the output binary field, usually "data".' },
 	);
 
-	const response = await zohoRequest(this, {
+	const response = await zohoRequest(this, run, {
 		method: 'GET',
 		segments: [record.module, record.recordId, 'Attachments', attachmentId],
 		responseType: 'stream',

@@ -13,6 +13,7 @@ import { MAX_ATTACHMENT_BYTES, REFUSED_EXTENSIONS, SERVICE_NAME, zohoClient, zoh
 import { attachedFilesOf } from './attachedFiles';
 import type { RecordRef } from './fields';
 import { getRecordRef } from './fields';
+import type { RunContext } from '../../../shared/runContext';
 
 const displayOptions = { show: { resource: ['attachment'], operation: ['upload'] } };
 
@@ -20,15 +21,15 @@ export const description: INodeProperties[] = updateDisplayOptions(displayOption
 	...recordUploadProperties,
 ]);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, itemIndex: number, run: RunContext): Promise<INodeExecutionData[]> {
 	const record = getRecordRef(this, itemIndex);
 	const input = await readUploadInput(this, itemIndex, {
 		serviceName: SERVICE_NAME,
 		maxBytes: MAX_ATTACHMENT_BYTES,
 		refusedExtensions: REFUSED_EXTENSIONS,
 	});
-	return await uploadEachFile(this, input, `${record.module}/${record.recordId}`, async (file) =>
-		await uploadOne(this, itemIndex, record, file, input.ifAlreadyAttached),
+	return await uploadEachFile(run, input, `${record.module}/${record.recordId}`, async (file) =>
+		await uploadOne(this, run, itemIndex, record, file, input.ifAlreadyAttached),
 	);
 }
 
@@ -39,9 +40,9 @@ interface UploadAnswer {
 }
 
 /** POST the file (SDK uploadAttachments): never repeated blindly, a repeat would attach it twice. */
-async function sendUpload(ctx: IExecuteFunctions, itemIndex: number, record: RecordRef, file: BinaryFile): Promise<UploadAnswer> {
+async function sendUpload(ctx: IExecuteFunctions, run: RunContext, itemIndex: number, record: RecordRef, file: BinaryFile): Promise<UploadAnswer> {
 	// Only "not processed" answers (429) are retried; a lost answer is settled by attachOnce.
-	const response = await uploadDirectMultipart(ctx, zohoClient, file, {
+	const response = await uploadDirectMultipart(ctx, run, zohoClient, file, {
 		path: pathOf(record.module, record.recordId, 'Attachments'),
 		fileFieldName: 'file',
 		itemIndex,
@@ -66,6 +67,7 @@ async function sendUpload(ctx: IExecuteFunctions, itemIndex: number, record: Rec
 
 async function uploadOne(
 	ctx: IExecuteFunctions,
+	run: RunContext,
 	itemIndex: number,
 	record: RecordRef,
 	file: BinaryFile,
@@ -77,7 +79,7 @@ async function uploadOne(
 		...fileOutputFields(file),
 	};
 	// Skip and Replace compare with the record's files first; Upload Again reads them only to settle a lost answer.
-	const before = ifAlreadyAttached === 'upload' ? [] : await attachedFilesOf(ctx, itemIndex, record);
+	const before = ifAlreadyAttached === 'upload' ? [] : await attachedFilesOf(ctx, run, itemIndex, record);
 	const same = sameFiles(before, file);
 	if (ifAlreadyAttached === 'skip' && same.length > 0) {
 		return { json: { id: same[0].id, skipped: true, attachment: same[0].attachment, ...fileFields }, pairedItem: { item: itemIndex } };
@@ -85,12 +87,12 @@ async function uploadOne(
 
 	const settled = await attachOnce<UploadAnswer>(
 		{
-			attach: async () => await sendUpload(ctx, itemIndex, record, file),
-			listAttached: async () => await attachedFilesOf(ctx, itemIndex, record),
+			attach: async () => await sendUpload(ctx, run, itemIndex, record, file),
+			listAttached: async () => await attachedFilesOf(ctx, run, itemIndex, record),
 			fromAttached: (attached) => ({ id: attached.id, answer: {}, details: { id: attached.id } }),
 			before,
 			file,
-			scope: ctx,
+			createdIds: run.createdIds,
 		},
 		(uploaded) => uploaded.id,
 	);
@@ -109,7 +111,7 @@ async function uploadOne(
 		},
 		async (old) =>
 			// SDK deleteAttachment: DELETE /{module}/{record_id}/Attachments/{id}.
-			await zohoRequest(ctx, {
+			await zohoRequest(ctx, run, {
 				method: 'DELETE',
 				segments: [record.module, record.recordId, 'Attachments', old.id],
 				idempotent: true,
