@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { BinaryFile } from '../transfer';
 import { bodyJson, formatBytes, formatBytesOver } from '../transfer';
+import { fieldDefinition } from './fieldMetadata';
 import { espoRequest } from './transport';
 import type { RunContext } from '../shared/runContext';
 
@@ -28,29 +29,19 @@ function numberOf(value: unknown): number {
  */
 async function readUploadLimit(ctx: IExecuteFunctions, run: RunContext, itemIndex: number, entityType: string, field: string): Promise<UploadLimit | undefined> {
 	try {
-		const fieldResponse = await espoRequest(ctx, run, {
-			method: 'GET',
-			path: 'Metadata',
-			qs: { key: `entityDefs.${entityType}.fields.${field}` },
-			subject: `the read of field "${field}" of ${entityType} (for its upload limit)`,
-			itemIndex,
-		});
-		const fieldDefs = bodyJson(fieldResponse.body);
-		// Servers before 8.2 ignore `key` and send all metadata: the field's own entry is then looked up.
-		const own =
-			fieldDefs && !Array.isArray(fieldDefs) && 'entityDefs' in fieldDefs
-				? ((fieldDefs.entityDefs as Record<string, { fields?: Record<string, Record<string, unknown>> }>)[entityType]?.fields?.[field] ?? {})
-				: (fieldDefs ?? {});
-		const fieldMax = numberOf((own as Record<string, unknown>).maxFileSize);
+		const own = (await fieldDefinition(ctx, run, itemIndex, entityType, field, 'for its upload limit')) ?? {};
+		const fieldMax = numberOf(own.maxFileSize);
 		if (fieldMax) return { bytes: fieldMax * MB, source: `the field's "Max File Size" (${fieldMax} MB)` };
 
-		const settingsResponse = await espoRequest(ctx, run, {
-			method: 'GET',
-			path: 'Settings',
-			subject: 'the read of the settings (for the upload limit)',
-			itemIndex,
+		const settings = await run.answers.once('EspoCRM settings', async () => {
+			const settingsResponse = await espoRequest(ctx, run, {
+				method: 'GET',
+				path: 'Settings',
+				subject: 'the read of the settings (for the upload limit)',
+				itemIndex,
+			});
+			return bodyJson(settingsResponse.body);
 		});
-		const settings = bodyJson(settingsResponse.body);
 		if (!settings || Array.isArray(settings) || !('attachmentUploadMaxSize' in settings)) return undefined;
 		const settingMax = Math.trunc(numberOf(settings.attachmentUploadMaxSize));
 		return { bytes: settingMax * MB, source: `the "attachmentUploadMaxSize" setting (${settingMax} MB)` };

@@ -4,6 +4,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { LOCATOR_VERSION, recordLocatorProperties } from '../../../shared/recordLocator';
 
 import { bodyJson } from '../../../transfer';
+import { fieldDefinition } from '../../fieldMetadata';
 import { apiPath, espoRequest, responseObject } from '../../transport';
 import { nonEmpty } from '../../../shared/validation';
 import type { RunContext } from '../../../shared/runContext';
@@ -167,23 +168,14 @@ function fieldTypeOf(definition: unknown): FieldType | undefined {
 }
 
 /**
- * From typeVersion 3 the node does not ask the Field Type: EspoCRM's metadata says it
- * (GET Metadata?key=entityDefs.{entity}.fields.{field}; servers before 8.2 ignore `key` and send all
- * metadata). A field given as its attribute ("attachmentsIds", "fileId") is found under its own name.
+ * From typeVersion 3 the node does not ask the Field Type: EspoCRM's metadata says it (see
+ * fieldDefinition: read once per run, the upload limit reads the same answer). A field given as its
+ * attribute ("attachmentsIds", "fileId") is found under its own name.
  */
 async function fieldFromMetadata(ctx: IExecuteFunctions, run: RunContext, itemIndex: number, entityType: string, field: string): Promise<{ field: string; fieldType: FieldType }> {
 	const candidates = [...new Set([field, field.replace(/Ids$/, ''), field.replace(/Id$/, '')])].filter(Boolean);
 	for (const candidate of candidates) {
-		const response = await espoRequest(ctx, run, {
-			method: 'GET',
-			path: 'Metadata',
-			qs: { key: `entityDefs.${entityType}.fields.${candidate}` },
-			subject: `the read of field "${candidate}" of ${entityType} (for its type)`,
-			itemIndex,
-		});
-		const answer = bodyJson(response.body);
-		const all = answer && !Array.isArray(answer) && 'entityDefs' in answer ? (answer.entityDefs as IDataObject) : undefined;
-		const definition = all ? ((all[entityType] as IDataObject | undefined)?.fields as IDataObject | undefined)?.[candidate] : answer;
+		const definition = await fieldDefinition(ctx, run, itemIndex, entityType, candidate, 'for its type');
 		const fieldType = fieldTypeOf(definition);
 		if (fieldType) return { field: candidate, fieldType };
 	}
