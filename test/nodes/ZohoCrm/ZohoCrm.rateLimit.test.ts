@@ -65,8 +65,11 @@ describe('Zoho CRM upload at the org concurrency limit', () => {
 		// The pool went parallel, and was refused only while it found the limit.
 		expect(zoho.api.maxInFlight).toBeGreaterThan(2);
 		const refused = uploadsAnswered(429).length;
-		// Found at the start (slow start overshoots once); a fixed pool above the limit is refused all run long.
-		expect(refused).toBeLessThanOrEqual(6);
+		// Found at the start (slow start overshoots once) and at most a probe above the ceiling later: a few.
+		// A fixed pool above the limit is refused all run long (about half its requests, 30 or more of 60
+		// here); the bound leaves room for a loaded machine, where answers come back late and the pool
+		// sends more before the first refusal reaches it (9 seen once at load 12).
+		expect(refused).toBeLessThanOrEqual(12);
 	});
 
 	it('keeps one upload at a time for workflows saved with typeVersion 1', async () => {
