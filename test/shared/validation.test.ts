@@ -26,6 +26,19 @@ describe('requiredText', () => {
 	});
 });
 
+describe('requiredText with a resource locator', () => {
+	it('reads the locator\'s id (extractValue), and takes a whole advice as it is', () => {
+		const ctx = fakeContext();
+		ctx.getNodeParameter = ((_name: string, _itemIndex: number, _fallback: unknown, options?: { extractValue?: boolean }) =>
+			options?.extractValue === true ? ' lead_1 ' : { mode: 'id', value: 'wrong' }) as typeof ctx.getNodeParameter;
+		expect(requiredText(ctx, 0, 'leadId', 'Lead', 'the lead')).toBe('lead_1');
+		const empty = fakeContext({ parameters: { leadId: '' } });
+		expect(() => requiredText(empty, 0, 'leadId', 'Lead', { description: 'Pick a lead from the list.' })).toThrow(
+			expect.objectContaining({ description: 'Pick a lead from the list.' }),
+		);
+	});
+});
+
 describe('webAddressOf', () => {
 	it.each(['https://example.com/file.pdf', 'http://10.0.0.5:8080/a?b=c'])('takes the http(s) address %s', (value) => {
 		expect(webAddressOf(value)?.href).toBe(new URL(value).href);

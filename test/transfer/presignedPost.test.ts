@@ -176,12 +176,20 @@ describe('uploadToPresignedPost', () => {
 	it.each([
 		['no fields', undefined, 'has no fields'],
 		['a list of fields', ['key'], 'has no fields'],
+		['fields that are null', null, 'has no fields'],
+		['fields that are text', 'key=a', 'has no fields'],
 		['a field that is an object', { key: 'a', acl: { value: 'private' } }, 'has a field "acl" that is not text'],
 		['a field that is null', { key: null }, 'has a field "key" that is not text'],
 	])('refuses a form with %s before anything is sent', async (_, fields, message) => {
 		const { ctx, received } = storageAnswering();
-		const error = await failureOf(uploadToPresignedPost(ctx, runOf(ctx), 0, { url: form.url, fields } as unknown as PresignedPostForm, fileOf()));
+		const error = await failureOf(uploadToPresignedPost(ctx, runOf(ctx), 2, { url: form.url, fields } as unknown as PresignedPostForm, fileOf()));
 		expect(error.message).toBe(`The upload form from the API ${message}`);
+		expect(error).toMatchObject({
+			context: expect.objectContaining({ itemIndex: 2 }),
+			description: message === 'has no fields'
+				? 'A presigned POST form needs its signed fields (policy, signature, key, ...).'
+				: 'Each form field must be a string, number or boolean.',
+		});
 		expect(received).toHaveLength(0);
 	});
 

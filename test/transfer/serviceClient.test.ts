@@ -229,7 +229,7 @@ describe('service client: what it sends', () => {
 describe('service client: the connection', () => {
 	it('trims the base URL, keeps secrets of 4 characters or more, and says whether the API is reached over https', async () => {
 		const { ctx } = contextAnswering([], { baseUrl: '  HTTPS://api.example.com/v1//  ', apiKey: 'abcd' });
-		const client = createServiceClient({ ...declaration, secrets: (credentials) => [String(credentials.apiKey), 'abc', 12345 as unknown as string, ''] });
+		const client = createServiceClient({ ...declaration, secrets: (credentials) => [String(credentials.apiKey), 'abc', 12345 as unknown as string, '', ['a', 'b', 'c', 'd'] as unknown as string] });
 		expect(await client.connection(ctx, runOf(ctx))).toEqual({ baseUrl: 'HTTPS://api.example.com/v1', secrets: ['abcd'], secure: true, authorization: undefined });
 		const plain = contextAnswering([], { baseUrl: 'http://127.0.0.1:8080' });
 		expect(await createServiceClient(declaration).connection(plain.ctx, runOf(plain.ctx), 3)).toMatchObject({ baseUrl: 'http://127.0.0.1:8080', secure: false });
@@ -376,6 +376,22 @@ describe('service client: failures in the service\'s terms', () => {
 		await expect(createServiceClient(declaration).request(ctx, runOf(ctx), { method: 'POST', path: 'a', itemIndex: 0, subject: 'the creation' })).rejects.toThrow(
 			'Could not reach Acme for the creation: the connection was reset',
 		);
+	});
+
+	it('reads a service\'s error code even where it gives no advice by code', async () => {
+		const { ctx } = contextAnswering([{ statusCode: 403, body: { code: 'QUOTA', text: 'over quota' } }]);
+		const client = createServiceClient({ ...declaration, readFailure });
+		await expect(client.request(ctx, runOf(ctx), { method: 'GET', path: 'a', itemIndex: 0, subject: 'the read' })).rejects.toThrow(
+			'Acme refused the read: QUOTA: over quota (HTTP 403)',
+		);
+	});
+
+	it('refuses a request that names no path and no address', async () => {
+		const { ctx, sent } = contextAnswering([]);
+		await expect(createServiceClient(declaration).request(ctx, runOf(ctx), { method: 'GET', itemIndex: 0, subject: 'the read' })).rejects.toThrow(
+			'"" is not a valid ID for the read (item 1)',
+		);
+		expect(sent).toHaveLength(0);
 	});
 
 	it('answers {} for an empty body', async () => {
