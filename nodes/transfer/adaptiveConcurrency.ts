@@ -33,8 +33,6 @@ export interface AdaptiveConcurrencyOptions {
 	initial?: number;
 	/** Items in flight at most. */
 	max?: number;
-	/** Clock, for tests. */
-	now?: () => number;
 }
 
 /**
@@ -106,11 +104,9 @@ export class RequestPacer {
 	/** For each request under way, how many were in flight (itself included) when it was sent. */
 	readonly inFlightAtSend = new Map<number, number>();
 
-	constructor(private readonly now: () => number) {}
-
 	/** The time the caller may send at (reserving that slot), never before now. */
 	reserve(): number {
-		const now = this.now();
+		const now = Date.now();
 		const sendAt = Math.max(now, this.nextSendAt);
 		this.nextSendAt = sendAt + this.intervalMs;
 		this.pacedRecently = sendAt - now >= PACED_WAIT_MS;
@@ -154,10 +150,10 @@ export class RequestPacer {
 			this.windowLimit = state.limit;
 			this.intervalMs = this.windowMs / (state.limit * HEADER_RATE_SHARE);
 			this.learnedLimit = 0;
-			if (state.remaining === state.limit - 1) this.windowFirstAnsweredAt = this.now();
+			if (state.remaining === state.limit - 1) this.windowFirstAnsweredAt = Date.now();
 		}
 		if (state.remaining === 0 && state.resetMs !== undefined && state.resetMs > 0) {
-			const now = this.now();
+			const now = Date.now();
 			let holdUntil = now + Math.min(state.resetMs, LONGEST_HEADER_WAIT_MS);
 			const wholeSecond = state.resetMs % 1000 === 0 && state.resetMs <= 1000;
 			const paceFits = this.windowLimit > 0 && this.intervalMs * this.windowLimit >= this.windowMs;
@@ -177,7 +173,7 @@ export class RequestPacer {
 	 */
 	learnFromRefusal(sentAt: number): boolean {
 		this.refused(sentAt);
-		this.lastStepAt = Math.max(this.lastStepAt, this.now());
+		this.lastStepAt = Math.max(this.lastStepAt, Date.now());
 		if (this.windowMs > 0 || sentAt < this.learnedAt) return false;
 		const from = sentAt - OBSERVATION_MS - ARRIVAL_SLACK_MS;
 		const accepted = this.recentSends.filter((time) => time < sentAt && time >= from && !this.refusedSends.has(time));
@@ -189,9 +185,9 @@ export class RequestPacer {
 			this.learnedLimit = reading;
 			this.learnedLimitConfirmed = false;
 		}
-		const holdUntil = accepted.length > 0 ? accepted[0] + OBSERVATION_MS + ARRIVAL_SLACK_MS : this.now();
+		const holdUntil = accepted.length > 0 ? accepted[0] + OBSERVATION_MS + ARRIVAL_SLACK_MS : Date.now();
 		this.nextSendAt = Math.max(this.nextSendAt, holdUntil);
-		this.learnedAt = Math.max(this.now(), holdUntil);
+		this.learnedAt = Math.max(Date.now(), holdUntil);
 		this.lastStepAt = this.learnedAt;
 		return true;
 	}
@@ -205,7 +201,7 @@ export class RequestPacer {
 		const ceilingMs = OBSERVATION_MS / (this.learnedLimit * LEARNED_RATE_SHARE);
 		const below = this.intervalMs > ceilingMs + 1e-9;
 		if (!below && this.learnedLimitConfirmed) return;
-		const now = this.now();
+		const now = Date.now();
 		if (now - this.lastStepAt < OBSERVATION_MS * (below ? 1 : PROBE_EVERY_WINDOWS)) return;
 		this.lastStepAt = now;
 		const stepped = this.intervalMs / LEARNED_RATE_STEP;
@@ -241,19 +237,17 @@ export class AdaptiveConcurrency implements RequestObserver {
 	/** Requests waiting for one of their scope's requests in flight to be answered. */
 	private readonly waiting: Array<() => void> = [];
 	private readonly pacers = new Map<string, RequestPacer>();
-	private readonly now: () => number;
 
 	constructor(options: AdaptiveConcurrencyOptions = {}) {
 		this.max = Math.max(1, options.max ?? 32);
 		this.limit = Math.min(this.max, Math.max(1, options.initial ?? 1));
 		this.ceiling = this.max;
-		this.now = options.now ?? Date.now;
 	}
 
 	pacer(scope: string): RequestPacer {
 		let pacer = this.pacers.get(scope);
 		if (!pacer) {
-			pacer = new RequestPacer(this.now);
+			pacer = new RequestPacer();
 			this.pacers.set(scope, pacer);
 		}
 		return pacer;
@@ -264,10 +258,10 @@ export class AdaptiveConcurrency implements RequestObserver {
 		// Items already under way retry after a pause all at once: their requests, too, stay within the limit.
 		while (pacer.inFlight >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
 		const sendAt = pacer.reserve();
-		const delay = sendAt - this.now();
+		const delay = sendAt - Date.now();
 		if (delay > 0) await sleep(delay);
 		// A unique key per request that orders like its send time: the clock, or just after the last key.
-		const key = Math.max(this.now(), this.lastSendKey + 1 / 1024);
+		const key = Math.max(Date.now(), this.lastSendKey + 1 / 1024);
 		this.lastSendKey = key;
 		pacer.sent(key);
 		pacer.inFlight++;
@@ -280,7 +274,7 @@ export class AdaptiveConcurrency implements RequestObserver {
 		const inFlightAtSend = pacer.inFlightAtSend.get(sentAt);
 		if (pacer.inFlightAtSend.delete(sentAt)) pacer.inFlight--;
 		for (const wake of this.waiting.splice(0)) wake();
-		if (response) pacer.observeHeaders(readRateLimitHeaders(response, this.now()));
+		if (response) pacer.observeHeaders(readRateLimitHeaders(response, Date.now()));
 		if (!throttled) {
 			if (response && sentAt >= this.grewAt) this.growthAnswered = true;
 			if (response) pacer.accepted();
@@ -309,7 +303,7 @@ export class AdaptiveConcurrency implements RequestObserver {
 			this.limit = Math.min(this.limit, this.ceiling);
 			this.slowStart = false;
 			this.completedSinceChange = 0;
-			this.lastDecreaseAt = this.now();
+			this.lastDecreaseAt = Date.now();
 		}
 		return inFlightAtSend > 1 ? 0 : undefined;
 	}
@@ -351,7 +345,7 @@ export class AdaptiveConcurrency implements RequestObserver {
 		this.limit = Math.max(1, Math.min(this.ceiling, Math.floor(this.limit / 2)));
 		this.slowStart = false;
 		this.completedSinceChange = 0;
-		this.lastDecreaseAt = this.now();
+		this.lastDecreaseAt = Date.now();
 	}
 
 	/**
@@ -373,7 +367,7 @@ export class AdaptiveConcurrency implements RequestObserver {
 			this.limit = Math.min(this.max, this.limit + 1);
 			if (this.limit > this.ceiling) this.ceiling = this.limit;
 			this.completedSinceChange = 0;
-			this.grewAt = this.now();
+			this.grewAt = Date.now();
 			this.growthAnswered = false;
 		}
 	}

@@ -5,11 +5,31 @@ function answer(statusCode: number, headers: Record<string, string> = {}): HttpR
 	return { statusCode, headers, body: undefined };
 }
 
-/** A clock the test moves by hand, so no assertion depends on real time. */
+/**
+ * A clock the test moves by hand, so no assertion depends on real time: jest's fake Date (timers stay real,
+ * so what the code awaits still runs). `clock.time += ms` moves it.
+ */
 function manualClock(start = 1_000_000) {
-	const clock = { time: start, now: () => clock.time };
-	return clock;
+	jest.setSystemTime(start);
+	return {
+		get time() {
+			return Date.now();
+		},
+		set time(value: number) {
+			jest.setSystemTime(value);
+		},
+	};
 }
+
+beforeEach(() => {
+	jest.useFakeTimers({
+		doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+	});
+});
+
+afterEach(() => {
+	jest.useRealTimers();
+});
 
 /** Sends `count` requests of the service scope through the controller (no pace yet: nothing sleeps); returns their keys. */
 async function sendMany(controller: AdaptiveConcurrency, count: number): Promise<number[]> {
@@ -21,7 +41,7 @@ async function sendMany(controller: AdaptiveConcurrency, count: number): Promise
 /** A pool of `initial`: 10 requests one after the other, each accepted `gapMs` later, then one more sent 30 ms ago. */
 async function tenAcceptedThenOne(initial: number, gapMs: number) {
 	const clock = manualClock();
-	const controller = new AdaptiveConcurrency({ max: 32, initial, now: clock.now });
+	const controller = new AdaptiveConcurrency({ max: 32, initial });
 	for (let request = 0; request < 10; request++) {
 		const [key] = await sendMany(controller, 1);
 		clock.time += gapMs;
@@ -35,7 +55,7 @@ async function tenAcceptedThenOne(initial: number, gapMs: number) {
 /** A pool of 8 with 6 requests sent, 30 ms ago. */
 async function sixInFlight() {
 	const clock = manualClock();
-	const controller = new AdaptiveConcurrency({ max: 32, initial: 8, now: clock.now });
+	const controller = new AdaptiveConcurrency({ max: 32, initial: 8 });
 	const keys = await sendMany(controller, 6);
 	clock.time += 30;
 	return { clock, controller, keys };
@@ -56,7 +76,7 @@ describe('AdaptiveConcurrency', () => {
 
 	it('in slow start grows again only once a request sent since the last growth was accepted (a refusal takes a round trip)', async () => {
 		const clock = manualClock();
-		const controller = new AdaptiveConcurrency({ max: 32, now: clock.now });
+		const controller = new AdaptiveConcurrency({ max: 32 });
 		/** One request accepted 30 ms after it was sent, then two items done; returns the pool after them. */
 		const acceptedThenTwoItems = async () => {
 			const [key] = await sendMany(controller, 1);
@@ -75,7 +95,7 @@ describe('AdaptiveConcurrency', () => {
 
 	it('halves on a throttle signal, and only once for the requests already under way', () => {
 		const clock = manualClock();
-		const controller = new AdaptiveConcurrency({ max: 32, initial: 16, now: clock.now });
+		const controller = new AdaptiveConcurrency({ max: 32, initial: 16 });
 		const sentBefore = clock.time;
 		clock.time += 10;
 		controller.onThrottle(sentBefore, 16);
@@ -93,7 +113,7 @@ describe('AdaptiveConcurrency', () => {
 
 	it('after a refusal climbs back one item per round, to one below the level that was refused, and stays there', () => {
 		const clock = manualClock();
-		const controller = new AdaptiveConcurrency({ max: 32, initial: 6, now: clock.now });
+		const controller = new AdaptiveConcurrency({ max: 32, initial: 6 });
 		controller.onThrottle(clock.time);
 		expect(controller.limit).toBe(3);
 		const limits: number[] = [];
@@ -108,7 +128,7 @@ describe('AdaptiveConcurrency', () => {
 
 	it('probes above the ceiling again only after many items', () => {
 		const clock = manualClock();
-		const controller = new AdaptiveConcurrency({ max: 32, initial: 4, now: clock.now });
+		const controller = new AdaptiveConcurrency({ max: 32, initial: 4 });
 		controller.onThrottle(clock.time);
 		let items = 0;
 		while (controller.limit < 4 && items < 10_000) {
@@ -121,7 +141,7 @@ describe('AdaptiveConcurrency', () => {
 
 	it('does not ramp up while requests wait for the pace (the pace, not the pool, is the limit)', () => {
 		const clock = manualClock();
-		const controller = new AdaptiveConcurrency({ max: 32, now: clock.now });
+		const controller = new AdaptiveConcurrency({ max: 32 });
 		controller.afterResponse(SERVICE_SCOPE, clock.time, answer(200, { RateLimit: 'limit=10, remaining=9, reset=1' }), false);
 		const pacer = controller.pacer(SERVICE_SCOPE);
 		pacer.reserve();
@@ -153,7 +173,7 @@ describe('AdaptiveConcurrency: refusals without rate headers (concurrency limit 
 
 	it('learns a rate when refusals continue with fewer requests in flight than the pool was refused at', async () => {
 		const clock = manualClock();
-		const controller = new AdaptiveConcurrency({ max: 32, initial: 8, now: clock.now });
+		const controller = new AdaptiveConcurrency({ max: 32, initial: 8 });
 		const first = await sendMany(controller, 6);
 		clock.time += 30;
 		controller.afterResponse(SERVICE_SCOPE, first[5], answer(403), true);
@@ -175,7 +195,7 @@ describe('AdaptiveConcurrency: refusals without rate headers (concurrency limit 
 
 	it('lowers a learned rate once per burst: refusals of requests sent before the adjustment count no more', async () => {
 		const clock = manualClock();
-		const controller = new AdaptiveConcurrency({ max: 32, initial: 4, now: clock.now });
+		const controller = new AdaptiveConcurrency({ max: 32, initial: 4 });
 		const keys = await sendMany(controller, 2);
 		clock.time += 30;
 		controller.afterResponse(SERVICE_SCOPE, keys[0], answer(403), true);
@@ -189,7 +209,7 @@ describe('AdaptiveConcurrency: refusals without rate headers (concurrency limit 
 describe('RequestPacer', () => {
 	it('paces request starts below the rate the RateLimit header announces', () => {
 		const clock = manualClock();
-		const pacer = new RequestPacer(clock.now);
+		const pacer = new RequestPacer();
 		pacer.observeHeaders({ limit: 20, remaining: 19, resetMs: 1000 });
 		const starts = Array.from({ length: 21 }, () => pacer.reserve() - clock.time);
 		// 95% of the announced rate: 19 starts in the first second, never more than 20.
@@ -199,14 +219,14 @@ describe('RequestPacer', () => {
 
 	it('holds every request of the scope until the reset when the header says nothing remains', () => {
 		const clock = manualClock();
-		const pacer = new RequestPacer(clock.now);
+		const pacer = new RequestPacer();
 		pacer.observeHeaders({ remaining: 0, resetMs: 700 });
 		expect(pacer.reserve() - clock.time).toBe(700);
 	});
 
 	it('on remaining=0 with a whole-second reset, holds only until the window ends when the pace keeps within the limit', () => {
 		const clock = manualClock();
-		const pacer = new RequestPacer(clock.now);
+		const pacer = new RequestPacer();
 		// The window's first request is answered; 900 ms later its 20th says nothing remains, reset=1 (rounded up).
 		pacer.observeHeaders({ limit: 20, remaining: 19, resetMs: 1000 });
 		clock.time += 900;
@@ -217,17 +237,17 @@ describe('RequestPacer', () => {
 
 	it('still holds until the reset when nothing remains and the limit is unknown or the reset is longer', () => {
 		const clock = manualClock();
-		const unknownLimit = new RequestPacer(clock.now);
+		const unknownLimit = new RequestPacer();
 		unknownLimit.observeHeaders({ remaining: 0, resetMs: 1000 });
 		expect(unknownLimit.reserve() - clock.time).toBe(1000);
-		const longReset = new RequestPacer(clock.now);
+		const longReset = new RequestPacer();
 		longReset.observeHeaders({ limit: 100, remaining: 0, resetMs: 5000 });
 		expect(longReset.reserve() - clock.time).toBe(5000);
 	});
 
 	it('takes a header window longer than a request\'s longest wait (60 s) as a budget: no pace from it, a hold of 60 s at most', () => {
 		const clock = manualClock();
-		const pacer = new RequestPacer(clock.now);
+		const pacer = new RequestPacer();
 		// A daily credit count (Zoho's X-RATELIMIT-* are unverified; a day's reset is what such a count would say).
 		pacer.observeHeaders({ limit: 5000, remaining: 4999, resetMs: 86_400_000 });
 		expect(pacer.intervalMs).toBe(0);
@@ -235,14 +255,14 @@ describe('RequestPacer', () => {
 		pacer.observeHeaders({ limit: 5000, remaining: 0, resetMs: 86_400_000 });
 		expect(pacer.reserve() - clock.time).toBe(60_000);
 		// A minute's window is still paced.
-		const minute = new RequestPacer(clock.now);
+		const minute = new RequestPacer();
 		minute.observeHeaders({ limit: 60, remaining: 59, resetMs: 60_000 });
 		expect(minute.intervalMs).toBeCloseTo(60_000 / (60 * 0.95), 5);
 	});
 
 	it('learns from refusals once per burst: those of requests sent before the last adjustment change nothing', () => {
 		const clock = manualClock();
-		const pacer = new RequestPacer(clock.now);
+		const pacer = new RequestPacer();
 		const burst: number[] = [];
 		for (let request = 0; request < 12; request++) {
 			burst.push(sendPaced(pacer));
@@ -257,7 +277,7 @@ describe('RequestPacer', () => {
 
 	it('without rate headers, learns the pace from a refusal: 95% of what the service accepted in the window before it', () => {
 		const clock = manualClock();
-		const pacer = new RequestPacer(clock.now);
+		const pacer = new RequestPacer();
 		// 10 requests within 500 ms, then the 11th is refused.
 		for (let request = 0; request < 10; request++) {
 			sendPaced(pacer);
@@ -289,7 +309,7 @@ describe('RequestPacer: a rate limit without headers (what the pace and the hold
 
 	it('holds the scope until a window from the first accepted request has passed (and a margin), then paces', () => {
 		const clock = manualClock();
-		const pacer = new RequestPacer(clock.now);
+		const pacer = new RequestPacer();
 		const accepted = sendEvery(clock, pacer, 10, 40);
 		const refused = sendPaced(pacer);
 		pacer.learnFromRefusal(refused);
@@ -300,7 +320,7 @@ describe('RequestPacer: a rate limit without headers (what the pace and the hold
 
 	it('counts only accepted requests: refusals of an earlier burst in the window are not part of the limit', () => {
 		const clock = manualClock();
-		const pacer = new RequestPacer(clock.now);
+		const pacer = new RequestPacer();
 		const first = sendEvery(clock, pacer, 4, 20);
 		pacer.learnFromRefusal(first[3]);
 		expect(1000 / pacer.intervalMs).toBeCloseTo(3 * 0.95, 5);
@@ -314,7 +334,7 @@ describe('RequestPacer: a rate limit without headers (what the pace and the hold
 
 	it('reads a window\'s first request even when it was sent up to 50 ms more than a window before the refused one', () => {
 		const clock = manualClock();
-		const pacer = new RequestPacer(clock.now);
+		const pacer = new RequestPacer();
 		// 10 requests 104 ms apart (the 10th 936 ms after the 1st); the 11th, 1040 ms after the 1st, is refused.
 		const sent = sendEvery(clock, pacer, 11, 104);
 		pacer.learnFromRefusal(sent[10]);
@@ -347,7 +367,7 @@ describe('RequestPacer: a rate limit without headers (what the pace and the hold
 
 	it('a lower reading lowers the pace; it steps back up by 5% per window to 95% of a confirmed limit, and stays there', () => {
 		const clock = manualClock();
-		const pacer = new RequestPacer(clock.now);
+		const pacer = new RequestPacer();
 		expect(burst(clock, pacer, 10)).toBeCloseTo(9.5, 5);
 		// The same reading again confirms the limit of 10 per window.
 		expect(burst(clock, pacer, 10)).toBeCloseTo(9.5, 5);
@@ -365,7 +385,7 @@ describe('RequestPacer: a rate limit without headers (what the pace and the hold
 
 	it('an unconfirmed limit (one reading): the pace probes on above it, 5% per two windows, until a refusal reads the same', () => {
 		const clock = manualClock();
-		const pacer = new RequestPacer(clock.now);
+		const pacer = new RequestPacer();
 		// The first window had others' requests in it: only 8 of ours got through.
 		expect(burst(clock, pacer, 8)).toBeCloseTo(7.6, 5);
 		const probing = windowsAccepted(clock, pacer, 6);
@@ -382,8 +402,8 @@ describe('RequestPacer: a rate limit without headers (what the pace and the hold
 	});
 
 	it('learns nothing once the answers carry rate headers', () => {
-		const clock = manualClock();
-		const pacer = new RequestPacer(clock.now);
+		manualClock();
+		const pacer = new RequestPacer();
 		pacer.observeHeaders({ limit: 20, remaining: 19, resetMs: 1000 });
 		const interval = pacer.intervalMs;
 		expect(pacer.learnFromRefusal(sendPaced(pacer))).toBe(false);
@@ -403,7 +423,7 @@ describe('AdaptiveConcurrency: refusals the service declares (a limit on calls i
 
 	it('a concurrency limit: refusals of the same wave change nothing more, and the pool stays at its ceiling', async () => {
 		const clock = manualClock();
-		const controller = new AdaptiveConcurrency({ max: 32, initial: 8, now: clock.now });
+		const controller = new AdaptiveConcurrency({ max: 32, initial: 8 });
 		const keys = await sendMany(controller, 8);
 		clock.time += 30;
 		controller.afterResponse(SERVICE_SCOPE, keys[7], answer(429), true, 'concurrency');
@@ -427,7 +447,7 @@ describe('AdaptiveConcurrency: refusals the service declares (a limit on calls i
 
 	it('a concurrency limit refused with only one call of ours in flight: someone else holds it, the service\'s wait applies', async () => {
 		const clock = manualClock();
-		const controller = new AdaptiveConcurrency({ max: 32, initial: 4, now: clock.now });
+		const controller = new AdaptiveConcurrency({ max: 32, initial: 4 });
 		const [key] = await sendMany(controller, 1);
 		clock.time += 30;
 		expect(controller.afterResponse(SERVICE_SCOPE, key, answer(429), true, 'concurrency')).toBeUndefined();
@@ -447,7 +467,7 @@ describe('AdaptiveConcurrency: refusals the service declares (a limit on calls i
 
 	it('a rate limit the answers\' headers already pace: no pace is learned from the refusal', async () => {
 		const clock = manualClock();
-		const controller = new AdaptiveConcurrency({ max: 32, initial: 4, now: clock.now });
+		const controller = new AdaptiveConcurrency({ max: 32, initial: 4 });
 		controller.afterResponse(SERVICE_SCOPE, clock.time, answer(200, { RateLimit: 'limit=20, remaining=19, reset=1' }), false);
 		const interval = controller.pacer(SERVICE_SCOPE).intervalMs;
 		const [key] = await sendMany(controller, 1);
@@ -485,8 +505,8 @@ describe('sendWithRetry with a run controller on the gate', () => {
 
 	it('a declared concurrency limit with calls of ours in flight: retried without pausing the run for the fallback wait', async () => {
 		const gate = new RecordingGate();
-		const clock = manualClock();
-		const controller = new AdaptiveConcurrency({ initial: 4, now: clock.now });
+		manualClock();
+		const controller = new AdaptiveConcurrency({ initial: 4 });
 		gate.observer = controller;
 		// Two other requests of the run are under way.
 		const others = [await controller.beforeSend(SERVICE_SCOPE), await controller.beforeSend(SERVICE_SCOPE)];
@@ -508,8 +528,8 @@ describe('sendWithRetry with a run controller on the gate', () => {
 		const throttleDelayMs = (response: HttpResponse) =>
 			response.statusCode === 403 ? { limits: 'rate' as const, fallbackWaitMs: 5 } : undefined;
 		const paced = new RecordingGate();
-		const clock = manualClock();
-		const controller = new AdaptiveConcurrency({ initial: 2, now: clock.now });
+		manualClock();
+		const controller = new AdaptiveConcurrency({ initial: 2 });
 		paced.observer = controller;
 		const answers = [answer(403), answer(200)];
 		await sendWithRetry(async () => answers.shift()!, { idempotent: false, gate: paced, throttleDelayMs });
