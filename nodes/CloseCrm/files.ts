@@ -64,27 +64,17 @@ async function requestUploadForm(
 	};
 }
 
-/**
- * Uploads one file through Close's Files API: ask for a signed S3 form, post the file to S3, and
- * return the attachment that Close's activities accept (its download URL is usable for 24 hours).
- * A form that has expired, or would be close to it, is asked for again once.
- */
-export async function uploadFileToClose(
-	ctx: IExecuteFunctions,
-	run: RunContext,
-	itemIndex: number,
-	file: BinaryFile,
-	connection?: ServiceConnection,
-): Promise<CloseAttachment> {
-	return (await uploadAndLocate(ctx, run, itemIndex, file, connection)).attachment;
-}
-
 /** A file Close's storage holds: the attachment object for activities, and its S3 key. */
 export interface StoredCloseFile {
 	attachment: CloseAttachment;
 	key: string;
 }
 
+/**
+ * Uploads one file through Close's Files API: ask for a signed S3 form, post the file to S3, and
+ * return the attachment that Close's activities accept (its download URL is usable for 24 hours).
+ * A form that has expired, or would be close to it, is asked for again once.
+ */
 async function uploadAndLocate(
 	ctx: IExecuteFunctions,
 	run: RunContext,
