@@ -8,7 +8,7 @@ import { fakeContext } from '../shared/fakeContext';
 import { useInstantClock } from './scriptedService';
 import type { MultipartPart } from './multipartParts';
 import { multipartPartsOf } from './multipartParts';
-import { runOf } from './runOf';
+import { recordPacedScopes, runOf } from './runOf';
 
 /**
  * The presigned POST upload without n8n's engine: a context whose plain HTTP helper answers as the
@@ -226,14 +226,7 @@ describe('uploadToPresignedPost', () => {
 
 	it('paces the storage host apart from the service that handed out the form', async () => {
 		const { ctx } = storageAnswering({ statusCode: 204 });
-		const scopes: string[] = [];
-		runOf(ctx).gate.observer = {
-			beforeSend: async (scope) => {
-				scopes.push(scope);
-				return 0;
-			},
-			afterResponse: () => undefined,
-		};
+		const scopes = recordPacedScopes(ctx);
 		await uploadToPresignedPost(ctx, runOf(ctx), 0, { url: 'https://bucket.s3.example:9000/up', fields: {} }, fileOf());
 		expect(scopes).toEqual(['storage bucket.s3.example:9000']);
 	});

@@ -15,3 +15,16 @@ export function runOf(ctx: object): TransferRun {
 	}
 	return run;
 }
+
+/** The scopes the run's requests are paced under, in the order they are sent. */
+export function recordPacedScopes(ctx: object): string[] {
+	const scopes: string[] = [];
+	runOf(ctx).gate.observer = {
+		beforeSend: async (scope) => {
+			scopes.push(scope);
+			return 0;
+		},
+		afterResponse: () => undefined,
+	};
+	return scopes;
+}

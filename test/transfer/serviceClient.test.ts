@@ -4,7 +4,7 @@ import type { HttpResponse } from '../../nodes/transfer';
 import { createServiceClient, CredentialProblem, pathOf, trimBaseUrl } from '../../nodes/transfer';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from '../../nodes/transfer/requestTimeout';
 import { SERVICE_SCOPE, ThrottleGate } from '../../nodes/transfer/retry';
-import { runOf } from './runOf';
+import { recordPacedScopes, runOf } from './runOf';
 import { contextAnswering, declaration, useInstantClock } from './scriptedService';
 
 useInstantClock();
@@ -72,27 +72,32 @@ describe('service client', () => {
 	it('signs itself, and renews once when the answer says the token expired', async () => {
 		const { ctx, sent } = contextAnswering([{ statusCode: 401 }, { statusCode: 200, body: { ok: true } }], { baseUrl: 'https://api.example.com', token: 'old-token' });
 		const renewals: string[] = [];
-		const client = createServiceClient({
-			...declaration,
-			secrets: (credentials) => [String(credentials.token)],
-			signing: {
-				credentials: async () => ({ baseUrl: 'https://api.example.com', token: 'old-token' }),
-				headers: (credentials) => ({ Authorization: `Token ${String(credentials.token)}` }),
-				expired: (response) => response.statusCode === 401,
-				renew: async (_ctx, _itemIndex, credentials) => {
-					renewals.push(String(credentials.token));
-					return { ...credentials, token: 'new-token' };
-				},
-			},
-		});
+		const client = signingClient(renewals);
 		expect(await client.json(ctx, runOf(ctx), { method: 'GET', path: 'me', itemIndex: 0, subject: 's' })).toEqual({ ok: true });
-		expect(renewals).toEqual(['old-token']);
+		expect(renewals).toEqual(['old-token old-token']);
 		expect(sent.map((request) => [request.authenticated, request.options.headers?.Authorization])).toEqual([
 			[false, 'Token old-token'],
 			[false, 'Token new-token'],
 		]);
 	});
 });
+
+/** A client that signs with a token and renews it once when the answer says it expired; renewals are recorded. */
+function signingClient(renewals: string[], newToken = 'new-token') {
+	return createServiceClient({
+		...declaration,
+		secrets: (credentials) => [String(credentials.token)],
+		signing: {
+			credentials: async () => ({ baseUrl: 'https://api.example.com', token: 'old-token' }),
+			headers: (credentials) => ({ Authorization: `Token ${String(credentials.token)}` }),
+			expired: (response) => response.statusCode === 401,
+			renew: async (_ctx, _itemIndex, credentials, secrets) => {
+				renewals.push(`${String(credentials.token)} ${secrets.join(',')}`);
+				return { ...credentials, token: newToken };
+			},
+		},
+	});
+}
 
 describe('service client: what it sends', () => {
 	it('sends a JSON body and query with the declared headers under the request\'s own, within n8n\'s default idle time', async () => {
@@ -353,14 +358,7 @@ describe('service client: failures in the service\'s terms', () => {
 
 	it('paces another host apart from the service: the run\'s observer hears of it under the host\'s name', async () => {
 		const { ctx } = contextAnswering([]);
-		const scopes: string[] = [];
-		runOf(ctx).gate.observer = {
-			beforeSend: async (scope) => {
-				scopes.push(scope);
-				return 0;
-			},
-			afterResponse: () => undefined,
-		};
+		const scopes = recordPacedScopes(ctx);
 		const client = createServiceClient(declaration);
 		await client.request(ctx, runOf(ctx), { method: 'GET', path: 'a', itemIndex: 0, subject: 's' });
 		await client.request(ctx, runOf(ctx), { method: 'GET', url: 'https://files.example.com:8443/f?sig=1', authenticate: false, itemIndex: 0, subject: 's' });
@@ -401,22 +399,6 @@ describe('service client: failures in the service\'s terms', () => {
 });
 
 describe('service client: signed requests', () => {
-	function signingClient(renewals: string[], newToken = 'new-token') {
-		return createServiceClient({
-			...declaration,
-			secrets: (credentials) => [String(credentials.token)],
-			signing: {
-				credentials: async () => ({ baseUrl: 'https://api.example.com', token: 'old-token' }),
-				headers: (credentials) => ({ Authorization: `Token ${String(credentials.token)}` }),
-				expired: (response) => response.statusCode === 401,
-				renew: async (_ctx, _itemIndex, credentials, secrets) => {
-					renewals.push(`${String(credentials.token)} ${secrets.join(',')}`);
-					return { ...credentials, token: newToken };
-				},
-			},
-		});
-	}
-
 	it('renews only once, and redacts the old token and the new one', async () => {
 		const { ctx, sent } = contextAnswering([
 			{ statusCode: 401, body: { message: 'expired' } },
