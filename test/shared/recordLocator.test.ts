@@ -92,11 +92,14 @@ describe('recordLocatorProperties', () => {
 
 	it('says "an" before a vowel, whatever its case, and keeps an ID that is not the last word', () => {
 		const placeholderOf = (displayName: string) => recordLocatorProperties({ ...contact, displayName })[1].modes?.[0].placeholder;
-		expect(placeholderOf('Attachment ID')).toBe('Select an attachment...');
-		expect(placeholderOf('entity')).toBe('Select an entity...');
-		expect(placeholderOf('Record')).toBe('Select a record...');
-		expect(placeholderOf('ID Card')).toBe('Select an id card...');
-		expect(placeholderOf('Contact ID Card')).toBe('Select a contact id card...');
+		const names = ['Attachment ID', 'entity', 'Record', 'ID Card', 'Contact ID Card'];
+		expect(names.map(placeholderOf)).toEqual([
+			'Select an attachment...',
+			'Select an entity...',
+			'Select a record...',
+			'Select an id card...',
+			'Select a contact id card...',
+		]);
 	});
 
 	it('has no hint and no dependencies where none are given', () => {
