@@ -182,8 +182,15 @@ export function createServiceClient(declaration: ServiceDeclaration): ServiceCli
 	const problem = (ctx: ServiceContext, itemIndex: number, error: CredentialProblem) =>
 		new NodeOperationError(ctx.getNode(), error.message, { itemIndex, description: error.description });
 
+	// A signing service's credential is read once per run too; a renewal replaces it for the whole run.
+	const signedKey = `signed ${declaration.credentialType}`;
+
+	function signedCredentials(ctx: ServiceContext, run: TransferRun, itemIndex: number): Promise<IDataObject> {
+		return run.credentials.once(signedKey, async () => await declaration.signing!.credentials(ctx, itemIndex));
+	}
+
 	async function credentialsOf(ctx: ServiceContext, run: TransferRun, itemIndex: number): Promise<IDataObject> {
-		if (declaration.signing) return await declaration.signing.credentials(ctx, itemIndex);
+		if (declaration.signing) return { ...(await signedCredentials(ctx, run, itemIndex)) };
 		return await readNodeCredentials(ctx, run, declaration.credentialType);
 	}
 
@@ -252,6 +259,7 @@ export function createServiceClient(declaration: ServiceDeclaration): ServiceCli
 	async function request(ctx: ServiceContext, run: TransferRun, request: ServiceRequest): Promise<HttpResponse> {
 		const authenticate = request.authenticate ?? true;
 		if (request.url === undefined) assertPathSegments(ctx, declaration, request);
+		let signedWith = declaration.signing ? signedCredentials(ctx, run, request.itemIndex) : undefined;
 		let credentials = await credentialsOf(ctx, run, request.itemIndex);
 		let connection = connectionOf(ctx, request.itemIndex, credentials);
 		let renewed = false;
@@ -283,8 +291,16 @@ export function createServiceClient(declaration: ServiceDeclaration): ServiceCli
 				throw networkError(ctx as IExecuteFunctions, error, errorContext);
 			}
 			const signing = declaration.signing;
-			if (signing && authenticate && !renewed && signing.expired(response)) {
-				credentials = await signing.renew(ctx, request.itemIndex, credentials, connection.secrets);
+			if (signing && signedWith && authenticate && !renewed && signing.expired(response)) {
+				// Requests refused together share one renewal; one that finds the token already renewed uses it.
+				const used = credentials;
+				const secretsSoFar = connection.secrets;
+				signedWith = run.credentials.replace(
+					signedKey,
+					signedWith,
+					async () => await signing.renew(ctx, request.itemIndex, used, secretsSoFar),
+				);
+				credentials = { ...(await signedWith) };
 				const secrets = connection.secrets;
 				connection = connectionOf(ctx, request.itemIndex, credentials);
 				connection.secrets = [...new Set([...secrets, ...connection.secrets])];

@@ -283,6 +283,30 @@ describe('Zoho CRM node: token renewal', () => {
 		expect(saved.api_domain).toBe(zoho.api.baseUrl);
 	});
 
+	it('reads its credential once per run, and items refused together with an expired token share one renewal', async () => {
+		const expired = zoho.accounts.issueAccessToken();
+		zoho.accounts.expire(expired);
+		const files = [0, 1, 2, 3].map((index) => randomFile(`batch-${index}.pdf`, 4000 + index, 'application/pdf'));
+
+		const result = await run(
+			uploadParameters(LEAD, 'Leads', { options: { concurrency: 4 } }),
+			files.map((file) => ({ files: { data: file.spec } })),
+			{ credentials: zoho.credentials({ accessToken: expired }) },
+		);
+
+		expect(result.error).toBeUndefined();
+		// In n8n every credential read is a database query and a decryption: one for the run, and the
+		// renewal's two (n8n's token refresh reads it, then the node reads the renewed token back).
+		expect(result.credentialsHelper.reads).toEqual(['zohoCrmOAuth2Api', 'zohoCrmOAuth2Api', 'zohoCrmOAuth2Api']);
+		// One token request for the run, though up to four uploads came back with 401 at once.
+		expect(zoho.accounts.requests).toHaveLength(1);
+		const seen = zoho.api.tokensSeen();
+		const renewedToken = seen.find((request) => request.status === 200)!.token;
+		expect(seen.filter((request) => request.status === 200).every((request) => request.token === renewedToken)).toBe(true);
+		expect(seen.filter((request) => request.status === 401).every((request) => request.token === expired)).toBe(true);
+		expect(zoho.api.attachments.map((attachment) => attachment.sha256).sort()).toEqual(files.map((file) => file.sha256).sort());
+	});
+
 	it('reports a refused renewal clearly, without any secret in the message', async () => {
 		const expired = zoho.accounts.issueAccessToken();
 		zoho.accounts.expire(expired);
