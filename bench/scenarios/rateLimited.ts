@@ -40,7 +40,7 @@ const REFUSED_TARGET = 0.02;
 const LEAD_ZOHO = '4150868000000224005';
 const MIME = 'application/octet-stream';
 /** The reference row (`--rows=REFERENCE` runs it alone). */
-const ZOHO_FLOOR_LABEL = 'REFERENCE, not a target: Zoho CRM node, Concurrency 5, fake without limit (the client\'s floor)';
+const ZOHO_FLOOR_LABEL = 'REFERENCE, not a target: Zoho CRM node, Concurrency 5, fake without limit (the setup\'s floor)';
 /** n8n's Retry On Fail as a user switches it on: the editor's defaults (3 tries, 1000 ms apart). */
 const RETRY_ON_FAIL: NodeSettings = { retryOnFail: true, maxTries: 3, waitBetweenTries: 1000 };
 /** The signed fields of Close's form ([files] in test/fakes/close.ts), mapped one by one in the chain. */
