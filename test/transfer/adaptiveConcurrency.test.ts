@@ -136,20 +136,41 @@ describe('AdaptiveConcurrency', () => {
 			items++;
 		}
 		expect(controller.limit).toBe(4);
-		expect(items).toBeGreaterThan(100);
+		// 2 items to climb from 2 to the ceiling 3, then 40 items per slot at 3 before it probes 4.
+		expect(items).toBe(2 + 40 * 3);
+		// The probe held: a later refusal puts the ceiling one below the probed level (3), not below the old one.
+		clock.time += 10;
+		controller.onThrottle(clock.time);
+		expect(controller.limit).toBe(2);
+		for (let item = 0; item < 10; item++) controller.onItemDone();
+		expect(controller.limit).toBe(3);
+	});
+
+	it('does not grow while items finish with slots of the pool unused', () => {
+		manualClock();
+		const controller = new AdaptiveConcurrency({ max: 32, initial: 4 });
+		for (let item = 0; item < 20; item++) controller.onItemDone(3);
+		expect(controller.limit).toBe(4);
+		controller.onItemDone(4);
+		controller.onItemDone(4);
+		expect(controller.limit).toBe(5);
 	});
 
 	it('does not ramp up while requests wait for the pace (the pace, not the pool, is the limit)', () => {
 		const clock = manualClock();
 		const controller = new AdaptiveConcurrency({ max: 32 });
 		controller.afterResponse(SERVICE_SCOPE, clock.time, answer(200, { RateLimit: 'limit=10, remaining=9, reset=1' }), false);
+		// The headers alone (no request has waited yet) do not stop the ramp.
+		controller.onItemDone();
+		controller.onItemDone();
+		expect(controller.limit).toBe(2);
 		const pacer = controller.pacer(SERVICE_SCOPE);
 		pacer.reserve();
 		pacer.reserve(); // 100 ms after the first: this one waits
 		expect(pacer.pacedRecently).toBe(true);
 		controller.onItemDone();
 		controller.onItemDone();
-		expect(controller.limit).toBe(1);
+		expect(controller.limit).toBe(2);
 	});
 });
 
@@ -335,8 +356,8 @@ describe('RequestPacer: a rate limit without headers (what the pace and the hold
 	it('reads a window\'s first request even when it was sent up to 50 ms more than a window before the refused one', () => {
 		const clock = manualClock();
 		const pacer = new RequestPacer();
-		// 10 requests 104 ms apart (the 10th 936 ms after the 1st); the 11th, 1040 ms after the 1st, is refused.
-		const sent = sendEvery(clock, pacer, 11, 104);
+		// 10 requests 105 ms apart (the 10th 945 ms after the 1st); the 11th, 1050 ms after the 1st, is refused.
+		const sent = sendEvery(clock, pacer, 11, 105);
 		pacer.learnFromRefusal(sent[10]);
 		expect(1000 / pacer.intervalMs).toBeCloseTo(9.5, 5);
 	});
@@ -399,6 +420,64 @@ describe('RequestPacer: a rate limit without headers (what the pace and the hold
 		// 10 again: confirmed. The pace drops to 95% of it and probes no higher.
 		expect(burst(clock, pacer, 10)).toBeCloseTo(9.5, 5);
 		expect(Math.max(...windowsAccepted(clock, pacer, 20))).toBeCloseTo(9.5, 5);
+	});
+
+	it('a lower reading does not confirm the ceiling: the pace climbs back to it and probes on above it', () => {
+		const clock = manualClock();
+		const pacer = new RequestPacer();
+		expect(burst(clock, pacer, 10)).toBeCloseTo(9.5, 5);
+		expect(burst(clock, pacer, 5)).toBeCloseTo(4.75, 5);
+		expect(Math.max(...windowsAccepted(clock, pacer, 40))).toBeGreaterThan(9.5 * 1.04);
+	});
+
+	it('another refusal of the burst already learned from changes no pace but puts the next step up a window after it', () => {
+		const clock = manualClock();
+		const pacer = new RequestPacer();
+		burst(clock, pacer, 10);
+		const refusedAt = clock.time;
+		expect(burst(clock, pacer, 5)).toBeCloseTo(4.75, 5);
+		// The hold ends a window after the first of the 5 accepted requests (100 ms before the refusal) and 50 ms.
+		const holdEnd = clock.time - 100 + 1050;
+		expect(refusedAt).toBeLessThan(holdEnd);
+		// Half a window after the hold, a request of the burst (sent before the refusal) is refused too.
+		clock.time = holdEnd + 500;
+		expect(pacer.learnFromRefusal(clock.time - 500 - 1050 + 100 - 20)).toBe(false);
+		expect(1000 / pacer.intervalMs).toBeCloseTo(4.75, 5);
+		// A window after the hold: no step yet (that refusal was half a window ago).
+		clock.time = holdEnd + 1000;
+		pacer.accepted();
+		expect(1000 / pacer.intervalMs).toBeCloseTo(4.75, 5);
+		// A window after that refusal: one step.
+		clock.time = holdEnd + 1500;
+		pacer.accepted();
+		expect(1000 / pacer.intervalMs).toBeCloseTo(4.75 * 1.05, 5);
+	});
+
+	it('the first request after the hold is a new burst: its refusal is read (the same reading confirms the limit)', () => {
+		const clock = manualClock();
+		const pacer = new RequestPacer();
+		const first = sendEvery(clock, pacer, 10, 20);
+		const refused = sendPaced(pacer);
+		clock.time += 30;
+		expect(pacer.learnFromRefusal(refused)).toBe(true);
+		// The hold: a window after the first accepted request (and 50 ms). The next request goes exactly then.
+		clock.time = first[0] + 1050;
+		const next = sendPaced(pacer);
+		expect(next).toBe(first[0] + 1050);
+		clock.time += 30;
+		// Refused: the 10 requests of the window before it read 10 again, which confirms the limit.
+		expect(pacer.learnFromRefusal(next)).toBe(true);
+		expect(Math.max(...windowsAccepted(clock, pacer, 20))).toBeCloseTo(9.5, 5);
+	});
+
+	it('a refusal of the first request (nothing accepted before it): no hold, then 0.95 requests per second', () => {
+		const clock = manualClock();
+		const pacer = new RequestPacer();
+		const first = sendPaced(pacer);
+		clock.time += 30;
+		expect(pacer.learnFromRefusal(first)).toBe(true);
+		expect(pacer.reserve()).toBe(clock.time);
+		expect(pacer.reserve() - clock.time).toBeCloseTo(1000 / 0.95, 5);
 	});
 
 	it('learns nothing once the answers carry rate headers', () => {
@@ -471,7 +550,9 @@ describe('AdaptiveConcurrency: refusals the service declares (a limit on calls i
 		controller.afterResponse(SERVICE_SCOPE, clock.time, answer(200, { RateLimit: 'limit=20, remaining=19, reset=1' }), false);
 		const interval = controller.pacer(SERVICE_SCOPE).intervalMs;
 		const [key] = await sendMany(controller, 1);
-		controller.afterResponse(SERVICE_SCOPE, key, answer(429), true, 'rate');
+		// A throttle like any other: the service's own wait (undefined: not the controller's), the pool drops.
+		expect(controller.afterResponse(SERVICE_SCOPE, key, answer(429), true, 'rate')).toBeUndefined();
+		expect(controller.limit).toBe(1);
 		expect(controller.pacer(SERVICE_SCOPE).intervalMs).toBe(interval);
 		expect(controller.pacer(SERVICE_SCOPE).paceLearned).toBe(false);
 	});
@@ -551,5 +632,186 @@ describe('ThrottleGate.windowUsedUp (an answer says nothing remains until the re
 		controlled.observer = new AdaptiveConcurrency();
 		controlled.windowUsedUp(30_000);
 		expect(await controlled.wait()).toBe(0);
+	});
+});
+
+describe('RequestPacer: which answers set a pace, and how long nothing remaining holds', () => {
+	/** When the next `count` requests may start, relative to now. */
+	function nextStarts(pacer: RequestPacer, count: number): number[] {
+		const now = Date.now();
+		return Array.from({ length: count }, () => pacer.reserve() - now);
+	}
+
+	it('sets no pace from an answer without a positive limit or without a reset', () => {
+		manualClock();
+		for (const state of [{ limit: 20, remaining: 19 }, { limit: 0, remaining: 5, resetMs: 1000 }, { remaining: 5, resetMs: 1000 }]) {
+			const pacer = new RequestPacer();
+			pacer.observeHeaders(state);
+			expect(nextStarts(pacer, 3)).toEqual([0, 0, 0]);
+			expect(pacer.pacedByHeaders).toBe(false);
+		}
+	});
+
+	it('nothing remaining without a limit: every request holds until the reset, none is paced after it', () => {
+		manualClock();
+		const pacer = new RequestPacer();
+		pacer.observeHeaders({ remaining: 0, resetMs: 700 });
+		expect(nextStarts(pacer, 3)).toEqual([700, 700, 700]);
+		expect(pacer.pacedByHeaders).toBe(false);
+	});
+
+	/**
+	 * A window's first request answered now (limit 20, reset `windowResetMs`), then `laterMs` later an answer
+	 * saying nothing remains with `resetMs`: the hold from then.
+	 */
+	function holdAfter(laterMs: number, resetMs: number, windowResetMs = 1000): number {
+		const clock = manualClock();
+		const pacer = new RequestPacer();
+		pacer.observeHeaders({ limit: 20, remaining: 19, resetMs: windowResetMs });
+		clock.time += laterMs;
+		pacer.observeHeaders({ limit: 20, remaining: 0, resetMs });
+		return pacer.reserve() - clock.time;
+	}
+
+	it('the window\'s end shortens only a whole-second reset of 1 s (rounded up): within the window, 100 ms', () => {
+		expect(holdAfter(900, 1000)).toBe(100);
+	});
+
+	it('a reset to the millisecond (an epoch time in ms) is not rounded: it holds until then, though the window ends sooner', () => {
+		expect(holdAfter(900, 700)).toBe(700);
+	});
+
+	it('a whole-second reset longer than 1 s holds until that reset', () => {
+		// A 3 s window (reset=3 at its first answer); 1.5 s later nothing remains, reset=2.
+		expect(holdAfter(1500, 2000, 3000)).toBe(2000);
+	});
+
+	it('a window whose first answer came two windows ago says nothing about the current one: the full reset holds', () => {
+		expect(holdAfter(2000, 1000)).toBe(1000);
+		expect(holdAfter(5000, 1000)).toBe(1000);
+	});
+
+	it('a pace from headers stays at the headers\' rate however many answers are accepted', () => {
+		const clock = manualClock();
+		const controller = new AdaptiveConcurrency({ max: 32 });
+		for (let window = 0; window < 4; window++) {
+			controller.afterResponse(SERVICE_SCOPE, clock.time, answer(200, { RateLimit: 'limit=20, remaining=19, reset=1' }), false);
+			expect(controller.pacer(SERVICE_SCOPE).intervalMs).toBeCloseTo(1000 / 19, 9);
+			clock.time += 1000;
+		}
+	});
+});
+
+describe('AdaptiveConcurrency: what each answer (or its absence) does to the pool and the pace', () => {
+	it('a paced request is sent at its slot: beforeSend waits for it', async () => {
+		jest.useFakeTimers({ now: 1_000_000 });
+		const controller = new AdaptiveConcurrency({ max: 32, initial: 4 });
+		controller.afterResponse(SERVICE_SCOPE, Date.now(), answer(200, { RateLimit: 'limit=20, remaining=19, reset=1' }), false);
+		const first = await controller.beforeSend(SERVICE_SCOPE);
+		const second = controller.beforeSend(SERVICE_SCOPE);
+		await jest.advanceTimersByTimeAsync(1000);
+		// Its slot is 52.6 ms after the first (the fake timer fires on the whole millisecond before it).
+		expect((await second) - first).toBeGreaterThanOrEqual(52);
+		expect((await second) - first).toBeLessThan(54);
+	});
+
+	it('an answer told twice frees the request\'s slot once', async () => {
+		const clock = manualClock();
+		const controller = new AdaptiveConcurrency({ max: 32, initial: 1 });
+		const [first] = await sendMany(controller, 1);
+		clock.time += 30;
+		controller.afterResponse(SERVICE_SCOPE, first, answer(200), false);
+		const [second] = await sendMany(controller, 1);
+		controller.afterResponse(SERVICE_SCOPE, first, answer(200), false);
+		let third: number | undefined;
+		const sending = controller.beforeSend(SERVICE_SCOPE).then((key) => (third = key));
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(third).toBeUndefined();
+		controller.afterResponse(SERVICE_SCOPE, second, answer(200), false);
+		await sending;
+		expect(third).toBeDefined();
+	});
+
+	it('in slow start, neither a request sent before the growth nor one that got no answer lets the pool grow again', async () => {
+		const clock = manualClock();
+		const controller = new AdaptiveConcurrency({ max: 32 });
+		const [before] = await sendMany(controller, 1);
+		clock.time += 10;
+		controller.onItemDone();
+		controller.onItemDone();
+		expect(controller.limit).toBe(2);
+		clock.time += 30;
+		controller.afterResponse(SERVICE_SCOPE, before, answer(201), false);
+		controller.onItemDone();
+		controller.onItemDone();
+		expect(controller.limit).toBe(2);
+		// Sent since the growth, but failed without an answer (the connection dropped).
+		const [failed] = await sendMany(controller, 1);
+		clock.time += 30;
+		expect(controller.afterResponse(SERVICE_SCOPE, failed, undefined, false)).toBeUndefined();
+		controller.onItemDone();
+		controller.onItemDone();
+		expect(controller.limit).toBe(2);
+		// Sent since the growth and accepted: the pool grows.
+		const [accepted] = await sendMany(controller, 1);
+		clock.time += 30;
+		controller.afterResponse(SERVICE_SCOPE, accepted, answer(201), false);
+		controller.onItemDone();
+		controller.onItemDone();
+		expect(controller.limit).toBe(3);
+	});
+
+	it('a learned pace steps up on an accepted answer, not on a request that failed without one', async () => {
+		const { clock, controller, refused } = await tenAcceptedThenOne(3, 40);
+		controller.afterResponse(SERVICE_SCOPE, refused, answer(403), true, 'rate');
+		expect(1000 / controller.pacer(SERVICE_SCOPE).intervalMs).toBeCloseTo(9.5, 5);
+		// Two windows after the hold (a window after the first of the 10, 1.05 s after it was sent).
+		clock.time = refused - 400 + 1050 + 2000;
+		const [failed] = await sendMany(controller, 1);
+		controller.afterResponse(SERVICE_SCOPE, failed, undefined, false);
+		expect(1000 / controller.pacer(SERVICE_SCOPE).intervalMs).toBeCloseTo(9.5, 5);
+		clock.time += 200;
+		const [accepted] = await sendMany(controller, 1);
+		controller.afterResponse(SERVICE_SCOPE, accepted, answer(200), false);
+		expect(1000 / controller.pacer(SERVICE_SCOPE).intervalMs).toBeCloseTo(9.5 * 1.05, 5);
+	});
+
+	it('refusals of the wave that halved the pool teach no rate, even one sent with only 2 in flight', async () => {
+		const { controller, keys } = await sixInFlight();
+		controller.afterResponse(SERVICE_SCOPE, keys[5], answer(429), true);
+		// keys[1] was sent with 2 in flight, before the decrease.
+		controller.afterResponse(SERVICE_SCOPE, keys[1], answer(429), true);
+		expect({ limit: controller.limit, intervalMs: controller.pacer(SERVICE_SCOPE).intervalMs }).toEqual({ limit: 4, intervalMs: 0 });
+	});
+
+	it('a first refusal with 2 requests in flight learns a rate (no smaller pool explains it)', async () => {
+		manualClock();
+		const controller = new AdaptiveConcurrency({ max: 32, initial: 4 });
+		const [, second] = await sendMany(controller, 2);
+		controller.afterResponse(SERVICE_SCOPE, second, answer(429), true);
+		expect({ learned: controller.pacer(SERVICE_SCOPE).paceLearned, limit: controller.limit }).toEqual({ learned: true, limit: 1 });
+	});
+
+	it('a request sent at the very moment of a decrease belongs to the next wave: its refusal lowers the pool again', async () => {
+		const { clock, controller, keys } = await sixInFlight();
+		controller.afterResponse(SERVICE_SCOPE, keys[5], answer(429), true);
+		expect(controller.limit).toBe(4);
+		for (const key of keys.slice(0, 5)) controller.afterResponse(SERVICE_SCOPE, key, answer(200), false);
+		const [next] = await sendMany(controller, 1);
+		expect(next).toBe(clock.time);
+		controller.afterResponse(SERVICE_SCOPE, next, answer(429), true);
+		expect(controller.limit).toBe(1);
+	});
+
+	it('a declared concurrency limit: a request sent at the very moment of the decrease is of the next wave too', async () => {
+		const { clock, controller, keys } = await sixInFlight();
+		controller.afterResponse(SERVICE_SCOPE, keys[5], answer(429), true, 'concurrency');
+		expect(controller.limit).toBe(5);
+		for (const key of keys.slice(0, 5)) controller.afterResponse(SERVICE_SCOPE, key, answer(200), false);
+		const [next, after] = await sendMany(controller, 2);
+		expect(next).toBe(clock.time);
+		// Refused with 2 in flight (it and the next): the ceiling drops to 1.
+		controller.afterResponse(SERVICE_SCOPE, after, answer(429), true, 'concurrency');
+		expect(controller.limit).toBe(1);
 	});
 });
