@@ -93,7 +93,7 @@ export class RequestPacer {
 	private learnedAt = -Infinity;
 	/** The fewest requests in flight at a refusal that a smaller pool was taken to explain (none yet: Infinity). */
 	poolRefusedInFlight = Infinity;
-	/** Send times of this scope's requests within the last observation span and arrival slack, oldest first. */
+	/** Send times of this scope's requests since a window and its arrival slack before the oldest under way, oldest first. */
 	private readonly recentSends: number[] = [];
 	/** Those of recentSends that were refused. */
 	private readonly refusedSends = new Set<number>();
@@ -113,10 +113,16 @@ export class RequestPacer {
 		return sendAt;
 	}
 
-	/** A request of this scope went out at `sentAt` (its key): what a refusal without headers measures. */
+	/**
+	 * A request of this scope went out at `sentAt` (its key): what a refusal without headers measures. A
+	 * refusal reads the window before its own request, which may still be under way while later ones go:
+	 * sends are kept from a window before the oldest request under way.
+	 */
 	sent(sentAt: number): void {
 		this.recentSends.push(sentAt);
-		const keepFrom = sentAt - OBSERVATION_MS - ARRIVAL_SLACK_MS;
+		const oldestUnderWay = this.inFlightAtSend.keys().next();
+		const readFrom = oldestUnderWay.done ? sentAt : Math.min(sentAt, oldestUnderWay.value);
+		const keepFrom = readFrom - OBSERVATION_MS - ARRIVAL_SLACK_MS;
 		while (this.recentSends.length > 0 && this.recentSends[0] < keepFrom) {
 			this.refusedSends.delete(this.recentSends.shift()!);
 		}

@@ -470,6 +470,27 @@ describe('RequestPacer: a rate limit without headers (what the pace and the hold
 		expect(Math.max(...windowsAccepted(clock, pacer, 20))).toBeCloseTo(9.5, 5);
 	});
 
+	it('reads the window before a refused request even when more were sent before its refusal came back', async () => {
+		const clock = manualClock();
+		const controller = new AdaptiveConcurrency({ max: 32, initial: 3 });
+		// A long request (a large upload) stays under way from the start; it is no part of the window below.
+		await sendMany(controller, 1);
+		clock.time += 400;
+		// 10 requests 105 ms apart, each accepted; the 11th, 1050 ms after the 1st, is refused, and another is sent before that refusal arrives.
+		for (let request = 0; request < 10; request++) {
+			const [key] = await sendMany(controller, 1);
+			clock.time += 105;
+			controller.afterResponse(SERVICE_SCOPE, key, answer(200), false);
+		}
+		const [refused] = await sendMany(controller, 1);
+		clock.time += 30;
+		await sendMany(controller, 1);
+		clock.time += 20;
+		controller.afterResponse(SERVICE_SCOPE, refused, answer(403), true, 'rate');
+		// The 10 accepted requests of the window, not fewer (the first pruned by the later send) nor more (the long one, the later one).
+		expect(1000 / controller.pacer(SERVICE_SCOPE).intervalMs).toBeCloseTo(9.5, 5);
+	});
+
 	it('a refusal of the first request (nothing accepted before it): no hold, then 0.95 requests per second', () => {
 		const clock = manualClock();
 		const pacer = new RequestPacer();
