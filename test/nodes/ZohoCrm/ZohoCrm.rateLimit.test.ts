@@ -68,7 +68,7 @@ describe('Zoho CRM upload at the org concurrency limit', () => {
 		// Found at the start (slow start overshoots once) and at most a probe above the ceiling later: a few.
 		// A fixed pool above the limit is refused all run long (a fixed 10 here: 30 refusals for the 60
 		// uploads); the bound leaves room for a loaded machine, where answers come back late and the pool
-		// sends more before the first refusal reaches it (9 seen once at load 12).
+		// sends more before the first refusal reaches it (9 seen once on a loaded machine).
 		expect(refused).toBeLessThanOrEqual(12);
 	});
 
