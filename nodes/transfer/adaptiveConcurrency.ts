@@ -82,8 +82,6 @@ export class RequestPacer {
 	private learnedLimitConfirmed = false;
 	/** When the learned pace last stepped up (or was lowered): one step per window without a refusal. */
 	private lastStepAt = -Infinity;
-	/** The limit per window the headers announce (0: none seen). */
-	private windowLimit = 0;
 	/** When the answer to a window's first request came (remaining = limit - 1): the window ends by then + its length. */
 	private windowFirstAnsweredAt = -Infinity;
 	/**
@@ -153,7 +151,6 @@ export class RequestPacer {
 		if (state.limit !== undefined && state.limit > 0 && state.resetMs !== undefined && state.resetMs <= LONGEST_HEADER_WAIT_MS) {
 			// The window's length is at least the longest reset seen (resets count down within a window).
 			this.windowMs = Math.max(this.windowMs, Math.ceil(state.resetMs / 1000) * 1000);
-			this.windowLimit = state.limit;
 			this.intervalMs = this.windowMs / (state.limit * HEADER_RATE_SHARE);
 			this.learnedLimit = 0;
 			if (state.remaining === state.limit - 1) this.windowFirstAnsweredAt = Date.now();
@@ -162,9 +159,10 @@ export class RequestPacer {
 			const now = Date.now();
 			let holdUntil = now + Math.min(state.resetMs, LONGEST_HEADER_WAIT_MS);
 			const wholeSecond = state.resetMs % 1000 === 0 && state.resetMs <= 1000;
-			const paceFits = this.windowLimit > 0 && this.intervalMs * this.windowLimit >= this.windowMs;
+			// The header pace (95% of the limit) keeps within the window, so its end is a safe end of the hold;
+			// with no limit seen, windowFirstAnsweredAt is -Infinity and there is no end to shorten to.
 			const windowEnd = this.windowFirstAnsweredAt + this.windowMs;
-			if (wholeSecond && paceFits && windowEnd > now - this.windowMs) holdUntil = Math.min(holdUntil, windowEnd);
+			if (wholeSecond && windowEnd > now - this.windowMs) holdUntil = Math.min(holdUntil, windowEnd);
 			this.nextSendAt = Math.max(this.nextSendAt, holdUntil);
 		}
 	}

@@ -8,6 +8,7 @@ import { bodyText, headerValue, sendPlainRequest } from './httpResponse';
 import type { FormFieldValue } from './multipartBody';
 import { buildMultipartBody } from './multipartBody';
 import { assertWithinLimits } from './fileLimits';
+import type { PolicyCondition } from './postPolicy';
 import { policyConditions, policyFieldAllowing, policySizeRange } from './postPolicy';
 import { sendWithRetry } from './retry';
 import type { TransferRun } from './transferRun';
@@ -126,11 +127,10 @@ function assertUsableForm(
 function assertWithinFormSizeRange(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
-	form: PresignedPostForm,
+	conditions: PolicyCondition[] | undefined,
 	file: BinaryFile,
 	options: PresignedPostOptions,
 ): void {
-	const conditions = policyConditions(form.fields);
 	const range = conditions && policySizeRange(conditions);
 	if (!range) return;
 	const serviceName = `The upload form from ${options.formSource ?? 'the API'}`;
@@ -143,18 +143,18 @@ function assertWithinFormSizeRange(
  * the file's type meets its conditions: any field the policy does not sign makes S3 refuse the upload.
  */
 function contentTypeField(
-	form: PresignedPostForm,
+	conditions: PolicyCondition[] | undefined,
 	file: BinaryFile,
 	sent: Array<[string, FormFieldValue]>,
 ): [string, FormFieldValue] | undefined {
 	if (!file.mimeType || sent.some(([name]) => name.toLowerCase() === 'content-type')) return undefined;
-	const conditions = policyConditions(form.fields);
 	const name = conditions && policyFieldAllowing(conditions, 'Content-Type', file.mimeType);
 	return name ? [name, file.mimeType] : undefined;
 }
 
 function orderedFields(
 	form: PresignedPostForm,
+	conditions: PolicyCondition[] | undefined,
 	file: BinaryFile,
 	options: PresignedPostOptions,
 ): { fields: Array<[string, FormFieldValue]>; key: string } {
@@ -173,7 +173,7 @@ function orderedFields(
 		fields.push(['key', key]);
 	}
 	for (const [name, value] of Object.entries(options.extraFields ?? {})) fields.push([name, value]);
-	const contentType = contentTypeField(form, file, fields);
+	const contentType = contentTypeField(conditions, file, fields);
 	if (contentType) fields.push(contentType);
 	return { fields, key };
 }
@@ -201,8 +201,10 @@ export async function uploadToPresignedPost(
 	options: PresignedPostOptions = {},
 ): Promise<PresignedPostResult> {
 	const url = assertUsableForm(ctx, itemIndex, form, options);
-	assertWithinFormSizeRange(ctx, itemIndex, form, file, options);
-	const { fields, key } = orderedFields(form, file, options);
+	// The policy is read once: it bounds the file's size and says whether the file's type may be sent.
+	const conditions = policyConditions(form.fields);
+	assertWithinFormSizeRange(ctx, itemIndex, conditions, file, options);
+	const { fields, key } = orderedFields(form, conditions, file, options);
 	const errorContext = {
 		serviceName: STORAGE_NAME,
 		itemIndex,

@@ -260,7 +260,7 @@ export function createServiceClient(declaration: ServiceDeclaration): ServiceCli
 		const authenticate = request.authenticate ?? true;
 		if (request.url === undefined) assertPathSegments(ctx, declaration, request);
 		let signedWith = declaration.signing ? signedCredentials(ctx, run, request.itemIndex) : undefined;
-		let credentials = await credentialsOf(ctx, run, request.itemIndex);
+		let credentials = signedWith ? { ...(await signedWith) } : await credentialsOf(ctx, run, request.itemIndex);
 		let connection = connectionOf(ctx, request.itemIndex, credentials);
 		let renewed = false;
 		const gate = run.gate;

@@ -129,6 +129,8 @@ export class FakeClose extends FakeServer {
 	/**
 	 * A new limit starts with fresh windows: requests counted under the one before (an earlier test's,
 	 * less than a window ago) would otherwise be refused under the new one with no warning header first.
+	 * A test control, not Close behaviour: Close's limits are fixed per plan and how its windows run is
+	 * unverified (rate limits page, [rate]); only the refusal and its headers follow Close.
 	 */
 	set rateLimit(limit: CloseRateLimit) {
 		this.limit = limit;
